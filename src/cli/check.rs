@@ -1,0 +1,129 @@
+//! `postevent check`: validate logs and report every problem with its location.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::{Io, inputs};
+use crate::diagnostics::{JsonDiagnostic, RenderStyle, render_human};
+use crate::exit;
+use crate::parse::Limits;
+use crate::validate::{self, Checked};
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders (every *.yaml and *.yml inside, recursively); `-` reads standard input.
+    #[arg(default_value = "incidents")]
+    pub paths: Vec<PathBuf>,
+
+    /// How to print diagnostics: for people, or one JSON object per line for editors and CI.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Count warnings as errors in the exit status.
+    #[arg(long)]
+    pub strict: bool,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// Resource limits, shared by every command that reads logs.
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Most YAML events (scalars, keys, starts and ends of lists and maps) one log may hold.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_yaml_events)]
+    pub max_yaml_events: usize,
+
+    /// Largest log file, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = Limits::default().max_file_bytes)]
+    pub max_file_bytes: usize,
+}
+
+impl LimitArgs {
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_yaml_events: self.max_yaml_events,
+            max_file_bytes: self.max_file_bytes,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}
+
+pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
+    let files = match inputs::collect(&args.paths) {
+        Ok(files) => files,
+        Err(e) => return trouble(io, &e.to_string()),
+    };
+    if files.is_empty() {
+        let shown: Vec<String> = args.paths.iter().map(|p| p.display().to_string()).collect();
+        return trouble(
+            io,
+            &format!("no *.yaml or *.yml files in {}", shown.join(", ")),
+        );
+    }
+    let limits = args.limits.limits();
+    let style = RenderStyle {
+        color: io.stderr_color,
+        ..RenderStyle::default()
+    };
+    let (mut errors, mut warnings, mut unreadable) = (0, 0, 0);
+    for path in &files {
+        let source = match inputs::read(path, limits.max_file_bytes) {
+            Ok(source) => source,
+            Err(e) => {
+                let _ = writeln!(io.stderr, "error: {e}");
+                unreadable += 1;
+                continue;
+            }
+        };
+        let checked: Checked = validate::check(&source, limits);
+        errors += checked.errors();
+        warnings += checked.warnings();
+        for d in &checked.diagnostics {
+            let _ = match args.format {
+                Format::Human => write!(io.stderr, "{}", render_human(&source, d, style)),
+                Format::Json => writeln!(
+                    io.stdout,
+                    "{}",
+                    serde_json::to_string(&JsonDiagnostic::new(&source, d)).unwrap_or_default()
+                ),
+            };
+        }
+    }
+    if args.format == Format::Human {
+        let _ = writeln!(io.stderr, "{}", summary(files.len(), errors, warnings));
+    }
+    if unreadable > 0 {
+        exit::TROUBLE
+    } else if errors > 0 || (args.strict && warnings > 0) {
+        exit::FAILURE
+    } else {
+        exit::SUCCESS
+    }
+}
+
+fn trouble(io: &mut Io, message: &str) -> u8 {
+    let _ = writeln!(io.stderr, "error: {message}");
+    exit::TROUBLE
+}
+
+/// "checked 3 logs: 1 error, 2 warnings"
+fn summary(files: usize, errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let problems = if errors + warnings == 0 {
+        "no problems".to_owned()
+    } else {
+        format!(
+            "{}, {}",
+            plural(errors, "error"),
+            plural(warnings, "warning")
+        )
+    };
+    format!("checked {}: {problems}", plural(files, "log"))
+}

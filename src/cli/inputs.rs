@@ -1,0 +1,93 @@
+//! Finding and reading the incident logs named on the command line.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::source::Source;
+
+/// A path that could not be read, with the reason for a person.
+#[derive(Debug)]
+pub struct InputError {
+    pub path: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for InputError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "cannot read `{}`: {}", self.path, self.reason)
+    }
+}
+
+/// Every log named by `paths`: files as given, folders searched for `*.yaml` and `*.yml`
+/// (sorted, so output is deterministic), `-` for standard input.
+pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
+    let mut files = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" || path.is_file() {
+            files.push(path.clone());
+        } else if path.is_dir() {
+            let mut found: Vec<PathBuf> = walkdir::WalkDir::new(path)
+                .follow_links(true)
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file() && is_yaml(e.path()))
+                .map(|e| e.into_path())
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            return Err(InputError {
+                path: path.display().to_string(),
+                reason: "no such file or folder".into(),
+            });
+        }
+    }
+    Ok(files)
+}
+
+fn is_yaml(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    )
+}
+
+/// Reads one log into a [`Source`], refusing files above `max_bytes`.
+pub fn read(path: &Path, max_bytes: usize) -> Result<Source, InputError> {
+    let error = |reason: String| InputError {
+        path: path.display().to_string(),
+        reason,
+    };
+    let mut bytes = Vec::new();
+    let limit = max_bytes as u64 + 1;
+    let result = if path.as_os_str() == "-" {
+        std::io::stdin().take(limit).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
+    };
+    result.map_err(|e| error(e.to_string()))?;
+    if bytes.len() > max_bytes {
+        return Err(error(format!(
+            "larger than the limit of {max_bytes} bytes (raise it with `--max-file-bytes`)"
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        error(format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    let text = text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text);
+    if path.as_os_str() == "-" {
+        Ok(Source::new("<stdin>", None, text))
+    } else {
+        Ok(Source::new(
+            path.display().to_string(),
+            Some(path.to_owned()),
+            text,
+        ))
+    }
+}

@@ -1,0 +1,104 @@
+//! The command line: clap types, one file per subcommand. This is the only layer that reads
+//! arguments, prints, and picks an exit code.
+
+mod check;
+mod inputs;
+mod schema;
+
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::exit;
+
+/// Turn incident logs written in YAML into post-mortems, public summaries and docs sites.
+#[derive(Debug, Parser)]
+#[command(name = "postevent", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// When to use colour in messages.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate incident logs and report every problem with its location.
+    Check(check::CheckArgs),
+    /// Print the JSON Schema of the incident log format (for editors).
+    Schema(schema::SchemaArgs),
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    Always,
+    Never,
+}
+
+/// Where a command writes, and whether its messages may use colour.
+pub struct Io<'a> {
+    pub stdout: &'a mut dyn Write,
+    pub stderr: &'a mut dyn Write,
+    /// Whether stderr is a terminal that takes colour.
+    pub stderr_color: bool,
+}
+
+/// Runs the program on the process's arguments and streams; returns the exit code.
+pub fn main() -> u8 {
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    let auto = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut out = stdout.lock();
+    let mut err = stderr.lock();
+    run(std::env::args_os(), auto, &mut out, &mut err)
+}
+
+/// Runs the program on `args`, writing to the given streams. `terminal_color` says whether
+/// colour would be right for `--color auto`.
+pub fn run(
+    args: impl IntoIterator<Item = impl Into<OsString> + Clone>,
+    terminal_color: bool,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::TROUBLE
+            } else {
+                exit::SUCCESS
+            };
+            let text = if terminal_color {
+                e.render().ansi().to_string()
+            } else {
+                e.render().to_string()
+            };
+            let stream: &mut dyn Write = if e.use_stderr() { stderr } else { stdout };
+            let _ = stream.write_all(text.as_bytes());
+            return code;
+        }
+    };
+    let stderr_color = match cli.color {
+        Color::Auto => terminal_color,
+        Color::Always => true,
+        Color::Never => false,
+    };
+    let mut io = Io {
+        stdout,
+        stderr,
+        stderr_color,
+    };
+    let code = match cli.command {
+        Command::Check(args) => check::run(&args, &mut io),
+        Command::Schema(args) => schema::run(&args, &mut io),
+    };
+    let _ = io.stdout.flush();
+    code
+}

@@ -1,0 +1,362 @@
+//! The one diagnostic type: every problem a user can cause, with a stable code, a location,
+//! a label under the offending text and a hint; and how it prints (miette for people, JSON
+//! for editors and CI).
+
+use std::fmt;
+use std::ops::Range;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use serde::Serialize;
+
+use crate::source::Source;
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+macro_rules! codes {
+    ($($variant:ident = $code:literal, $name:literal, $level:ident;)*) => {
+        /// Stable diagnostic codes. Never renumber one: editors and CI match on them.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($variant,)* }
+
+        impl Code {
+            /// Every code, in order; docs/format.md lists the same.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The short code, like `E012`.
+            pub fn code(self) -> &'static str {
+                match self { $(Code::$variant => $code,)* }
+            }
+
+            /// The kebab-case name, like `unknown-service`.
+            pub fn name(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            /// Whether this code is an error or a lint.
+            pub fn level(self) -> Level {
+                match self { $(Code::$variant => Level::$level,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    YamlSyntax = "E001", "yaml-syntax", Error;
+    UnknownField = "E002", "unknown-field", Error;
+    WrongType = "E003", "wrong-type", Error;
+    MissingField = "E004", "missing-field", Error;
+    InvalidValue = "E005", "invalid-value", Error;
+    InvalidId = "E006", "invalid-id", Error;
+    DuplicateId = "E007", "duplicate-id", Error;
+    UnknownTimezone = "E008", "unknown-timezone", Error;
+    InvalidTime = "E009", "invalid-time", Error;
+    NonexistentTime = "E010", "nonexistent-local-time", Error;
+    AmbiguousTime = "E011", "ambiguous-local-time", Error;
+    UnknownService = "E012", "unknown-service", Error;
+    WrongAbbreviation = "E013", "wrong-abbreviation", Error;
+    TimeGoesBackwards = "E014", "time-goes-backwards", Error;
+    PhaseOrder = "E015", "phase-order", Error;
+    PhaseRepeated = "E016", "phase-repeated", Error;
+    ResolvedWithoutPhase = "E017", "resolved-without-phase", Error;
+    OpenImpactWindow = "E018", "open-impact-window", Error;
+    EmptyTimeline = "E019", "empty-timeline", Error;
+    DuplicateService = "E020", "duplicate-service", Error;
+    LimitExceeded = "E021", "limit-exceeded", Error;
+    InvalidDate = "E022", "invalid-date", Error;
+    EmptyValue = "E023", "empty-value", Error;
+    EventsOutOfOrder = "W001", "events-out-of-order", Warning;
+    ActionItemWithoutOwner = "W002", "action-item-without-owner", Warning;
+    MissingKeyPhase = "W003", "missing-key-phase", Warning;
+    EmptySummary = "W004", "empty-summary", Warning;
+    StatusMismatch = "W005", "status-mismatch", Warning;
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.code(), self.name())
+    }
+}
+
+/// A secondary location, such as the other event in a phase-order error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    pub span: Range<usize>,
+    pub label: String,
+}
+
+/// One problem in one file. Spans are byte ranges into the file's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub message: String,
+    pub span: Option<Range<usize>>,
+    pub label: Option<String>,
+    pub hint: Option<String>,
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            message: message.into(),
+            span: None,
+            label: None,
+            hint: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// Point at `span`, with `label` written under it.
+    pub fn at(mut self, span: Range<usize>, label: impl Into<String>) -> Self {
+        self.span = Some(span);
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn related(mut self, span: Range<usize>, label: impl Into<String>) -> Self {
+        self.related.push(Related {
+            span,
+            label: label.into(),
+        });
+        self
+    }
+
+    pub fn level(&self) -> Level {
+        self.code.level()
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.level() == Level::Error
+    }
+}
+
+/// The closest candidate to `word`, if it is close enough to be worth suggesting.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let word_lower = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&word_lower, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+/// A quoted, comma-separated list for messages: `a`, `b` or `c`.
+pub fn one_of(items: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// The diagnostics of one file, with the file they point into.
+#[derive(Debug, Clone)]
+pub struct FileReport<'a> {
+    pub source: &'a Source,
+    pub diagnostics: &'a [Diagnostic],
+}
+
+/// How a human report is drawn.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderStyle {
+    pub color: bool,
+    pub unicode: bool,
+    pub width: usize,
+}
+
+impl Default for RenderStyle {
+    fn default() -> Self {
+        RenderStyle {
+            color: false,
+            unicode: true,
+            width: 100,
+        }
+    }
+}
+
+/// Draws one diagnostic for a person: level, code, message, the snippet with the offending
+/// text underlined at file:line:column, and the hint.
+pub fn render_human(source: &Source, diagnostic: &Diagnostic, style: RenderStyle) -> String {
+    let theme = match (style.unicode, style.color) {
+        (true, true) => GraphicalTheme::unicode(),
+        (true, false) => GraphicalTheme::unicode_nocolor(),
+        (false, true) => GraphicalTheme::ascii(),
+        (false, false) => GraphicalTheme::none(),
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+        .with_context_lines(1);
+    let report = MietteReport::new(source, diagnostic);
+    let mut out = String::new();
+    if handler.render_report(&mut out, &report).is_err() {
+        out = format!("{}: {}\n", diagnostic.code, diagnostic.message);
+    }
+    if diagnostic.span.is_none() {
+        // miette only prints a location with a snippet; a file-level problem still names its file.
+        out = format!("{}: {out}", source.name());
+    }
+    out
+}
+
+/// One diagnostic as a JSON object for editors and CI.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonDiagnostic<'a> {
+    pub file: &'a str,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub end_line: Option<usize>,
+    pub end_column: Option<usize>,
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: Level,
+    pub message: &'a str,
+    pub label: Option<&'a str>,
+    pub hint: Option<&'a str>,
+}
+
+impl<'a> JsonDiagnostic<'a> {
+    pub fn new(source: &'a Source, d: &'a Diagnostic) -> Self {
+        let start = d.span.as_ref().map(|s| source.line_col(s.start));
+        let end = d.span.as_ref().map(|s| source.line_col(s.end));
+        JsonDiagnostic {
+            file: source.name(),
+            line: start.map(|lc| lc.line),
+            column: start.map(|lc| lc.column),
+            end_line: end.map(|lc| lc.line),
+            end_column: end.map(|lc| lc.column),
+            code: d.code.code(),
+            name: d.code.name(),
+            severity: d.level(),
+            message: &d.message,
+            label: d.label.as_deref(),
+            hint: d.hint.as_deref(),
+        }
+    }
+}
+
+/// Adapts a [`Diagnostic`] to miette's renderer.
+struct MietteReport<'a> {
+    diagnostic: &'a Diagnostic,
+    source: NamedSource<String>,
+}
+
+impl<'a> MietteReport<'a> {
+    fn new(source: &'a Source, diagnostic: &'a Diagnostic) -> Self {
+        MietteReport {
+            diagnostic,
+            source: NamedSource::new(source.name(), source.text().to_owned()),
+        }
+    }
+}
+
+impl fmt::Debug for MietteReport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl fmt::Display for MietteReport<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diagnostic.message)
+    }
+}
+
+impl std::error::Error for MietteReport<'_> {}
+
+impl miette::Diagnostic for MietteReport<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diagnostic.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diagnostic.level() {
+            Level::Error => miette::Severity::Error,
+            Level::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diagnostic
+            .hint
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.diagnostic.span.as_ref().map(|_| &self.source as _)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.diagnostic.span.clone()?;
+        let primary = LabeledSpan::new_primary_with_span(self.diagnostic.label.clone(), span);
+        let related = self
+            .diagnostic
+            .related
+            .iter()
+            .map(|r| LabeledSpan::new_with_span(Some(r.label.clone()), r.span.clone()));
+        Some(Box::new(std::iter::once(primary).chain(related)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_well_formed() {
+        let mut seen = std::collections::BTreeSet::new();
+        for code in Code::ALL {
+            assert!(seen.insert(code.code()), "duplicate {}", code.code());
+            let prefix = if code.level() == Level::Error {
+                'E'
+            } else {
+                'W'
+            };
+            assert!(code.code().starts_with(prefix), "{code}");
+        }
+    }
+
+    #[test]
+    fn did_you_mean_finds_close_words_only() {
+        let fields = ["title", "severity", "timeline", "timezone"];
+        assert_eq!(did_you_mean("titel", fields), Some("title"));
+        assert_eq!(did_you_mean("timzone", fields), Some("timezone"));
+        assert_eq!(did_you_mean("owner", fields), None);
+    }
+
+    #[test]
+    fn one_of_joins_with_or() {
+        assert_eq!(one_of(&["a"]), "`a`");
+        assert_eq!(one_of(&["a", "b", "c"]), "`a`, `b` or `c`");
+    }
+
+    #[test]
+    fn human_rendering_names_file_line_and_column() {
+        let source = Source::from_text("x.yaml", "title: a\nseverity: SEV9\n");
+        let d = Diagnostic::new(Code::InvalidValue, "invalid severity `SEV9`")
+            .at(19..23, "not a severity")
+            .hint("use SEV1 (worst) to SEV5");
+        let out = render_human(&source, &d, RenderStyle::default());
+        assert!(out.contains("x.yaml:2:11"), "{out}");
+        assert!(out.contains("E005 invalid-value"), "{out}");
+        assert!(out.contains("use SEV1 (worst) to SEV5"), "{out}");
+    }
+}

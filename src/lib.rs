@@ -1,0 +1,18 @@
+//! postevent turns incident logs written in YAML into typed timelines, and timelines into the
+//! documents an organisation publishes after an outage.
+//!
+//! The data flows one way: a [`source::Source`] is read, [`parse`] mirrors its YAML in raw
+//! types with spans, [`validate`] checks every rule and builds the [`model::Incident`] (or a
+//! list of [`diagnostics::Diagnostic`]s), and [`metrics`] computes what reports show. The
+//! binary in `src/main.rs` and the [`cli`] module are a thin layer over this library.
+
+pub mod cli;
+pub mod diagnostics;
+pub mod exit;
+pub mod metrics;
+pub mod model;
+pub mod parse;
+pub mod schema;
+pub mod source;
+pub mod time;
+pub mod validate;

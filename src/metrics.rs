@@ -1,0 +1,361 @@
+//! Pure functions of the model: how long each phase took, and when each service was impaired.
+//! Every number a report shows is computed here, never typed by a person.
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use crate::model::{Incident, Phase, ServiceStatus};
+
+/// Time from `started` to each later phase; `None` when either end is missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PhaseMetrics {
+    pub time_to_detect: Option<TimeDelta>,
+    pub time_to_acknowledge: Option<TimeDelta>,
+    pub time_to_identify: Option<TimeDelta>,
+    pub time_to_mitigate: Option<TimeDelta>,
+    pub time_to_resolve: Option<TimeDelta>,
+}
+
+/// One metric with its names, for printers that list them all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Metric {
+    /// `time_to_detect`
+    pub key: &'static str,
+    /// "Time to detect"
+    pub label: &'static str,
+    /// The phase it measures up to.
+    pub phase: Phase,
+    pub value: Option<TimeDelta>,
+}
+
+impl PhaseMetrics {
+    /// Every metric in phase order.
+    pub fn all(&self) -> [Metric; 5] {
+        let m = |key, label, phase, value| Metric {
+            key,
+            label,
+            phase,
+            value,
+        };
+        [
+            m(
+                "time_to_detect",
+                "Time to detect",
+                Phase::Detected,
+                self.time_to_detect,
+            ),
+            m(
+                "time_to_acknowledge",
+                "Time to acknowledge",
+                Phase::Acknowledged,
+                self.time_to_acknowledge,
+            ),
+            m(
+                "time_to_identify",
+                "Time to identify",
+                Phase::Identified,
+                self.time_to_identify,
+            ),
+            m(
+                "time_to_mitigate",
+                "Time to mitigate",
+                Phase::Mitigated,
+                self.time_to_mitigate,
+            ),
+            m(
+                "time_to_resolve",
+                "Time to resolve",
+                Phase::Resolved,
+                self.time_to_resolve,
+            ),
+        ]
+    }
+}
+
+/// The phase metrics of an incident.
+pub fn phase_metrics(incident: &Incident) -> PhaseMetrics {
+    let started = incident.phase_at(Phase::Started);
+    let since_start = |phase| Some(incident.phase_at(phase)? - started?);
+    PhaseMetrics {
+        time_to_detect: since_start(Phase::Detected),
+        time_to_acknowledge: since_start(Phase::Acknowledged),
+        time_to_identify: since_start(Phase::Identified),
+        time_to_mitigate: since_start(Phase::Mitigated),
+        time_to_resolve: since_start(Phase::Resolved),
+    }
+}
+
+/// A stretch of one status inside an impact window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub status: ServiceStatus,
+    pub from: DateTime<Utc>,
+    /// `None` while the window is still open.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// A period in which a service was not operational.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImpactWindow {
+    pub from: DateTime<Utc>,
+    /// `None` while ongoing.
+    pub to: Option<DateTime<Utc>>,
+    pub worst: ServiceStatus,
+    pub segments: Vec<Segment>,
+    /// Index in the timeline of the event that opened the window.
+    pub opened_by: usize,
+    /// Index in the timeline of the event that closed it.
+    pub closed_by: Option<usize>,
+}
+
+impl ImpactWindow {
+    /// How long the window lasted; an ongoing window counts up to `now`.
+    pub fn duration(&self, now: DateTime<Utc>) -> TimeDelta {
+        (self.to.unwrap_or(now) - self.from).max(TimeDelta::zero())
+    }
+
+    pub fn is_ongoing(&self) -> bool {
+        self.to.is_none()
+    }
+}
+
+impl Segment {
+    pub fn duration(&self, now: DateTime<Utc>) -> TimeDelta {
+        (self.to.unwrap_or(now) - self.from).max(TimeDelta::zero())
+    }
+}
+
+/// One service's impact over the incident.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceImpact {
+    pub name: String,
+    pub windows: Vec<ImpactWindow>,
+    /// Sum of the windows' durations; ongoing windows count up to the last event.
+    pub total: TimeDelta,
+}
+
+/// The impact of every declared service, in declaration order (services that never left
+/// `operational` have no windows and a zero total).
+pub fn service_impacts(incident: &Incident) -> Vec<ServiceImpact> {
+    let (_, last) = incident.span();
+    incident
+        .services
+        .iter()
+        .map(|service| {
+            let windows = windows_of(incident, &service.name);
+            let total = windows.iter().map(|w| w.duration(last)).sum();
+            ServiceImpact {
+                name: service.name.clone(),
+                windows,
+                total,
+            }
+        })
+        .collect()
+}
+
+/// The impact windows of one service, from the status changes of the sorted timeline.
+pub fn windows_of(incident: &Incident, service: &str) -> Vec<ImpactWindow> {
+    let mut windows: Vec<ImpactWindow> = Vec::new();
+    let mut open: Option<ImpactWindow> = None;
+    for (index, event) in incident.timeline.iter().enumerate() {
+        let changes = event.status.iter().filter(|(name, _)| name == service);
+        for &(_, status) in changes {
+            open = step(open, status, event.at, index, &mut windows);
+        }
+    }
+    windows.extend(open);
+    windows
+}
+
+/// Applies one status change to the window in progress.
+fn step(
+    open: Option<ImpactWindow>,
+    status: ServiceStatus,
+    at: DateTime<Utc>,
+    index: usize,
+    done: &mut Vec<ImpactWindow>,
+) -> Option<ImpactWindow> {
+    let segment = Segment {
+        status,
+        from: at,
+        to: None,
+    };
+    match (open, status) {
+        (None, ServiceStatus::Operational) => None,
+        (None, _) => Some(ImpactWindow {
+            from: at,
+            to: None,
+            worst: status,
+            segments: vec![segment],
+            opened_by: index,
+            closed_by: None,
+        }),
+        (Some(mut window), ServiceStatus::Operational) => {
+            close_last_segment(&mut window, at);
+            window.to = Some(at);
+            window.closed_by = Some(index);
+            done.push(window);
+            None
+        }
+        (Some(mut window), _) => {
+            let same = window.segments.last().is_some_and(|s| s.status == status);
+            if !same {
+                close_last_segment(&mut window, at);
+                window.segments.push(segment);
+                if status.badness() > window.worst.badness() {
+                    window.worst = status;
+                }
+            }
+            Some(window)
+        }
+    }
+}
+
+fn close_last_segment(window: &mut ImpactWindow, at: DateTime<Utc>) {
+    if let Some(last) = window.segments.last_mut() {
+        last.to = Some(at);
+    }
+}
+
+/// A duration for people: `2h 52m`, `50m`, `45s`, `1m 30s`, `28h 17m`; `0m` for nothing.
+pub fn human_duration(d: TimeDelta) -> String {
+    let negative = d < TimeDelta::zero();
+    let secs = d.num_seconds().unsigned_abs();
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    let text = match (h, m, s) {
+        (0, 0, 0) => "0m".to_owned(),
+        (0, 0, s) => format!("{s}s"),
+        (0, m, 0) => format!("{m}m"),
+        (0, m, s) => format!("{m}m {s}s"),
+        (h, 0, _) => format!("{h}h"),
+        (h, m, _) => format!("{h}h {m}m"),
+    };
+    if negative { format!("-{text}") } else { text }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Event, Lessons, Service, Severity, Status};
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn event(t: &str, phase: Option<Phase>, status: &[(&str, ServiceStatus)]) -> Event {
+        Event {
+            id: None,
+            at: at(t),
+            phase,
+            status: status.iter().map(|(n, s)| (n.to_string(), *s)).collect(),
+            text: "x".into(),
+            internal: false,
+        }
+    }
+
+    fn incident(timeline: Vec<Event>) -> Incident {
+        Incident {
+            id: "t".into(),
+            title: "t".into(),
+            severity: Severity::Sev2,
+            status: Status::Resolved,
+            timezone: chrono_tz::UTC,
+            regions: vec![],
+            tags: vec![],
+            authors: vec![],
+            services: ["EC2", "S3"]
+                .iter()
+                .map(|n| Service {
+                    name: n.to_string(),
+                    description: None,
+                })
+                .collect(),
+            summary: None,
+            impact: None,
+            root_cause: None,
+            trigger: None,
+            detection: None,
+            resolution: None,
+            timeline,
+            contributing_factors: vec![],
+            lessons: Lessons::default(),
+            action_items: vec![],
+            links: vec![],
+            internal_notes: None,
+        }
+    }
+
+    use ServiceStatus::*;
+
+    #[test]
+    fn phase_metrics_measure_from_start() {
+        let i = incident(vec![
+            event("2025-10-20T06:48:00Z", Some(Phase::Started), &[]),
+            event("2025-10-20T07:38:00Z", Some(Phase::Identified), &[]),
+            event("2025-10-20T21:20:00Z", Some(Phase::Resolved), &[]),
+        ]);
+        let m = phase_metrics(&i);
+        assert_eq!(m.time_to_detect, None);
+        assert_eq!(m.time_to_identify, Some(TimeDelta::minutes(50)));
+        assert_eq!(m.time_to_resolve, Some(TimeDelta::minutes(14 * 60 + 32)));
+    }
+
+    #[test]
+    fn windows_have_segments_and_worst_status() {
+        let i = incident(vec![
+            event("2025-10-20T06:48:00Z", None, &[("EC2", PartialOutage)]),
+            event("2025-10-20T09:25:00Z", None, &[("EC2", MajorOutage)]),
+            event("2025-10-20T09:30:00Z", None, &[("EC2", MajorOutage)]),
+            event("2025-10-20T17:36:00Z", None, &[("EC2", PartialOutage)]),
+            event("2025-10-20T20:50:00Z", None, &[("EC2", Operational)]),
+            event(
+                "2025-10-20T21:00:00Z",
+                None,
+                &[("EC2", DegradedPerformance)],
+            ),
+            event("2025-10-20T21:10:00Z", None, &[("EC2", Operational)]),
+        ]);
+        let impacts = service_impacts(&i);
+        let ec2 = &impacts[0];
+        assert_eq!(ec2.windows.len(), 2);
+        let first = &ec2.windows[0];
+        assert_eq!(first.worst, MajorOutage);
+        let statuses: Vec<_> = first.segments.iter().map(|s| s.status).collect();
+        assert_eq!(statuses, [PartialOutage, MajorOutage, PartialOutage]);
+        assert_eq!(
+            first.duration(at("2025-10-21T00:00:00Z")),
+            TimeDelta::minutes(14 * 60 + 2)
+        );
+        assert_eq!((first.opened_by, first.closed_by), (0, Some(4)));
+        assert_eq!(ec2.total, TimeDelta::minutes(14 * 60 + 2 + 10));
+        assert_eq!(impacts[1].total, TimeDelta::zero());
+        assert!(impacts[1].windows.is_empty());
+    }
+
+    #[test]
+    fn an_open_window_is_ongoing_until_the_last_event() {
+        let i = incident(vec![
+            event("2025-10-20T06:00:00Z", None, &[("S3", DegradedPerformance)]),
+            event("2025-10-20T07:00:00Z", None, &[]),
+        ]);
+        let s3 = &service_impacts(&i)[1];
+        assert!(s3.windows[0].is_ongoing());
+        assert_eq!(s3.total, TimeDelta::hours(1));
+    }
+
+    #[test]
+    fn human_durations() {
+        let cases = [
+            (0, "0m"),
+            (45, "45s"),
+            (90, "1m 30s"),
+            (50 * 60, "50m"),
+            (2 * 3600, "2h"),
+            (172 * 60, "2h 52m"),
+            (1697 * 60, "28h 17m"),
+            (-40 * 60, "-40m"),
+        ];
+        for (secs, text) in cases {
+            assert_eq!(human_duration(TimeDelta::seconds(secs)), text);
+        }
+    }
+}

@@ -1,0 +1,263 @@
+//! The validated incident: every value checked, every instant in UTC, the timeline sorted.
+//! Nothing here is read from YAML directly; `validate` is the only way to build one.
+
+use std::fmt;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use schemars::JsonSchema;
+use serde::Serialize;
+
+/// Declares a closed set of keyword values with their spelling in the log.
+macro_rules! keywords {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal,)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant,)*
+        }
+
+        impl $name {
+            /// Every value, in order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
+            /// Every spelling, in order, for messages.
+            pub const NAMES: &'static [&'static str] = &[$($text,)*];
+
+            /// How the value is written in a log.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text,)* }
+            }
+
+            /// The value written as `text`, exactly.
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some($name::$variant),)* _ => None }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+keywords! {
+    /// How bad the incident was: SEV1 is the worst.
+    Severity { Sev1 = "SEV1", Sev2 = "SEV2", Sev3 = "SEV3", Sev4 = "SEV4", Sev5 = "SEV5", }
+}
+
+keywords! {
+    /// Where the response stands.
+    Status {
+        Investigating = "investigating",
+        Identified = "identified",
+        Monitoring = "monitoring",
+        Resolved = "resolved",
+    }
+}
+
+keywords! {
+    /// A milestone of the response. Each occurs at most once, in this order.
+    Phase {
+        Started = "started",
+        Detected = "detected",
+        Acknowledged = "acknowledged",
+        Identified = "identified",
+        Mitigated = "mitigated",
+        Resolved = "resolved",
+    }
+}
+
+keywords! {
+    /// The state of one service from an event on, as a status page would show it.
+    ServiceStatus {
+        Operational = "operational",
+        DegradedPerformance = "degraded_performance",
+        PartialOutage = "partial_outage",
+        MajorOutage = "major_outage",
+        UnderMaintenance = "under_maintenance",
+    }
+}
+
+keywords! {
+    /// What an action item is for.
+    ActionKind { Mitigate = "mitigate", Prevent = "prevent", Process = "process", }
+}
+
+keywords! {
+    /// Where an action item stands.
+    ActionStatus { Open = "open", InProgress = "in_progress", Done = "done", WontDo = "wont_do", }
+}
+
+impl ServiceStatus {
+    /// How bad a status is, for "worst status" of a window: higher is worse.
+    pub fn badness(self) -> u8 {
+        match self {
+            ServiceStatus::Operational => 0,
+            ServiceStatus::UnderMaintenance => 1,
+            ServiceStatus::DegradedPerformance => 2,
+            ServiceStatus::PartialOutage => 3,
+            ServiceStatus::MajorOutage => 4,
+        }
+    }
+
+    /// A human label: "partial outage".
+    pub fn label(self) -> &'static str {
+        match self {
+            ServiceStatus::Operational => "operational",
+            ServiceStatus::DegradedPerformance => "degraded performance",
+            ServiceStatus::PartialOutage => "partial outage",
+            ServiceStatus::MajorOutage => "major outage",
+            ServiceStatus::UnderMaintenance => "under maintenance",
+        }
+    }
+}
+
+/// An affected service, as declared at the top of the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Service {
+    pub name: String,
+    pub description: Option<String>,
+}
+
+/// One moment of the timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// A stable id, if the author gave one (diff matches on it).
+    pub id: Option<String>,
+    pub at: DateTime<Utc>,
+    pub phase: Option<Phase>,
+    /// Services whose status changes at this moment, in the order written.
+    pub status: Vec<(String, ServiceStatus)>,
+    /// Markdown.
+    pub text: String,
+    pub internal: bool,
+}
+
+/// What the team learned, each item Markdown.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lessons {
+    pub went_well: Vec<String>,
+    pub went_wrong: Vec<String>,
+    pub lucky: Vec<String>,
+}
+
+impl Lessons {
+    pub fn is_empty(&self) -> bool {
+        self.went_well.is_empty() && self.went_wrong.is_empty() && self.lucky.is_empty()
+    }
+}
+
+/// A follow-up the team commits to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionItem {
+    pub id: Option<String>,
+    pub title: String,
+    pub kind: ActionKind,
+    pub owner: Option<String>,
+    pub due: Option<NaiveDate>,
+    pub status: ActionStatus,
+    pub link: Option<String>,
+}
+
+/// A related page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+/// A validated incident.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incident {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub status: Status,
+    /// Reads local times and is the default display zone.
+    pub timezone: Tz,
+    pub regions: Vec<String>,
+    pub tags: Vec<String>,
+    pub authors: Vec<String>,
+    pub services: Vec<Service>,
+    pub summary: Option<String>,
+    pub impact: Option<String>,
+    pub root_cause: Option<String>,
+    pub trigger: Option<String>,
+    pub detection: Option<String>,
+    pub resolution: Option<String>,
+    /// Sorted by time; events at the same instant keep the order they were written in.
+    pub timeline: Vec<Event>,
+    pub contributing_factors: Vec<String>,
+    pub lessons: Lessons,
+    pub action_items: Vec<ActionItem>,
+    pub links: Vec<Link>,
+    /// Never in a public report.
+    pub internal_notes: Option<String>,
+}
+
+impl Incident {
+    /// The event that marks `phase`, if any.
+    pub fn phase_event(&self, phase: Phase) -> Option<&Event> {
+        self.timeline.iter().find(|e| e.phase == Some(phase))
+    }
+
+    /// The instant of `phase`, if the timeline marks it.
+    pub fn phase_at(&self, phase: Phase) -> Option<DateTime<Utc>> {
+        self.phase_event(phase).map(|e| e.at)
+    }
+
+    /// A resolved incident is one whose status says so or whose timeline marks `resolved`.
+    pub fn is_resolved(&self) -> bool {
+        self.status == Status::Resolved || self.phase_at(Phase::Resolved).is_some()
+    }
+
+    /// The first and last instants of the timeline.
+    pub fn span(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        let first = self.timeline.first().map(|e| e.at).unwrap_or_default();
+        let last = self.timeline.last().map(|e| e.at).unwrap_or(first);
+        (first, last)
+    }
+
+    /// The incident as the public would see it: internal events and notes removed.
+    pub fn public(&self) -> Incident {
+        Incident {
+            timeline: self
+                .timeline
+                .iter()
+                .filter(|e| !e.internal)
+                .cloned()
+                .collect(),
+            internal_notes: None,
+            ..self.clone()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keywords_round_trip() {
+        for s in ServiceStatus::ALL {
+            assert_eq!(ServiceStatus::parse(s.as_str()), Some(*s));
+        }
+        assert_eq!(Severity::parse("SEV1"), Some(Severity::Sev1));
+        assert_eq!(Severity::parse("sev1"), None);
+        assert_eq!(Phase::NAMES.len(), Phase::ALL.len());
+    }
+
+    #[test]
+    fn phases_are_ordered() {
+        assert!(Phase::Started < Phase::Detected);
+        assert!(Phase::Mitigated < Phase::Resolved);
+    }
+
+    #[test]
+    fn major_outage_is_worst() {
+        let worst = ServiceStatus::ALL.iter().max_by_key(|s| s.badness());
+        assert_eq!(worst, Some(&ServiceStatus::MajorOutage));
+    }
+}

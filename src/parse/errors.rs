@@ -1,0 +1,104 @@
+//! Turns a serde-saphyr error into one of our diagnostics, with a code, a located label and a
+//! hint (a "did you mean" for a misspelt field).
+
+use serde_saphyr::{Error, MessageFormatter, UserMessageFormatter};
+
+use super::{Limits, span_of};
+use crate::diagnostics::{Code, Diagnostic, did_you_mean, one_of};
+use crate::source::Source;
+
+/// The diagnostic for a YAML or shape error.
+pub fn from_yaml_error(source: &Source, error: &Error, limits: Limits) -> Diagnostic {
+    let error = innermost(error);
+    let message = UserMessageFormatter.format_message(error).into_owned();
+    let diagnostic = match error {
+        Error::SerdeUnknownField {
+            field, expected, ..
+        } => unknown_field(field, expected),
+        Error::SerdeMissingField { field, .. } => {
+            Diagnostic::new(Code::MissingField, format!("missing required field `{field}`"))
+                .hint(format!("add `{field}:` to this map"))
+        }
+        Error::SerdeInvalidType {
+            unexpected,
+            expected,
+            ..
+        } => Diagnostic::new(
+            Code::WrongType,
+            format!("expected {expected}, found {unexpected}"),
+        )
+        .hint(type_hint(expected)),
+        Error::SerdeUnknownVariant {
+            variant, expected, ..
+        } => Diagnostic::new(Code::InvalidValue, format!("invalid value `{variant}`"))
+            .hint(format!("use {}", one_of(expected))),
+        Error::NullIntoString { .. } => {
+            Diagnostic::new(Code::WrongType, "expected text, found nothing")
+                .hint("write a value after the colon, or remove the key")
+        }
+        Error::Budget { .. } | Error::AliasReplayLimitExceeded { .. } | Error::AliasExpansionLimitExceeded { .. } | Error::AliasReplayStackDepthExceeded { .. } => {
+            Diagnostic::new(Code::LimitExceeded, format!("the log is too large or too deeply aliased: {message}"))
+                .hint(format!(
+                    "the limit is {} YAML events; raise it with `--max-yaml-events N` if this log is real",
+                    limits.max_yaml_events
+                ))
+        }
+        Error::DuplicateMappingKey { key, .. } => Diagnostic::new(
+            Code::YamlSyntax,
+            match key {
+                Some(k) => format!("duplicate key `{k}`"),
+                None => "duplicate key".to_owned(),
+            },
+        )
+        .hint("each key may appear once in a map; merge the two entries"),
+        Error::MultipleDocuments { .. } => {
+            Diagnostic::new(Code::YamlSyntax, "more than one YAML document in this file")
+                .hint("put one incident per file; remove the `---` separator")
+        }
+        Error::Eof { .. } => Diagnostic::new(Code::YamlSyntax, "the file is empty")
+            .hint("start with `title:`, `severity:` and a `timeline:`; `postevent new` writes one"),
+        _ => Diagnostic::new(Code::YamlSyntax, message)
+            .hint("check the indentation and quoting on this line; quote text that contains `: ` or starts with `*`, `&`, `!` or `#`"),
+    };
+    let label = match diagnostic.code {
+        Code::UnknownField => "unknown field",
+        Code::MissingField => "in this map",
+        Code::WrongType => "wrong type",
+        Code::InvalidValue => "invalid value",
+        Code::LimitExceeded => "limit reached here",
+        _ => "here",
+    };
+    match error.location() {
+        Some(location) if location.line() > 0 => diagnostic.at(span_of(source, &location), label),
+        _ => diagnostic,
+    }
+}
+
+/// The error inside any snippet or alias wrapper.
+fn innermost(error: &Error) -> &Error {
+    match error.without_snippet() {
+        Error::AliasError { error, .. } => innermost(error),
+        other => other,
+    }
+}
+
+fn unknown_field(field: &str, expected: &[&'static str]) -> Diagnostic {
+    let hint = match did_you_mean(field, expected.iter().copied()) {
+        Some(close) => format!("did you mean `{close}`?"),
+        None if expected.is_empty() => "remove it".to_owned(),
+        None => format!("fields here are {}", one_of(expected)),
+    };
+    Diagnostic::new(Code::UnknownField, format!("unknown field `{field}`")).hint(hint)
+}
+
+fn type_hint(expected: &str) -> String {
+    if expected.contains("sequence") {
+        "write a list: one `- item` per line, or `[a, b]`".to_owned()
+    } else if expected.contains("map") || expected.contains("struct") {
+        "write a map of `key: value` lines, indented under this key".to_owned()
+    } else if expected.contains("bool") {
+        "write `true` or `false`".to_owned()
+    } else {
+        "quote the value to make it text".to_owned()
+    }
+}

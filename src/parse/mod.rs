@@ -1,0 +1,359 @@
+//! Raw serde types that mirror the YAML exactly, with spans kept for every value a later
+//! check may point at; and the YAML loader that turns parser errors into diagnostics.
+//!
+//! Keyword fields (severity, phase, statuses) stay strings here so that `validate` can report
+//! every bad value in a file with its allowed values, instead of stopping at the first.
+
+mod errors;
+
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Range;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_saphyr::{Location, Spanned};
+
+use crate::diagnostics::Diagnostic;
+use crate::model;
+use crate::source::Source;
+
+pub use errors::from_yaml_error;
+
+/// A string with where it was written.
+pub type SpannedStr = Spanned<String>;
+
+/// One incident log, as written.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    title = "postevent incident log",
+    description = "One incident per file (format version 1)."
+)]
+pub struct RawIncident {
+    /// Stable id; default is the file stem. Lowercase letters, digits and `-`.
+    #[schemars(with = "Option<String>", regex(pattern = r"^[a-z0-9][a-z0-9-]*$"))]
+    pub id: Option<SpannedStr>,
+    /// The incident's title.
+    #[schemars(with = "String")]
+    pub title: SpannedStr,
+    /// SEV1 (worst) to SEV5.
+    #[schemars(with = "model::Severity")]
+    pub severity: SpannedStr,
+    /// Where the response stands; default `investigating`.
+    #[schemars(with = "Option<model::Status>")]
+    pub status: Option<SpannedStr>,
+    /// IANA zone that reads times written without an offset; also the display zone. Default UTC.
+    #[schemars(with = "Option<String>")]
+    pub timezone: Option<SpannedStr>,
+    #[serde(default)]
+    pub regions: Vec<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    /// Every service an event names must be declared here.
+    #[serde(default)]
+    #[schemars(with = "Vec<RawService>")]
+    pub services: Vec<Spanned<RawService>>,
+    /// Markdown.
+    pub summary: Option<String>,
+    /// Markdown.
+    pub impact: Option<String>,
+    /// Markdown.
+    pub root_cause: Option<String>,
+    /// Markdown.
+    pub trigger: Option<String>,
+    /// Markdown.
+    pub detection: Option<String>,
+    /// Markdown.
+    pub resolution: Option<String>,
+    /// At least one event.
+    #[schemars(with = "Vec<RawEvent>")]
+    pub timeline: Spanned<Vec<RawEvent>>,
+    /// Markdown items.
+    #[serde(default)]
+    pub contributing_factors: Vec<String>,
+    #[serde(default)]
+    pub lessons: RawLessons,
+    #[serde(default)]
+    pub action_items: Vec<RawActionItem>,
+    #[serde(default)]
+    pub links: Vec<RawLink>,
+    /// Markdown; never in a public report.
+    pub internal_notes: Option<String>,
+}
+
+/// An affected service: a plain name, or a map with a name and a description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawService {
+    pub name: String,
+    pub description: Option<String>,
+}
+
+/// The map form of a service.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ServiceMap {
+    name: String,
+    description: Option<String>,
+}
+
+impl<'de> Deserialize<'de> for RawService {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ServiceVisitor;
+
+        impl<'de> Visitor<'de> for ServiceVisitor {
+            type Value = RawService;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a service name or a map with `name` and `description`")
+            }
+
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<RawService, E> {
+                Ok(RawService {
+                    name: name.to_owned(),
+                    description: None,
+                })
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawService, A::Error> {
+                let m = ServiceMap::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawService {
+                    name: m.name,
+                    description: m.description,
+                })
+            }
+        }
+
+        deserializer.deserialize_any(ServiceVisitor)
+    }
+}
+
+impl JsonSchema for RawService {
+    fn schema_name() -> Cow<'static, str> {
+        "Service".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let map = generator.subschema_for::<ServiceMap>();
+        json_schema!({
+            "description": "A service name, or a map with a name and a description.",
+            "anyOf": [{ "type": "string", "minLength": 1 }, map]
+        })
+    }
+}
+
+/// One event of the timeline, as written.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    /// Stable id, unique within the file (diff matches on it).
+    #[schemars(with = "Option<String>")]
+    pub id: Option<SpannedStr>,
+    /// `2025-10-19 23:48` (in the incident's zone), `2025-10-19 23:48 PDT`,
+    /// `2025-10-20T06:48:00Z`, or a time of day alone after another event.
+    #[schemars(with = "String")]
+    pub at: Spanned<Scalar>,
+    #[schemars(with = "Option<model::Phase>")]
+    pub phase: Option<SpannedStr>,
+    /// Service -> status from this moment on.
+    #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, model::ServiceStatus>")]
+    pub status: StatusMap,
+    /// Markdown.
+    #[schemars(with = "String")]
+    pub text: SpannedStr,
+    /// Internal events never appear in a public report.
+    #[serde(default)]
+    pub internal: bool,
+}
+
+/// A scalar read as text, whatever YAML would have typed it as (`02:40` is a sexagesimal
+/// integer to some YAML readers; a time to us).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scalar(pub String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ScalarVisitor;
+
+        impl Visitor<'_> for ScalarVisitor {
+            type Value = Scalar;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a time such as `2025-10-19 23:48`")
+            }
+
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_owned()))
+            }
+
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar(v.to_string()))
+            }
+        }
+
+        deserializer.deserialize_str(ScalarVisitor)
+    }
+}
+
+/// A `status` map: service name -> status, in the order written, with spans.
+#[derive(Debug, Default)]
+pub struct StatusMap(pub Vec<(SpannedStr, SpannedStr)>);
+
+impl<'de> Deserialize<'de> for StatusMap {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MapVisitor;
+
+        impl<'de> Visitor<'de> for MapVisitor {
+            type Value = StatusMap;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map of service name to status")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StatusMap, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(StatusMap(entries))
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<StatusMap, E> {
+                Ok(StatusMap::default())
+            }
+        }
+
+        deserializer.deserialize_map(MapVisitor)
+    }
+}
+
+/// What the team learned.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawLessons {
+    #[serde(default)]
+    pub went_well: Vec<String>,
+    #[serde(default)]
+    pub went_wrong: Vec<String>,
+    #[serde(default)]
+    pub lucky: Vec<String>,
+}
+
+/// A follow-up, as written.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawActionItem {
+    #[schemars(with = "Option<String>")]
+    pub id: Option<SpannedStr>,
+    #[schemars(with = "String")]
+    pub title: SpannedStr,
+    #[schemars(with = "model::ActionKind")]
+    pub kind: SpannedStr,
+    pub owner: Option<String>,
+    /// A date: `2025-11-15`.
+    #[schemars(with = "Option<String>", regex(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
+    pub due: Option<Spanned<Scalar>>,
+    /// Default `open`.
+    #[schemars(with = "Option<model::ActionStatus>")]
+    pub status: Option<SpannedStr>,
+    pub link: Option<String>,
+}
+
+/// A related page.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawLink {
+    pub title: String,
+    pub url: String,
+}
+
+/// Limits that keep a hostile or runaway file from exhausting memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most YAML parser events (every scalar, key, start and end counts one).
+    pub max_yaml_events: usize,
+    /// Largest file, in bytes.
+    pub max_file_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_yaml_events: 10_000_000,
+            max_file_bytes: 256 * 1024 * 1024,
+        }
+    }
+}
+
+/// Reads the YAML of `source` into raw types; a failure is one located diagnostic.
+pub fn parse(source: &Source, limits: Limits) -> Result<RawIncident, Box<Diagnostic>> {
+    let mut budget = serde_saphyr::budget::Budget::default();
+    budget.max_events = limits.max_yaml_events;
+    budget.max_nodes = limits.max_yaml_events;
+    budget.max_total_scalar_bytes = limits.max_file_bytes;
+    budget.max_documents = 1;
+    let options = serde_saphyr::options! {
+        budget: Some(budget),
+        with_snippet: false,
+    };
+    serde_saphyr::from_str_with_options(source.text(), options)
+        .map_err(|e| Box::new(from_yaml_error(source, &e, limits)))
+}
+
+/// The byte range a location points at in `source`: the whole scalar when the parser knows
+/// its length, else the word that starts there.
+pub fn span_of(source: &Source, location: &Location) -> Range<usize> {
+    let text = source.text();
+    let span = location.span();
+    let start = span
+        .byte_offset()
+        .map(|o| o as usize)
+        .filter(|&o| o <= text.len())
+        .or_else(|| source.offset_of(location.line() as usize, location.column() as usize))
+        .unwrap_or(0);
+    let len = span.byte_len().map_or(0, |l| l as usize);
+    let end = if len > 0 && start + len <= text.len() {
+        start + len
+    } else {
+        word_end(text, start)
+    };
+    trim_span(text, start..end)
+}
+
+/// The end of the token starting at `start` (up to a newline, or a `: ` for a key).
+fn word_end(text: &str, start: usize) -> usize {
+    let rest = &text[start..];
+    let line_end = rest.find('\n').unwrap_or(rest.len());
+    let line = &rest[..line_end];
+    let end = line
+        .find(": ")
+        .or_else(|| line.strip_suffix(':').map(str::len))
+        .unwrap_or(line.len());
+    start + line[..end].trim_end().len()
+}
+
+/// A span shortened so that it never covers a trailing newline or spaces.
+fn trim_span(text: &str, span: Range<usize>) -> Range<usize> {
+    let Some(slice) = text.get(span.clone()) else {
+        return span;
+    };
+    let trimmed = slice.trim_end();
+    span.start..span.start + trimmed.len()
+}
+
+/// The span of a spanned value.
+pub fn span<T>(source: &Source, spanned: &Spanned<T>) -> Range<usize> {
+    span_of(source, &spanned.referenced)
+}

@@ -1,0 +1,604 @@
+//! Raw incident -> model. Every rule records a diagnostic and moves on, so one run reports
+//! every problem in a file; the model is built only when no rule found an error.
+
+mod rules;
+
+use std::ops::Range;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+
+use crate::diagnostics::{Code, Diagnostic, did_you_mean, one_of};
+use crate::model::{
+    ActionItem, ActionKind, ActionStatus, Event, Incident, Lessons, Link, Phase, Service,
+    ServiceStatus, Severity, Status,
+};
+use crate::parse::{self, Limits, RawActionItem, RawEvent, RawIncident, SpannedStr, span};
+use crate::source::Source;
+use crate::time;
+
+/// The outcome of checking one file: the model when it is valid, and every diagnostic.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub incident: Option<Incident>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+}
+
+/// Parses and validates one incident log.
+pub fn check(source: &Source, limits: Limits) -> Checked {
+    match parse::parse(source, limits) {
+        Ok(raw) => validate(source, raw),
+        Err(diagnostic) => Checked {
+            incident: None,
+            diagnostics: vec![*diagnostic],
+        },
+    }
+}
+
+/// Validates a parsed log.
+pub fn validate(source: &Source, raw: RawIncident) -> Checked {
+    let mut v = Validator {
+        source,
+        diagnostics: Vec::new(),
+    };
+    let incident = v.incident(raw);
+    let mut diagnostics = v.diagnostics;
+    diagnostics.sort_by_key(|d| (d.span.as_ref().map(|s| s.start), d.code));
+    let incident = incident.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
+    Checked {
+        incident,
+        diagnostics,
+    }
+}
+
+/// An event with the spans its rules point at, kept beside the model while validating.
+pub(crate) struct Located {
+    pub event: Event,
+    /// Position in the file, for "written before" and order warnings.
+    pub written: usize,
+    pub at_span: Range<usize>,
+    pub phase_span: Option<Range<usize>>,
+    /// Span of each status entry, in the order of `event.status`.
+    pub status_spans: Vec<Range<usize>>,
+}
+
+pub(crate) struct Validator<'a> {
+    pub source: &'a Source,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Validator<'_> {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    pub fn span(&self, s: &SpannedStr) -> Range<usize> {
+        span(self.source, s)
+    }
+
+    fn incident(&mut self, raw: RawIncident) -> Option<Incident> {
+        let id = self.incident_id(raw.id.as_ref());
+        let title = self.non_empty(&raw.title, "title");
+        let severity = self.keyword(&raw.severity, "severity", Severity::parse, Severity::NAMES);
+        let status = match &raw.status {
+            Some(s) => self.keyword(s, "status", Status::parse, Status::NAMES),
+            None => Some(Status::Investigating),
+        };
+        let timezone = self.timezone(raw.timezone.as_ref());
+        let services = self.services(&raw.services);
+        let timeline_span = span(self.source, &raw.timeline);
+        let events = self.events(&raw.timeline.value, timezone, &services);
+        if raw.timeline.value.is_empty() {
+            self.push(
+                Diagnostic::new(Code::EmptyTimeline, "the timeline has no events")
+                    .at(timeline_span, "empty")
+                    .hint(
+                        "add at least the event that started the incident, with `phase: started`",
+                    ),
+            );
+        }
+        let action_items = self.action_items(&raw.action_items);
+        let timeline = events.map(|events| {
+            let events = rules::sort_events(self, events);
+            rules::phases(self, &events);
+            events
+        });
+
+        let incident = Incident {
+            id: id?,
+            title: title?,
+            severity: severity?,
+            status: status?,
+            timezone: timezone?,
+            regions: raw.regions,
+            tags: raw.tags,
+            authors: raw.authors,
+            services: services?,
+            summary: raw.summary,
+            impact: raw.impact,
+            root_cause: raw.root_cause,
+            trigger: raw.trigger,
+            detection: raw.detection,
+            resolution: raw.resolution,
+            timeline: Vec::new(),
+            contributing_factors: raw.contributing_factors,
+            lessons: Lessons {
+                went_well: raw.lessons.went_well,
+                went_wrong: raw.lessons.went_wrong,
+                lucky: raw.lessons.lucky,
+            },
+            action_items: action_items?,
+            links: raw
+                .links
+                .into_iter()
+                .map(|l| Link {
+                    title: l.title,
+                    url: l.url,
+                })
+                .collect(),
+            internal_notes: raw.internal_notes,
+        };
+        let located = timeline?;
+        let incident = Incident {
+            timeline: located.iter().map(|l| l.event.clone()).collect(),
+            ..incident
+        };
+        rules::incident_rules(self, &incident, &located, raw.status.as_ref(), &raw.title);
+        Some(incident)
+    }
+
+    fn incident_id(&mut self, id: Option<&SpannedStr>) -> Option<String> {
+        match id {
+            Some(id) => self.id(id, "incident id"),
+            None => {
+                let stem = self.source.stem().unwrap_or("incident").to_owned();
+                if is_valid_id(&stem) {
+                    Some(stem)
+                } else {
+                    self.push(
+                        Diagnostic::new(
+                            Code::InvalidId,
+                            format!("the file name `{stem}` cannot be the incident id"),
+                        )
+                        .hint(format!(
+                            "add `id: {}` (lowercase letters, digits and `-`), or rename the file",
+                            slug(&stem)
+                        )),
+                    );
+                    None
+                }
+            }
+        }
+    }
+
+    /// An id of lowercase letters, digits and `-`.
+    pub fn id(&mut self, id: &SpannedStr, what: &str) -> Option<String> {
+        if is_valid_id(&id.value) {
+            return Some(id.value.clone());
+        }
+        let span = self.span(id);
+        let suggestion = slug(&id.value);
+        let hint = if suggestion.is_empty() {
+            "use lowercase letters, digits and `-`, starting with a letter or digit".to_owned()
+        } else {
+            format!("use lowercase letters, digits and `-`, e.g. `{suggestion}`")
+        };
+        self.push(
+            Diagnostic::new(Code::InvalidId, format!("invalid {what} `{}`", id.value))
+                .at(span, "not a valid id")
+                .hint(hint),
+        );
+        None
+    }
+
+    fn non_empty(&mut self, text: &SpannedStr, what: &str) -> Option<String> {
+        if text.value.trim().is_empty() {
+            let span = self.span(text);
+            self.push(
+                Diagnostic::new(Code::EmptyValue, format!("the {what} is empty"))
+                    .at(span, "empty")
+                    .hint(format!("write the {what}")),
+            );
+            return None;
+        }
+        Some(text.value.clone())
+    }
+
+    /// A keyword from a closed set, or an error listing the set.
+    pub fn keyword<T>(
+        &mut self,
+        value: &SpannedStr,
+        what: &str,
+        parse: fn(&str) -> Option<T>,
+        names: &[&str],
+    ) -> Option<T> {
+        if let Some(v) = parse(&value.value) {
+            return Some(v);
+        }
+        let span = self.span(value);
+        let hint = match did_you_mean(&value.value, names.iter().copied()) {
+            Some(close) => format!("did you mean `{close}`? {what} is one of {}", one_of(names)),
+            None => format!("{what} is one of {}", one_of(names)),
+        };
+        self.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                format!("invalid {what} `{}`", value.value),
+            )
+            .at(span, format!("not a {what}"))
+            .hint(hint),
+        );
+        None
+    }
+
+    fn timezone(&mut self, zone: Option<&SpannedStr>) -> Option<Tz> {
+        let Some(zone) = zone else {
+            return Some(chrono_tz::UTC);
+        };
+        if let Some(tz) = time::parse_zone(&zone.value) {
+            return Some(tz);
+        }
+        let span = self.span(zone);
+        let hint = match time::suggest_zone(&zone.value) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => "use an IANA zone name such as `America/Los_Angeles`, `Europe/Berlin` or `UTC`"
+                .to_owned(),
+        };
+        self.push(
+            Diagnostic::new(
+                Code::UnknownTimezone,
+                format!("unknown time zone `{}`", zone.value),
+            )
+            .at(span, "not an IANA zone")
+            .hint(hint),
+        );
+        None
+    }
+
+    fn services(
+        &mut self,
+        raw: &[serde_saphyr::Spanned<parse::RawService>],
+    ) -> Option<Vec<Service>> {
+        let mut services: Vec<(Service, Range<usize>)> = Vec::new();
+        let mut ok = true;
+        for s in raw {
+            let span = span(self.source, s);
+            let name = s.value.name.trim().to_owned();
+            if name.is_empty() {
+                self.push(
+                    Diagnostic::new(Code::EmptyValue, "a service has an empty name")
+                        .at(span, "empty")
+                        .hint("name the service"),
+                );
+                ok = false;
+                continue;
+            }
+            if let Some((_, first)) = services
+                .iter()
+                .find(|(o, _)| o.name.eq_ignore_ascii_case(&name))
+            {
+                self.push(
+                    Diagnostic::new(
+                        Code::DuplicateService,
+                        format!("service `{name}` is declared twice"),
+                    )
+                    .at(span.clone(), "declared again here")
+                    .related(first.clone(), "first declared here")
+                    .hint("service names must differ by more than letter case; remove one"),
+                );
+                ok = false;
+                continue;
+            }
+            services.push((
+                Service {
+                    name,
+                    description: s.value.description.clone(),
+                },
+                span,
+            ));
+        }
+        ok.then(|| services.into_iter().map(|(s, _)| s).collect())
+    }
+
+    /// Every event, placed in time; `None` if any could not be read.
+    fn events(
+        &mut self,
+        raw: &[RawEvent],
+        zone: Option<Tz>,
+        services: &Option<Vec<Service>>,
+    ) -> Option<Vec<Located>> {
+        let names: Vec<&str> = services.iter().flatten().map(|s| s.name.as_str()).collect();
+        let mut ids: Vec<(String, Range<usize>)> = Vec::new();
+        let mut previous: Option<DateTime<Utc>> = None;
+        let mut chain_broken = false;
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (written, e) in raw.iter().enumerate() {
+            let id =
+                e.id.as_ref()
+                    .and_then(|id| self.unique_id(id, "event id", &mut ids));
+            let at_span = span(self.source, &e.at);
+            let at = self.at(&e.at.value.0, at_span.clone(), zone, previous, chain_broken);
+            chain_broken = at.is_none();
+            previous = at.or(previous);
+            let phase = e
+                .phase
+                .as_ref()
+                .map(|p| self.keyword(p, "phase", Phase::parse, Phase::NAMES));
+            let (status, status_spans) = self.status_map(&e.status, &names, services.is_some());
+            let text = self.non_empty(&e.text, "event text");
+            let has_bad_id = e.id.is_some() && id.is_none();
+            let phase_bad = matches!(phase, Some(None));
+            match (at, status, text) {
+                (Some(at), Some(status), Some(text)) if !has_bad_id && !phase_bad => {
+                    out.push(Located {
+                        event: Event {
+                            id,
+                            at,
+                            phase: phase.flatten(),
+                            status,
+                            text,
+                            internal: e.internal,
+                        },
+                        written,
+                        at_span,
+                        phase_span: e.phase.as_ref().map(|p| self.span(p)),
+                        status_spans,
+                    });
+                }
+                _ => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    /// An id that must also be unique among `seen`.
+    pub fn unique_id(
+        &mut self,
+        id: &SpannedStr,
+        what: &str,
+        seen: &mut Vec<(String, Range<usize>)>,
+    ) -> Option<String> {
+        let value = self.id(id, what)?;
+        let span = self.span(id);
+        if let Some((_, first)) = seen.iter().find(|(s, _)| *s == value) {
+            self.push(
+                Diagnostic::new(Code::DuplicateId, format!("duplicate {what} `{value}`"))
+                    .at(span, "used again here")
+                    .related(first.clone(), "first used here")
+                    .hint(format!(
+                        "each {what} must be unique in the file; rename one"
+                    )),
+            );
+            return None;
+        }
+        seen.push((value.clone(), span));
+        Some(value)
+    }
+
+    fn at(
+        &mut self,
+        text: &str,
+        span: Range<usize>,
+        zone: Option<Tz>,
+        previous: Option<DateTime<Utc>>,
+        chain_broken: bool,
+    ) -> Option<DateTime<Utc>> {
+        let spec = match time::parse(text) {
+            Ok(spec) => spec,
+            Err(e) => {
+                self.push(time_diagnostic(&e, span));
+                return None;
+            }
+        };
+        // Without a zone, or after an unreadable time, a local time cannot be placed; the error
+        // already reported says enough.
+        let needs_previous = matches!(spec, time::TimeSpec::TimeOfDay { .. });
+        let zone = match zone {
+            Some(zone) if !(chain_broken && needs_previous) => zone,
+            _ if matches!(spec, time::TimeSpec::Instant(_)) => chrono_tz::UTC,
+            _ => return None,
+        };
+        match time::resolve(&spec, zone, previous) {
+            Ok(at) => Some(at),
+            Err(e) => {
+                self.push(time_diagnostic(&e, span));
+                None
+            }
+        }
+    }
+
+    fn status_map(
+        &mut self,
+        map: &parse::StatusMap,
+        names: &[&str],
+        services_known: bool,
+    ) -> (Option<Vec<(String, ServiceStatus)>>, Vec<Range<usize>>) {
+        let mut out = Vec::new();
+        let mut spans = Vec::new();
+        let mut ok = true;
+        for (service, status) in &map.0 {
+            let service_span = self.span(service);
+            let known = names.contains(&service.value.as_str());
+            if !known && services_known {
+                let hint = match did_you_mean(&service.value, names.iter().copied()) {
+                    Some(close) => format!("did you mean `{close}`?"),
+                    None if names.is_empty() => {
+                        "declare it under `services:` at the top of the log".to_owned()
+                    }
+                    None => format!(
+                        "declare it under `services:`; declared services are {}",
+                        one_of(names)
+                    ),
+                };
+                self.push(
+                    Diagnostic::new(
+                        Code::UnknownService,
+                        format!("unknown service `{}`", service.value),
+                    )
+                    .at(service_span.clone(), "not declared under `services:`")
+                    .hint(hint),
+                );
+            }
+            let status = self.keyword(
+                status,
+                "service status",
+                ServiceStatus::parse,
+                ServiceStatus::NAMES,
+            );
+            match status {
+                Some(s) if known => {
+                    out.push((service.value.clone(), s));
+                    spans.push(service_span);
+                }
+                _ => ok = false,
+            }
+        }
+        (ok.then_some(out), spans)
+    }
+
+    fn action_items(&mut self, raw: &[RawActionItem]) -> Option<Vec<ActionItem>> {
+        let mut ids = Vec::new();
+        let mut out = Vec::new();
+        let mut ok = true;
+        for a in raw {
+            let id =
+                a.id.as_ref()
+                    .map(|id| self.unique_id(id, "action item id", &mut ids));
+            let title = self.non_empty(&a.title, "action item title");
+            let kind = self.keyword(
+                &a.kind,
+                "action item kind",
+                ActionKind::parse,
+                ActionKind::NAMES,
+            );
+            let status = match &a.status {
+                Some(s) => self.keyword(
+                    s,
+                    "action item status",
+                    ActionStatus::parse,
+                    ActionStatus::NAMES,
+                ),
+                None => Some(ActionStatus::Open),
+            };
+            let due = a
+                .due
+                .as_ref()
+                .map(|d| self.date(&d.value.0, span(self.source, d)));
+            let owner = a.owner.clone().filter(|o| !o.trim().is_empty());
+            if owner.is_none() {
+                let title_span = self.span(&a.title);
+                self.push(
+                    Diagnostic::new(
+                        Code::ActionItemWithoutOwner,
+                        format!("action item `{}` has no owner", a.title.value.trim()),
+                    )
+                    .at(title_span, "nobody owns this")
+                    .hint("add `owner:` (a person or a team): an action item without an owner rarely gets done"),
+                );
+            }
+            match (id, title, kind, status, due) {
+                (
+                    Some(Some(_)) | None,
+                    Some(title),
+                    Some(kind),
+                    Some(status),
+                    Some(Some(_)) | None,
+                ) => {
+                    out.push(ActionItem {
+                        id: a.id.as_ref().map(|i| i.value.clone()),
+                        title,
+                        kind,
+                        owner,
+                        due: a
+                            .due
+                            .as_ref()
+                            .and_then(|d| NaiveDate::parse_from_str(&d.value.0, "%Y-%m-%d").ok()),
+                        status,
+                        link: a.link.clone(),
+                    });
+                }
+                _ => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn date(&mut self, text: &str, span: Range<usize>) -> Option<NaiveDate> {
+        match NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                self.push(
+                    Diagnostic::new(Code::InvalidDate, format!("`{text}` is not a date"))
+                        .at(span, "not a date")
+                        .hint("write a date as `YYYY-MM-DD`, e.g. `2025-11-15`"),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// The diagnostic for a time that cannot be placed.
+fn time_diagnostic(e: &time::TimeError, span: Range<usize>) -> Diagnostic {
+    use time::TimeError::*;
+    let (code, label) = match e {
+        Syntax(_) => (Code::InvalidTime, "not a time"),
+        Nonexistent { .. } => (Code::NonexistentTime, "skipped by a clock change"),
+        Ambiguous { .. } => (Code::AmbiguousTime, "happens twice"),
+        WrongAbbreviation { .. } => (Code::WrongAbbreviation, "wrong zone abbreviation"),
+        NoPreviousDate | Backwards { .. } => (Code::TimeGoesBackwards, "needs a date"),
+    };
+    Diagnostic::new(code, e.to_string())
+        .at(span, label)
+        .hint(e.hint())
+}
+
+/// Whether `id` is lowercase letters, digits and `-`, starting with a letter or digit.
+pub fn is_valid_id(id: &str) -> bool {
+    let mut chars = id.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+/// A valid id made from arbitrary text: `AWS Outage!` -> `aws-outage`.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids() {
+        for good in ["a", "aws-2025-10-20", "0day"] {
+            assert!(is_valid_id(good), "{good}");
+        }
+        for bad in ["", "-a", "A", "a_b", "../x", "a/b", "a.b"] {
+            assert!(!is_valid_id(bad), "{bad}");
+        }
+        assert_eq!(slug("AWS Outage!"), "aws-outage");
+        assert_eq!(slug("../../etc"), "etc");
+    }
+}

@@ -1,0 +1,191 @@
+//! Rules over the whole timeline: order, phases, impact windows and the resolved state.
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::metrics;
+use crate::model::{Incident, Phase, Status};
+use crate::parse::SpannedStr;
+
+use super::{Located, Validator};
+
+/// Sorts events by time (stable), warning for each one written before an earlier moment.
+pub(super) fn sort_events(v: &mut Validator, mut events: Vec<Located>) -> Vec<Located> {
+    let mut latest: Option<&Located> = None;
+    let mut warnings = Vec::new();
+    for e in &events {
+        match latest {
+            Some(l) if e.event.at < l.event.at => warnings.push(
+                Diagnostic::new(
+                    Code::EventsOutOfOrder,
+                    "this event is earlier than an event written before it",
+                )
+                .at(e.at_span.clone(), "earlier")
+                .related(l.at_span.clone(), "later event written before")
+                .hint("events are sorted by time for reports; move this event up to keep the log readable"),
+            ),
+            _ => latest = Some(e),
+        }
+    }
+    for w in warnings {
+        v.push(w);
+    }
+    events.sort_by_key(|e| (e.event.at, e.written));
+    events
+}
+
+/// Each phase at most once, and phases in order.
+pub(super) fn phases(v: &mut Validator, events: &[Located]) {
+    let mut firsts: Vec<(Phase, &Located)> = Vec::new();
+    let mut by_written: Vec<&Located> = events.iter().filter(|e| e.event.phase.is_some()).collect();
+    by_written.sort_by_key(|e| e.written);
+    for e in by_written {
+        let Some(phase) = e.event.phase else { continue };
+        let span = e.phase_span.clone().unwrap_or(e.at_span.clone());
+        if let Some((_, first)) = firsts.iter().find(|(p, _)| *p == phase) {
+            v.push(
+                Diagnostic::new(
+                    Code::PhaseRepeated,
+                    format!("phase `{phase}` is marked twice"),
+                )
+                .at(span, "marked again here")
+                .related(
+                    first.phase_span.clone().unwrap_or(first.at_span.clone()),
+                    "first marked here",
+                )
+                .hint("each phase happens once; remove `phase:` from one of the events"),
+            );
+            continue;
+        }
+        firsts.push((phase, e));
+    }
+    firsts.sort_by_key(|(p, _)| *p);
+    for pair in firsts.windows(2) {
+        let [(early_phase, early), (late_phase, late)] = pair else {
+            continue;
+        };
+        if late.event.at < early.event.at {
+            let span = late.phase_span.clone().unwrap_or(late.at_span.clone());
+            v.push(
+                Diagnostic::new(
+                    Code::PhaseOrder,
+                    format!("phase `{late_phase}` is before phase `{early_phase}`"),
+                )
+                .at(span, format!("`{late_phase}` here"))
+                .related(
+                    early.phase_span.clone().unwrap_or(early.at_span.clone()),
+                    format!("`{early_phase}` is later"),
+                )
+                .hint("phases go started, detected, acknowledged, identified, mitigated, resolved; fix a time or a phase"),
+            );
+        }
+    }
+}
+
+/// Rules that need the whole incident: the resolved state, open windows and the lints.
+pub(super) fn incident_rules(
+    v: &mut Validator,
+    incident: &Incident,
+    events: &[Located],
+    status: Option<&SpannedStr>,
+    title: &SpannedStr,
+) {
+    let has_resolved_phase = incident.phase_at(Phase::Resolved).is_some();
+    let status_span = status.map(|s| v.span(s)).unwrap_or_else(|| v.span(title));
+    if incident.status == Status::Resolved && !has_resolved_phase {
+        v.push(
+            Diagnostic::new(
+                Code::ResolvedWithoutPhase,
+                "the incident is `resolved` but no event has `phase: resolved`",
+            )
+            .at(status_span.clone(), "resolved")
+            .hint("mark the event that ended the incident with `phase: resolved`"),
+        );
+    }
+    if has_resolved_phase && incident.status != Status::Resolved {
+        v.push(
+            Diagnostic::new(
+                Code::StatusMismatch,
+                format!(
+                    "an event has `phase: resolved` but the status is `{}`",
+                    incident.status
+                ),
+            )
+            .at(status_span.clone(), "not resolved")
+            .hint("set `status: resolved`"),
+        );
+    }
+    if incident.is_resolved() {
+        open_windows(v, incident, events);
+        resolved_lints(v, incident, status_span);
+    }
+}
+
+fn open_windows(v: &mut Validator, incident: &Incident, events: &[Located]) {
+    for service in &incident.services {
+        for window in metrics::windows_of(incident, &service.name) {
+            if !window.is_ongoing() {
+                continue;
+            }
+            let opener = &events[window.opened_by];
+            let span = opener
+                .event
+                .status
+                .iter()
+                .position(|(n, _)| *n == service.name)
+                .and_then(|i| opener.status_spans.get(i).cloned())
+                .unwrap_or(opener.at_span.clone());
+            v.push(
+                Diagnostic::new(
+                    Code::OpenImpactWindow,
+                    format!(
+                        "`{}` is still {} in a resolved incident",
+                        service.name,
+                        window
+                            .segments
+                            .last()
+                            .map_or(window.worst, |s| s.status)
+                            .label()
+                    ),
+                )
+                .at(span, "impact starts here and never ends")
+                .hint(format!(
+                    "add `{}: operational` to the event where it recovered",
+                    service.name
+                )),
+            );
+        }
+    }
+}
+
+fn resolved_lints(v: &mut Validator, incident: &Incident, status_span: std::ops::Range<usize>) {
+    let missing: Vec<&str> = [Phase::Started, Phase::Detected]
+        .into_iter()
+        .filter(|p| incident.phase_at(*p).is_none())
+        .map(Phase::as_str)
+        .collect();
+    if !missing.is_empty() {
+        v.push(
+            Diagnostic::new(
+                Code::MissingKeyPhase,
+                format!(
+                    "a resolved incident without a `{}` phase",
+                    missing.join("` or `")
+                ),
+            )
+            .at(status_span.clone(), "resolved")
+            .hint("mark those events with `phase:` so time to detect and time to resolve can be computed"),
+        );
+    }
+    if incident
+        .summary
+        .as_deref()
+        .is_none_or(|s| s.trim().is_empty())
+    {
+        v.push(
+            Diagnostic::new(Code::EmptySummary, "a resolved incident without a summary")
+                .at(status_span, "resolved")
+                .hint(
+                    "add `summary:`: a few sentences on what happened, for readers of the report",
+                ),
+        );
+    }
+}
