@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod exit;
 pub mod metrics;
 pub mod model;
+pub mod output;
 pub mod parse;
 pub mod schema;
 pub mod source;

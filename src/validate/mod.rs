@@ -61,6 +61,9 @@ pub fn validate(source: &Source, raw: RawIncident) -> Checked {
     }
 }
 
+/// The status changes of one event, in the order written.
+type StatusChanges = Vec<(String, ServiceStatus)>;
+
 /// An event with the spans its rules point at, kept beside the model while validating.
 pub(crate) struct Located {
     pub event: Event,
@@ -423,7 +426,7 @@ impl Validator<'_> {
         map: &parse::StatusMap,
         names: &[&str],
         services_known: bool,
-    ) -> (Option<Vec<(String, ServiceStatus)>>, Vec<Range<usize>>) {
+    ) -> (Option<StatusChanges>, Vec<Range<usize>>) {
         let mut out = Vec::new();
         let mut spans = Vec::new();
         let mut ok = true;
