@@ -203,7 +203,9 @@ pub fn render_human(source: &Source, diagnostic: &Diagnostic, style: RenderStyle
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
         .with_links(false)
-        .with_context_lines(1);
+        .with_context_lines(1)
+        .with_break_words(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
     let report = MietteReport::new(source, diagnostic);
     let mut out = String::new();
     if handler.render_report(&mut out, &report).is_err() {

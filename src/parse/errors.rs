@@ -1,6 +1,7 @@
 //! Turns a serde-saphyr error into one of our diagnostics, with a code, a located label and a
 //! hint (a "did you mean" for a misspelt field).
 
+use serde_saphyr::budget::BudgetBreach;
 use serde_saphyr::{Error, MessageFormatter, UserMessageFormatter};
 
 use super::{Limits, span_of};
@@ -32,16 +33,22 @@ pub fn from_yaml_error(source: &Source, error: &Error, limits: Limits) -> Diagno
             variant, expected, ..
         } => Diagnostic::new(Code::InvalidValue, format!("invalid value `{variant}`"))
             .hint(format!("use {}", one_of(expected))),
+        Error::InvalidScalar { ty, .. } => {
+            Diagnostic::new(Code::WrongType, format!("expected {}", article(ty)))
+                .hint(type_hint(ty))
+        }
+        Error::InvalidBooleanStrict { .. } => {
+            Diagnostic::new(Code::WrongType, "expected `true` or `false`").hint(type_hint("bool"))
+        }
         Error::NullIntoString { .. } => {
             Diagnostic::new(Code::WrongType, "expected text, found nothing")
                 .hint("write a value after the colon, or remove the key")
         }
-        Error::Budget { .. } | Error::AliasReplayLimitExceeded { .. } | Error::AliasExpansionLimitExceeded { .. } | Error::AliasReplayStackDepthExceeded { .. } => {
-            Diagnostic::new(Code::LimitExceeded, format!("the log is too large or too deeply aliased: {message}"))
-                .hint(format!(
-                    "the limit is {} YAML events; raise it with `--max-yaml-events N` if this log is real",
-                    limits.max_yaml_events
-                ))
+        Error::Budget { breach, .. } => limit_exceeded(budget_what(breach), limits),
+        Error::AliasReplayLimitExceeded { .. }
+        | Error::AliasExpansionLimitExceeded { .. }
+        | Error::AliasReplayStackDepthExceeded { .. } => {
+            limit_exceeded("aliases expand to too much text", limits)
         }
         Error::DuplicateMappingKey { key, .. } => Diagnostic::new(
             Code::YamlSyntax,
@@ -74,6 +81,27 @@ pub fn from_yaml_error(source: &Source, error: &Error, limits: Limits) -> Diagno
     }
 }
 
+fn limit_exceeded(what: &str, limits: Limits) -> Diagnostic {
+    Diagnostic::new(Code::LimitExceeded, format!("the log is too large: {what}")).hint(format!(
+        "the limit is {} YAML events (every key, value and list item counts); raise it with `--max-yaml-events N` if this log is real",
+        limits.max_yaml_events
+    ))
+}
+
+/// Which budget a log went over, in words.
+fn budget_what(breach: &BudgetBreach) -> &'static str {
+    match breach {
+        BudgetBreach::Events { .. } => "it holds more YAML events than the limit",
+        BudgetBreach::Nodes { .. } => "it holds more YAML nodes than the limit",
+        BudgetBreach::Aliases { .. } | BudgetBreach::Anchors { .. } => {
+            "it uses too many anchors or aliases"
+        }
+        BudgetBreach::Depth { .. } => "it nests lists and maps too deeply",
+        BudgetBreach::ScalarBytes { .. } => "its text values are larger than the limit",
+        _ => "it goes over a parser limit",
+    }
+}
+
 /// The error inside any snippet or alias wrapper.
 fn innermost(error: &Error) -> &Error {
     match error.without_snippet() {
@@ -89,6 +117,12 @@ fn unknown_field(field: &str, expected: &[&'static str]) -> Diagnostic {
         None => format!("fields here are {}", one_of(expected)),
     };
     Diagnostic::new(Code::UnknownField, format!("unknown field `{field}`")).hint(hint)
+}
+
+/// "a boolean", "an integer".
+fn article(noun: &str) -> String {
+    let an = noun.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {noun}", if an { "an" } else { "a" })
 }
 
 fn type_hint(expected: &str) -> String {

@@ -35,3 +35,99 @@ fn json_format_gives_one_object_per_line() {
         }
     }
 }
+
+/// One fixture per diagnostic code under tests/fixtures/invalid/, named after its code
+/// (`e012-unknown-service.yaml`); its rendered diagnostics are a snapshot. A first-line
+/// comment `# postevent-test: --max-yaml-events N` sets a limit for that fixture.
+#[test]
+fn every_code_has_a_fixture_and_a_snapshot() {
+    use postevent::diagnostics::{Code, RenderStyle, render_human};
+    use postevent::parse::Limits;
+    use postevent::source::Source;
+
+    let dir = fixture("invalid");
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    names.sort();
+    for code in Code::ALL {
+        let prefix = format!("{}-{}", code.code().to_lowercase(), code.name());
+        assert!(
+            names.iter().any(|n| n.starts_with(&prefix)),
+            "no fixture for {code}: add tests/fixtures/invalid/{prefix}.yaml"
+        );
+    }
+    for name in names {
+        let text = std::fs::read_to_string(dir.join(&name)).unwrap();
+        let mut limits = Limits::default();
+        if let Some(n) = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# postevent-test: --max-yaml-events "))
+        {
+            limits.max_yaml_events = n.trim().parse().unwrap();
+        }
+        let source = Source::new(
+            format!("tests/fixtures/invalid/{name}"),
+            Some(dir.join(&name)),
+            text,
+        );
+        let checked = postevent::validate::check(&source, limits);
+        let expected = name[..4].to_uppercase();
+        assert!(
+            checked
+                .diagnostics
+                .iter()
+                .any(|d| d.code.code() == expected),
+            "{name} does not raise {expected}: {:?}",
+            checked
+                .diagnostics
+                .iter()
+                .map(|d| d.code.code())
+                .collect::<Vec<_>>()
+        );
+        let rendered: String = checked
+            .diagnostics
+            .iter()
+            .map(|d| render_human(&source, d, RenderStyle::default()))
+            .collect();
+        let stem = name.trim_end_matches(".yaml");
+        insta::assert_snapshot!(stem, rendered);
+    }
+}
+
+#[test]
+fn one_run_reports_every_problem_in_a_file() {
+    let path = fixture("invalid/e005-invalid-value.yaml");
+    let out = run(&["check", "--format", "json", path.to_str().unwrap()]).code(1);
+    assert_eq!(out.stdout.lines().count(), 2, "{}", out.stdout);
+}
+
+#[test]
+fn warnings_alone_exit_zero() {
+    let path = fixture("invalid/w001-events-out-of-order.yaml");
+    run(&["check", path.to_str().unwrap()])
+        .code(0)
+        .stderr_has(&["W001", "0 errors, 1 warning"]);
+}
+
+#[test]
+fn not_an_incident_log_is_an_error_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: &[(&str, &[u8])] = &[
+        ("empty.yaml", b""),
+        ("list.yaml", b"- a\n- b\n"),
+        ("binary.yaml", &[0xff, 0xfe, 0x00, 0x41]),
+        ("two-docs.yaml", b"title: a\n---\ntitle: b\n"),
+        ("tabs.yaml", b"title: a\n\tseverity: SEV1\n"),
+    ];
+    for (name, bytes) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = run(&["check", path.to_str().unwrap()]);
+        assert!(out.code == 1 || out.code == 2, "{name}: {}", out.code);
+        assert!(out.stderr.contains("error"), "{name}: {}", out.stderr);
+    }
+}
