@@ -1,6 +1,7 @@
 //! The one integration-test binary: a module per area, sharing the CLI runner below.
 
 mod check;
+mod docs;
 mod schema;
 
 use std::path::{Path, PathBuf};
