@@ -1,7 +1,12 @@
 //! The one integration-test binary: a module per area, sharing the CLI runner below.
 
+mod authoring;
+mod browser;
 mod check;
+mod diff;
 mod docs;
+mod properties;
+mod report;
 mod schema;
 
 use std::path::{Path, PathBuf};
