@@ -167,6 +167,9 @@ impl Validator<'_> {
                 let stem = self.source.stem().unwrap_or("incident").to_owned();
                 if is_valid_id(&stem) {
                     Some(stem)
+                } else if self.source.path().is_none() && !slug(&stem).is_empty() {
+                    // Standard input has no file name to keep stable; its slug will do.
+                    Some(slug(&stem))
                 } else {
                     self.push(
                         Diagnostic::new(

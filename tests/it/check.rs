@@ -131,3 +131,20 @@ fn not_an_incident_log_is_an_error_not_a_panic() {
         assert!(out.stderr.contains("error"), "{name}: {}", out.stderr);
     }
 }
+
+#[test]
+fn standard_input_is_checked_with_the_binary() {
+    use assert_cmd::Command;
+    let log = std::fs::read_to_string(
+        crate::root().join("incidents/checkout-bad-deploy-2026-03-14.yaml"),
+    )
+    .unwrap();
+    let log = log.replace("\nid: ", "\n# id: ");
+    let assert = Command::new(env!("CARGO_BIN_EXE_postevent"))
+        .args(["check", "-"])
+        .write_stdin(log)
+        .assert()
+        .code(0);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("checked 1 log: no problems"), "{stderr}");
+}
