@@ -94,7 +94,7 @@ pub fn parse(text: &str) -> Result<TimeSpec, TimeError> {
     if text.is_empty() {
         return Err(syntax());
     }
-    if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
+    if let Some(instant) = parse_instant(text) {
         return Ok(TimeSpec::Instant(instant));
     }
     let (body, abbreviation) = split_abbreviation(text);
@@ -110,12 +110,26 @@ pub fn parse(text: &str) -> Result<TimeSpec, TimeError> {
     Err(syntax())
 }
 
+/// An instant with an offset: RFC 3339, or the same without seconds (`2025-10-19 23:48-07:00`,
+/// `2025-10-20T06:48Z`).
+fn parse_instant(text: &str) -> Option<DateTime<FixedOffset>> {
+    if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
+        return Some(instant);
+    }
+    let with_offset = match text.strip_suffix(['Z', 'z']) {
+        Some(body) => format!("{body}+00:00"),
+        None => text.to_owned(),
+    };
+    ["%Y-%m-%d %H:%M%:z", "%Y-%m-%dT%H:%M%:z"]
+        .iter()
+        .find_map(|f| DateTime::parse_from_str(&with_offset, f).ok())
+}
+
 /// Splits a trailing zone abbreviation (`PDT`, `UTC`) off a time.
 fn split_abbreviation(text: &str) -> (&str, Option<String>) {
     if let Some((body, last)) = text.rsplit_once(' ') {
-        let is_abbreviation = (2..=6).contains(&last.len())
-            && last.chars().all(|c| c.is_ascii_alphabetic())
-            && last.chars().any(|c| c.is_ascii_uppercase());
+        let is_abbreviation =
+            (1..=6).contains(&last.len()) && last.chars().all(|c| c.is_ascii_alphabetic());
         if is_abbreviation {
             return (body.trim_end(), Some(last.to_owned()));
         }

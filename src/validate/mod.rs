@@ -61,6 +61,9 @@ pub fn validate(source: &Source, raw: RawIncident) -> Checked {
     }
 }
 
+/// Ids already used in a file, with where they were first used.
+type SeenIds = std::collections::HashMap<String, Range<usize>>;
+
 /// The status changes of one event, in the order written.
 type StatusChanges = Vec<(String, ServiceStatus)>;
 
@@ -324,7 +327,7 @@ impl Validator<'_> {
         services: &Option<Vec<Service>>,
     ) -> Option<Vec<Located>> {
         let names: Vec<&str> = services.iter().flatten().map(|s| s.name.as_str()).collect();
-        let mut ids: Vec<(String, Range<usize>)> = Vec::new();
+        let mut ids = SeenIds::new();
         let mut previous: Option<DateTime<Utc>> = None;
         let mut chain_broken = false;
         let mut out = Vec::new();
@@ -369,15 +372,10 @@ impl Validator<'_> {
     }
 
     /// An id that must also be unique among `seen`.
-    pub fn unique_id(
-        &mut self,
-        id: &SpannedStr,
-        what: &str,
-        seen: &mut Vec<(String, Range<usize>)>,
-    ) -> Option<String> {
+    pub fn unique_id(&mut self, id: &SpannedStr, what: &str, seen: &mut SeenIds) -> Option<String> {
         let value = self.id(id, what)?;
         let span = self.span(id);
-        if let Some((_, first)) = seen.iter().find(|(s, _)| *s == value) {
+        if let Some(first) = seen.get(&value) {
             self.push(
                 Diagnostic::new(Code::DuplicateId, format!("duplicate {what} `{value}`"))
                     .at(span, "used again here")
@@ -388,7 +386,7 @@ impl Validator<'_> {
             );
             return None;
         }
-        seen.push((value.clone(), span));
+        seen.insert(value.clone(), span);
         Some(value)
     }
 
@@ -474,7 +472,7 @@ impl Validator<'_> {
     }
 
     fn action_items(&mut self, raw: &[RawActionItem]) -> Option<Vec<ActionItem>> {
-        let mut ids = Vec::new();
+        let mut ids = SeenIds::new();
         let mut out = Vec::new();
         let mut ok = true;
         for a in raw {
