@@ -6,13 +6,16 @@
 //! list of [`diagnostics::Diagnostic`]s), and [`metrics`] computes what reports show. The
 //! binary in `src/main.rs` and the [`cli`] module are a thin layer over this library.
 
+pub mod authoring;
 pub mod cli;
 pub mod diagnostics;
 pub mod exit;
+pub mod import;
 pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod parse;
+pub mod render;
 pub mod schema;
 pub mod source;
 pub mod time;

@@ -2,8 +2,14 @@
 //! arguments, prints, and picks an exit code.
 
 mod check;
+mod completions;
+mod import;
 mod inputs;
+mod log;
+mod new;
+mod report;
 mod schema;
+mod templates;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -30,6 +36,20 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Print the JSON Schema of the incident log format (for editors).
     Schema(schema::SchemaArgs),
+    /// Start a new incident log from the template.
+    New(new::NewArgs),
+    /// Append an event to a log, keeping its comments and layout.
+    Log(log::LogArgs),
+    /// Turn a status page's incidents (Statuspage, Google Cloud) into logs.
+    Import(import::ImportArgs),
+    /// Print a shell completion script.
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff), e.g. `postevent man | man -l -`.
+    Man(completions::ManArgs),
+    /// Render a log as a post-mortem or a public summary (Markdown, HTML or JSON).
+    Report(report::ReportArgs),
+    /// Work with the report templates (export the defaults for editing).
+    Templates(templates::TemplatesArgs),
 }
 
 /// When to colour output.
@@ -98,6 +118,13 @@ pub fn run(
     let code = match cli.command {
         Command::Check(args) => check::run(&args, &mut io),
         Command::Schema(args) => schema::run(&args, &mut io),
+        Command::New(args) => new::run(&args, &mut io),
+        Command::Log(args) => log::run(&args, &mut io),
+        Command::Import(args) => import::run(&args, &mut io),
+        Command::Completions(args) => completions::run(&args, &mut io),
+        Command::Man(args) => completions::run_man(&args, &mut io),
+        Command::Report(args) => report::run(&args, &mut io),
+        Command::Templates(args) => templates::run(&args, &mut io),
     };
     let _ = io.stdout.flush();
     code

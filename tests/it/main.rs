@@ -3,8 +3,8 @@
 mod authoring;
 mod browser;
 mod check;
-mod diff;
 mod docs;
+mod import;
 mod properties;
 mod report;
 mod schema;

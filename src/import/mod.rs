@@ -1,0 +1,529 @@
+//! Timelines from elsewhere into incident logs: an Atlassian Statuspage API v2 document or the
+//! Google Cloud status `incidents.json` becomes one [`Draft`] per incident, and each draft
+//! becomes the text of a log that passes `check`.
+//!
+//! Both importers share the phase rules in [`Draft::new`]: `started` is the feed's own start
+//! field (Statuspage `started_at`, GCP `begin`), never the first update; the first update is
+//! `detected` and `acknowledged`; `resolved` is the feed's end field (`resolved_at`, `end`),
+//! so that the log's duration equals end - start to the second.
+
+pub mod gcp;
+mod html;
+pub mod statuspage;
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use chrono_tz::Tz;
+use thiserror::Error;
+
+pub use html::to_markdown;
+
+use crate::authoring::{NewEvent, event_text, yaml};
+use crate::model::{Phase, ServiceStatus, Severity, Status};
+use crate::validate::slug;
+
+/// Why a document could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ImportError {
+    #[error("not JSON: {message} (line {line}, column {column})")]
+    Json {
+        message: String,
+        line: usize,
+        column: usize,
+    },
+    #[error("not {expected}: {reason}")]
+    Shape {
+        expected: &'static str,
+        reason: String,
+    },
+    #[error("{at}: {message}")]
+    Field { at: String, message: String },
+}
+
+impl ImportError {
+    fn json(e: &serde_json::Error) -> Self {
+        let message = e.to_string();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_owned();
+        ImportError::Json {
+            message,
+            line: e.line(),
+            column: e.column(),
+        }
+    }
+}
+
+/// One update of a feed, in the feed's terms mapped to ours.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Update {
+    pub at: DateTime<Utc>,
+    /// The phase the update's status stands for (identified, mitigated, resolved), if any.
+    pub phase: Option<Phase>,
+    /// Services whose status changes here.
+    pub status: Vec<(String, ServiceStatus)>,
+    /// Markdown.
+    pub text: String,
+}
+
+/// One event of a draft log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DraftEvent {
+    pub at: DateTime<Utc>,
+    pub phase: Option<Phase>,
+    pub status: Vec<(String, ServiceStatus)>,
+    pub text: String,
+}
+
+/// An incident ready to be written as a log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    /// The incident id and file stem.
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub status: Status,
+    pub timezone: Tz,
+    pub regions: Vec<String>,
+    pub tags: Vec<String>,
+    pub services: Vec<String>,
+    pub summary: Option<String>,
+    /// Sorted by time.
+    pub timeline: Vec<DraftEvent>,
+    pub links: Vec<(String, String)>,
+    /// Where it came from, for the comment at the top of the file.
+    pub origin: String,
+}
+
+/// What an importer knows about one incident.
+#[derive(Debug, Clone)]
+pub struct Feed {
+    pub title: String,
+    pub severity: Severity,
+    pub status: Status,
+    pub timezone: Tz,
+    pub started: DateTime<Utc>,
+    /// When it ended, if it did.
+    pub resolved: Option<DateTime<Utc>>,
+    /// In any order; they are sorted by time (stable).
+    pub updates: Vec<Update>,
+    /// Services named by the feed, even those no update changes.
+    pub services: Vec<String>,
+    pub regions: Vec<String>,
+    pub tags: Vec<String>,
+    pub summary: Option<String>,
+    pub links: Vec<(String, String)>,
+    pub origin: String,
+}
+
+impl Draft {
+    /// Applies the phase rules to a feed (see the module docs).
+    pub fn new(feed: Feed) -> Draft {
+        let mut updates = feed.updates;
+        updates.sort_by_key(|u| u.at);
+        // A resolved incident needs a `resolved` phase: without an end time, its last update.
+        let resolved = (feed.status == Status::Resolved).then(|| {
+            feed.resolved
+                .unwrap_or_else(|| updates.last().map_or(feed.started, |u| u.at))
+        });
+        let mut started = feed.started;
+        if let Some(first) = updates.first() {
+            started = started.min(first.at);
+        }
+        if let Some(end) = resolved {
+            started = started.min(end);
+        }
+        let mut timeline = vec![DraftEvent {
+            at: started,
+            phase: Some(Phase::Started),
+            status: Vec::new(),
+            text: "Impact starts (the start time the status page gives).".into(),
+        }];
+        let mut reached = Phase::Started;
+        let mut resolved_written = false;
+        for (i, update) in updates.into_iter().enumerate() {
+            let before_end = resolved.is_none_or(|end| update.at <= end);
+            let mut phases = Vec::new();
+            if i == 0 {
+                phases.extend([Phase::Detected, Phase::Acknowledged]);
+            }
+            match update.phase {
+                Some(Phase::Resolved) if resolved == Some(update.at) => {
+                    phases.push(Phase::Resolved);
+                    resolved_written = true;
+                }
+                Some(Phase::Resolved) | None => {}
+                Some(p) => phases.push(p),
+            }
+            phases.retain(|&p| p > reached && (before_end || p == Phase::Resolved));
+            let status = if before_end {
+                update.status
+            } else {
+                Vec::new()
+            };
+            if let Some((&last, earlier)) = phases.split_last() {
+                for &phase in earlier {
+                    timeline.push(marker(update.at, phase));
+                }
+                reached = last;
+            }
+            timeline.push(DraftEvent {
+                at: update.at,
+                phase: phases.last().copied(),
+                status,
+                text: update.text,
+            });
+        }
+        if let Some(end) = resolved
+            && !resolved_written
+        {
+            timeline.push(DraftEvent {
+                at: end,
+                phase: Some(Phase::Resolved),
+                status: Vec::new(),
+                text: "Resolved (the end time the status page gives).".into(),
+            });
+        }
+        timeline.sort_by_key(|e| e.at);
+        if resolved.is_some() {
+            close_windows(&mut timeline);
+        }
+        let mut services = Vec::new();
+        for name in timeline
+            .iter()
+            .flat_map(|e| e.status.iter().map(|(s, _)| s))
+            .chain(&feed.services)
+        {
+            if !services.contains(name) {
+                services.push(name.clone());
+            }
+        }
+        let regions: BTreeSet<String> = feed.regions.into_iter().collect();
+        Draft {
+            id: String::new(),
+            title: feed.title,
+            severity: feed.severity,
+            status: feed.status,
+            timezone: feed.timezone,
+            regions: regions.into_iter().collect(),
+            tags: feed.tags,
+            services,
+            summary: feed.summary.filter(|s| !s.trim().is_empty()),
+            timeline,
+            links: feed.links,
+            origin: feed.origin,
+        }
+    }
+
+    /// The YAML text of the log.
+    pub fn to_yaml(&self) -> String {
+        let mut out = format!(
+            "# {}\n# Imported by postevent; edit freely.\nid: {}\n",
+            self.origin.replace('\n', " "),
+            self.id
+        );
+        out.push_str(&yaml::field("title", &self.title, 0));
+        out.push('\n');
+        out.push_str(&format!(
+            "severity: {}\nstatus: {}\n",
+            self.severity, self.status
+        ));
+        out.push_str(&format!(
+            "timezone: {}\n",
+            yaml::scalar(self.timezone.name())
+        ));
+        for (key, list) in [("regions", &self.regions), ("tags", &self.tags)] {
+            if !list.is_empty() {
+                out.push_str(&format!("{key}:\n"));
+                for item in list {
+                    out.push_str(&format!("  - {}\n", yaml::scalar(item)));
+                }
+            }
+        }
+        if !self.services.is_empty() {
+            out.push_str("services:\n");
+            for name in &self.services {
+                out.push_str(&format!("  - {}\n", yaml::scalar(name)));
+            }
+        }
+        if let Some(summary) = &self.summary {
+            out.push_str(&yaml::field("summary", &block(summary), 0));
+            out.push('\n');
+        }
+        out.push_str("\ntimeline:\n");
+        for (i, e) in self.timeline.iter().enumerate() {
+            if i > 0 {
+                out.push('\n');
+            }
+            let event = NewEvent {
+                id: None,
+                at: e
+                    .at
+                    .with_timezone(&self.timezone)
+                    .to_rfc3339_opts(SecondsFormat::AutoSi, true),
+                phase: e.phase,
+                status: e.status.clone(),
+                text: block(&e.text),
+                internal: false,
+            };
+            out.push_str(&event_text(&event, 2, 4));
+        }
+        if !self.links.is_empty() {
+            out.push_str("\nlinks:\n");
+            for (title, url) in &self.links {
+                out.push_str(&yaml::field("title", title, 4).replacen("    ", "  - ", 1));
+                out.push('\n');
+                out.push_str(&yaml::field("url", url, 4));
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+/// Multi-line Markdown ends with a newline, so it is written as a `|` block.
+fn block(text: &str) -> String {
+    let text = text.trim();
+    if text.contains('\n') {
+        format!("{text}\n")
+    } else if text.is_empty() {
+        "(no text)".into()
+    } else {
+        text.to_owned()
+    }
+}
+
+/// An event that only marks a phase reached at the same moment as an update.
+fn marker(at: DateTime<Utc>, phase: Phase) -> DraftEvent {
+    let text = match phase {
+        Phase::Detected => "Detected: the first update on the status page.",
+        Phase::Acknowledged => "Acknowledged: the first update on the status page.",
+        _ => "Reached with the update that follows.",
+    };
+    DraftEvent {
+        at,
+        phase: Some(phase),
+        status: Vec::new(),
+        text: text.into(),
+    }
+}
+
+/// Sets every service still out of `operational` back to it at the `resolved` event, so a
+/// resolved incident has no open impact window; changes after it that would reopen one are
+/// dropped (status pages sometimes post a late update with stale component states).
+fn close_windows(timeline: &mut [DraftEvent]) {
+    let mut open: Vec<String> = Vec::new();
+    let mut after_resolved = false;
+    for event in timeline.iter_mut() {
+        if after_resolved {
+            event
+                .status
+                .retain(|(_, s)| *s == ServiceStatus::Operational);
+            continue;
+        }
+        for (service, status) in &event.status {
+            open.retain(|s| s != service);
+            if *status != ServiceStatus::Operational {
+                open.push(service.clone());
+            }
+        }
+        if event.phase == Some(Phase::Resolved) {
+            open.sort();
+            for service in open.drain(..) {
+                event.status.push((service, ServiceStatus::Operational));
+            }
+            after_resolved = true;
+        }
+    }
+}
+
+/// Gives every draft an id and file stem, `<date>-<slug of the title>`, made unique within
+/// the batch with the feed's own id. `stem_extra` is that id for each draft.
+pub fn assign_ids(drafts: &mut [Draft], feed_ids: &[String]) {
+    let mut seen = BTreeSet::new();
+    for (draft, feed_id) in drafts.iter_mut().zip(feed_ids) {
+        let date = draft
+            .timeline
+            .first()
+            .map(|e| e.at.with_timezone(&draft.timezone).date_naive().to_string())
+            .unwrap_or_default();
+        let mut title = slug(&draft.title);
+        if title.len() > 50 {
+            let cut = title[..=50].rfind('-').unwrap_or(50);
+            title.truncate(cut);
+        }
+        let base = [date.as_str(), title.as_str()]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .copied()
+            .collect::<Vec<_>>()
+            .join("-");
+        let mut id = base.clone();
+        if seen.contains(&id) {
+            id = format!("{base}-{}", slug(feed_id));
+        }
+        let mut n = 2;
+        while seen.contains(&id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        seen.insert(id.clone());
+        draft.id = id;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    fn update(at: &str, phase: Option<Phase>, status: &[(&str, ServiceStatus)]) -> Update {
+        Update {
+            at: t(at),
+            phase,
+            status: status.iter().map(|(s, v)| (s.to_string(), *v)).collect(),
+            text: format!("update at {at}"),
+        }
+    }
+
+    fn feed(updates: Vec<Update>, resolved: Option<&str>) -> Feed {
+        Feed {
+            title: "API errors".into(),
+            severity: Severity::Sev2,
+            status: if resolved.is_some() {
+                Status::Resolved
+            } else {
+                Status::Investigating
+            },
+            timezone: chrono_tz::UTC,
+            started: t("2025-01-01T10:00:00Z"),
+            resolved: resolved.map(t),
+            updates,
+            services: vec!["API".into()],
+            regions: vec![],
+            tags: vec![],
+            summary: Some("Summary.".into()),
+            links: vec![],
+            origin: "test".into(),
+        }
+    }
+
+    fn phases(draft: &Draft) -> Vec<(String, Option<Phase>)> {
+        draft
+            .timeline
+            .iter()
+            .map(|e| (e.at.format("%H:%M:%S").to_string(), e.phase))
+            .collect()
+    }
+
+    use ServiceStatus::*;
+
+    #[test]
+    fn phases_follow_the_updates_newest_first_or_not() {
+        let updates = vec![
+            update(
+                "2025-01-01T11:00:00Z",
+                Some(Phase::Resolved),
+                &[("API", Operational)],
+            ),
+            update("2025-01-01T10:40:00Z", Some(Phase::Mitigated), &[]),
+            update("2025-01-01T10:20:00Z", Some(Phase::Identified), &[]),
+            update("2025-01-01T10:05:00Z", None, &[("API", MajorOutage)]),
+        ];
+        let draft = Draft::new(feed(updates, Some("2025-01-01T11:00:00Z")));
+        let expected = [
+            ("10:00:00", Some(Phase::Started)),
+            ("10:05:00", Some(Phase::Detected)),
+            ("10:05:00", Some(Phase::Acknowledged)),
+            ("10:20:00", Some(Phase::Identified)),
+            ("10:40:00", Some(Phase::Mitigated)),
+            ("11:00:00", Some(Phase::Resolved)),
+        ];
+        let expected: Vec<_> = expected.iter().map(|(a, p)| (a.to_string(), *p)).collect();
+        assert_eq!(phases(&draft), expected);
+        assert_eq!(draft.timeline[2].status, vec![("API".into(), MajorOutage)]);
+    }
+
+    #[test]
+    fn resolved_is_the_end_time_and_closes_windows() {
+        let updates = vec![
+            update("2025-01-01T10:05:00Z", None, &[("API", PartialOutage)]),
+            update("2025-01-01T11:00:30Z", Some(Phase::Resolved), &[]),
+            update("2025-01-01T12:00:00Z", None, &[("API", MajorOutage)]),
+        ];
+        let draft = Draft::new(feed(updates, Some("2025-01-01T11:00:07Z")));
+        let resolved = draft
+            .timeline
+            .iter()
+            .find(|e| e.phase == Some(Phase::Resolved))
+            .unwrap();
+        assert_eq!(resolved.at, t("2025-01-01T11:00:07Z"));
+        assert_eq!(resolved.status, vec![("API".into(), Operational)]);
+        assert!(draft.timeline.last().unwrap().status.is_empty());
+    }
+
+    #[test]
+    fn a_resolved_incident_without_an_end_time_ends_at_its_last_update() {
+        let updates = vec![update(
+            "2025-01-01T10:05:00Z",
+            None,
+            &[("API", MajorOutage)],
+        )];
+        let mut feed = feed(updates, None);
+        feed.status = Status::Resolved;
+        let draft = Draft::new(feed);
+        let last = draft.timeline.last().unwrap();
+        assert_eq!(last.phase, Some(Phase::Resolved));
+        assert_eq!(last.at, t("2025-01-01T10:05:00Z"));
+        assert_eq!(last.status, vec![("API".into(), Operational)]);
+        let yaml = draft.to_yaml();
+        let checked = crate::validate::check(
+            &crate::source::Source::from_text("x.yaml", yaml.clone()),
+            crate::parse::Limits::default(),
+        );
+        assert_eq!(checked.errors(), 0, "{yaml}\n{:?}", checked.diagnostics);
+    }
+
+    #[test]
+    fn a_late_regression_does_not_repeat_a_phase() {
+        let updates = vec![
+            update("2025-01-01T10:05:00Z", Some(Phase::Identified), &[]),
+            update("2025-01-01T10:10:00Z", Some(Phase::Mitigated), &[]),
+            update("2025-01-01T10:15:00Z", Some(Phase::Identified), &[]),
+        ];
+        let draft = Draft::new(feed(updates, None));
+        let marked: Vec<_> = draft.timeline.iter().filter_map(|e| e.phase).collect();
+        assert_eq!(
+            marked,
+            [
+                Phase::Started,
+                Phase::Detected,
+                Phase::Acknowledged,
+                Phase::Identified,
+                Phase::Mitigated
+            ]
+        );
+    }
+
+    #[test]
+    fn ids_are_unique_in_a_batch() {
+        let draft = Draft::new(feed(vec![], None));
+        let mut drafts = vec![draft.clone(), draft.clone(), draft];
+        assign_ids(&mut drafts, &["abc".into(), "XyZ9".into(), "xyz9".into()]);
+        let ids: Vec<_> = drafts.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "2025-01-01-api-errors",
+                "2025-01-01-api-errors-xyz9",
+                "2025-01-01-api-errors-2"
+            ]
+        );
+    }
+}

@@ -1,0 +1,344 @@
+//! The SVG timeline of an HTML report: a time axis in the display zone, one lane per service
+//! with its impact segments coloured by status, phase markers and event ticks with tooltips.
+//!
+//! Every piece of text is XML-escaped here; colours come from CSS classes, so the page's
+//! stylesheet gives light, dark and print schemes.
+
+use std::fmt::Write;
+
+use chrono::{DateTime, Duration as Delta, NaiveDateTime, TimeZone, Timelike};
+use chrono_tz::Tz;
+
+use super::markdown::escape_xml as esc;
+use super::view::{ServiceView, View};
+
+const WIDTH: f64 = 1000.0;
+const LABEL: f64 = 170.0;
+const RIGHT: f64 = 20.0;
+const AXIS: f64 = 46.0;
+const LANE: f64 = 26.0;
+const BAR: f64 = 16.0;
+/// The height of one row of phase labels.
+const PHASE_ROW: f64 = 11.0;
+/// The fewest pixels between two axis ticks.
+const MIN_TICK_GAP: f64 = 70.0;
+/// Tick steps in minutes, from a minute to a week.
+const STEPS: &[i64] = &[
+    1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080,
+];
+
+/// Maps instants to x positions.
+struct Scale {
+    t0: i64,
+    t1: i64,
+}
+
+impl Scale {
+    fn new(view: &View) -> Scale {
+        let mut lo = view.start.unix;
+        let mut hi = view.end.as_ref().map_or(lo, |t| t.unix);
+        let times = view.timeline.iter().map(|e| e.at.unix);
+        let windows = view.services.iter().flat_map(|s| &s.windows);
+        let edges = windows.flat_map(|w| [Some(w.from.unix), w.to.as_ref().map(|t| t.unix)]);
+        for t in times.chain(edges.flatten()) {
+            lo = lo.min(t);
+            hi = hi.max(t);
+        }
+        let span = (hi - lo).max(60);
+        let pad = (span / 40).max(30);
+        Scale {
+            t0: lo - pad,
+            t1: lo + span + pad,
+        }
+    }
+
+    fn x(&self, t: i64) -> f64 {
+        let plot = WIDTH - LABEL - RIGHT;
+        LABEL + (t - self.t0) as f64 / (self.t1 - self.t0) as f64 * plot
+    }
+
+    /// The tick step: the smallest that keeps ticks `MIN_TICK_GAP` apart.
+    fn step_minutes(&self) -> i64 {
+        let plot = WIDTH - LABEL - RIGHT;
+        let span_minutes = (self.t1 - self.t0) as f64 / 60.0;
+        let most = (plot / MIN_TICK_GAP).floor().max(1.0);
+        STEPS
+            .iter()
+            .copied()
+            .find(|&s| span_minutes / s as f64 <= most)
+            .unwrap_or(10080)
+    }
+}
+
+/// Axis ticks at round local times (`step` minutes apart, counted from local midnight).
+fn ticks(scale: &Scale, zone: Tz) -> Vec<DateTime<Tz>> {
+    let step = scale.step_minutes();
+    let Some(start) = DateTime::from_timestamp(scale.t0, 0) else {
+        return Vec::new();
+    };
+    let local = start.with_timezone(&zone).naive_local();
+    let midnight = local.date().and_hms_opt(0, 0, 0).unwrap_or(local);
+    let minutes_in = i64::from(local.hour() * 60 + local.minute());
+    let first = if step >= 1440 {
+        midnight
+    } else {
+        midnight + Delta::minutes(minutes_in / step * step)
+    };
+    let mut out = Vec::new();
+    let mut at: NaiveDateTime = first;
+    while out.len() < 200 {
+        if let Some(t) = zone.from_local_datetime(&at).earliest() {
+            if t.timestamp() > scale.t1 {
+                break;
+            }
+            if t.timestamp() >= scale.t0 {
+                out.push(t);
+            }
+        }
+        at += Delta::minutes(step);
+    }
+    out
+}
+
+/// The SVG picture of `view`'s timeline, as an inline `<svg>` element.
+pub fn timeline(view: &View, zone: Tz) -> String {
+    let scale = Scale::new(view);
+    let rows = phase_rows(view, &scale);
+    let phase_height = LANE.max(8.0 + (rows.iter().max().map_or(0, |r| r + 1)) as f64 * PHASE_ROW);
+    let lanes_top = AXIS + phase_height;
+    let bottom = lanes_top + (view.services.len() + 1) as f64 * LANE;
+    let height = bottom + 34.0;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="timeline-title"><title id="timeline-title">{}</title>"#,
+        esc(&format!(
+            "Timeline of {}: impact by service, times in {}",
+            view.title, view.timezone
+        ))
+    );
+    axis(&mut s, view, &scale, zone, bottom);
+    phase_lane(&mut s, view, &scale, &rows, bottom);
+    event_lane(&mut s, view, &scale, lanes_top);
+    for (i, service) in view.services.iter().enumerate() {
+        service_lane(&mut s, service, &scale, lanes_top + (i + 1) as f64 * LANE);
+    }
+    legend(&mut s, view, height - 14.0);
+    s.push_str("</svg>");
+    s
+}
+
+fn axis(s: &mut String, view: &View, scale: &Scale, zone: Tz, bottom: f64) {
+    let _ = write!(
+        s,
+        r#"<text class="axis-zone" x="4" y="30">{}</text>"#,
+        esc(&format!("{} ({})", view.start.abbreviation, view.timezone))
+    );
+    let mut last_date = None;
+    for t in ticks(scale, zone) {
+        let x = scale.x(t.timestamp());
+        let date = t.date_naive();
+        let _ = write!(
+            s,
+            r#"<line class="grid" x1="{x:.1}" y1="{AXIS}" x2="{x:.1}" y2="{bottom}"/><text class="tick" x="{x:.1}" y="38">{}</text>"#,
+            t.format("%H:%M")
+        );
+        if last_date != Some(date) {
+            let _ = write!(
+                s,
+                r#"<text class="tick-date" x="{x:.1}" y="20">{}</text>"#,
+                t.format("%a %-d %b")
+            );
+            last_date = Some(date);
+        }
+    }
+}
+
+fn lane_label(s: &mut String, y: f64, text: &str, class: &str) {
+    let _ = write!(
+        s,
+        r#"<text class="{class}" x="{:.1}" y="{:.1}">{}</text>"#,
+        LABEL - 8.0,
+        y + LANE / 2.0 + 4.0,
+        esc(text)
+    );
+}
+
+/// Rows for the phase labels: each label goes in the first row where it does not overlap the
+/// label before it.
+fn phase_rows(view: &View, scale: &Scale) -> Vec<usize> {
+    let mut ends: Vec<f64> = Vec::new();
+    let mut rows = Vec::new();
+    for p in &view.phases {
+        let x = scale.x(p.at.unix);
+        let width = 8.0 + p.phase.len() as f64 * 5.6;
+        let row = ends.iter().position(|&end| end < x).unwrap_or(ends.len());
+        if row == ends.len() {
+            ends.push(0.0);
+        }
+        ends[row] = x + width;
+        rows.push(row);
+    }
+    rows
+}
+
+fn phase_lane(s: &mut String, view: &View, scale: &Scale, rows: &[usize], bottom: f64) {
+    let y = AXIS;
+    lane_label(s, y, "Phases", "lane-label lane-meta");
+    for (p, row) in view.phases.iter().zip(rows) {
+        let x = scale.x(p.at.unix);
+        // A label that would run off the right edge goes to the left of its marker.
+        let (label_x, anchor) = if x + 8.0 + p.phase.len() as f64 * 5.6 > WIDTH {
+            (x - 6.0, " text-anchor=\"end\"")
+        } else {
+            (x + 6.0, "")
+        };
+        let tip = format!("{}: {} ({})", p.phase, p.at.display, p.at.utc_short);
+        let _ = write!(
+            s,
+            r#"<g class="phase"><title>{}</title><line class="phase-line" x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{bottom:.1}"/><path class="phase-mark" d="M{x:.1} {:.1} l4 4 l-4 4 l-4 -4 z"/><text class="phase-label" x="{label_x:.1}" y="{:.1}"{anchor}>{}</text></g>"#,
+            esc(&tip),
+            y + 4.0,
+            y + 4.0 + *row as f64 * PHASE_ROW,
+            y + 12.0 + *row as f64 * PHASE_ROW,
+            esc(p.phase)
+        );
+    }
+}
+
+fn event_lane(s: &mut String, view: &View, scale: &Scale, y: f64) {
+    lane_label(s, y, "Events", "lane-label lane-meta");
+    for e in &view.timeline {
+        let x = scale.x(e.at.unix);
+        let class = if e.internal {
+            "event internal"
+        } else {
+            "event"
+        };
+        let mut tip = format!("{} ({})", e.at.display, e.at.utc_short);
+        if e.internal {
+            tip.push_str(" [internal]");
+        }
+        tip.push_str(": ");
+        tip.push_str(&truncate(&e.text.plain, 240));
+        let _ = write!(
+            s,
+            r#"<g class="{class}"><title>{}</title><circle cx="{x:.1}" cy="{:.1}" r="4"/></g>"#,
+            esc(&tip),
+            y + LANE / 2.0
+        );
+    }
+}
+
+fn service_lane(s: &mut String, service: &ServiceView, scale: &Scale, y: f64) {
+    let _ = write!(s, "<g><title>{}</title>", esc(&service.name));
+    lane_label(s, y, &truncate(&service.name, 20), "lane-label");
+    s.push_str("</g>");
+    let mid = y + LANE / 2.0;
+    let _ = write!(
+        s,
+        r#"<line class="lane-base" x1="{LABEL}" y1="{mid:.1}" x2="{:.1}" y2="{mid:.1}"/>"#,
+        WIDTH - RIGHT
+    );
+    for w in &service.windows {
+        let end = w.to.as_ref().map_or(scale.t1, |t| t.unix);
+        for seg in &w.segments {
+            let x1 = scale.x(seg.from.unix);
+            let x2 = scale
+                .x(seg.to.as_ref().map_or(end, |t| t.unix))
+                .max(x1 + 2.0);
+            let until = seg
+                .to
+                .as_ref()
+                .map_or("ongoing".to_owned(), |t| t.display.clone());
+            let _ = write!(
+                s,
+                r#"<rect class="seg {}" x="{x1:.1}" y="{:.1}" width="{:.1}" height="{BAR}" rx="2"><title>{}</title></rect>"#,
+                seg.status,
+                mid - BAR / 2.0,
+                x2 - x1,
+                esc(&format!(
+                    "{}: {} from {} to {} ({})",
+                    service.name, seg.label, seg.from.display, until, seg.duration.human
+                ))
+            );
+        }
+    }
+}
+
+fn legend(s: &mut String, view: &View, y: f64) {
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    for seg in view
+        .services
+        .iter()
+        .flat_map(|s| &s.windows)
+        .flat_map(|w| &w.segments)
+    {
+        if !seen.iter().any(|(st, _)| *st == seg.status) {
+            seen.push((seg.status, seg.label));
+        }
+    }
+    seen.sort_by_key(|(st, _)| std::cmp::Reverse(badness(st)));
+    let mut x = LABEL;
+    for (status, label) in seen {
+        let _ = write!(
+            s,
+            r#"<rect class="seg {status}" x="{x:.1}" y="{:.1}" width="14" height="10" rx="2"/><text class="legend" x="{:.1}" y="{y:.1}">{}</text>"#,
+            y - 9.0,
+            x + 18.0,
+            esc(label)
+        );
+        x += 26.0 + label.len() as f64 * 7.0;
+    }
+}
+
+fn badness(status: &str) -> u8 {
+    crate::model::ServiceStatus::parse(status).map_or(0, |s| s.badness())
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    format!("{}…", cut.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scale(minutes: i64) -> Scale {
+        Scale {
+            t0: 1_760_942_880,
+            t1: 1_760_942_880 + minutes * 60,
+        }
+    }
+
+    #[test]
+    fn tick_spacing_fits_the_span() {
+        let cases = [
+            (20, 2),
+            (60, 10),
+            (14 * 60 + 32, 120),
+            (28 * 60, 180),
+            (7 * 1440, 1440),
+        ];
+        for (minutes, step) in cases {
+            assert_eq!(scale(minutes).step_minutes(), step, "{minutes} minutes");
+        }
+    }
+
+    #[test]
+    fn ticks_are_round_local_times_within_the_span() {
+        let zone = chrono_tz::America::Los_Angeles;
+        let s = scale(28 * 60);
+        let ts = ticks(&s, zone);
+        assert!(ts.len() >= 5 && ts.len() <= 12, "{}", ts.len());
+        for t in &ts {
+            assert_eq!(t.minute(), 0);
+            assert_eq!(t.hour() % 3, 0);
+            assert!(t.timestamp() >= s.t0 && t.timestamp() <= s.t1);
+        }
+    }
+}
