@@ -41,12 +41,22 @@ fn format_examples_are_what_they_claim() {
             }
             "yaml invalid" => {
                 let checked = validate::check(&source, Limits::default());
-                assert!(checked.errors() > 0, "example at line {line} should be rejected");
+                assert!(
+                    checked.errors() > 0,
+                    "example at line {line} should be rejected"
+                );
             }
             "yaml" => {
                 let checked = validate::check(&source, Limits::default());
-                let codes: Vec<_> = checked.diagnostics.iter().map(|d| d.code.to_string()).collect();
-                assert!(checked.incident.is_some() && checked.errors() == 0, "example at line {line}: {codes:?}");
+                let codes: Vec<_> = checked
+                    .diagnostics
+                    .iter()
+                    .map(|d| d.code.to_string())
+                    .collect();
+                assert!(
+                    checked.incident.is_some() && checked.errors() == 0,
+                    "example at line {line}: {codes:?}"
+                );
             }
             other => panic!("unknown block kind `{other}` at line {line}"),
         }
