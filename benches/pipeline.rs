@@ -140,12 +140,32 @@ fn main() {
         );
         let files = yaml_files(&dir);
         let floor = parse_floor(&files);
-        let run = measure(&["check", files[0].to_str().unwrap()]);
-        row(
-            "check",
-            &format!("1 log x {events} events ({:.1} MB)", bytes as f64 / 1e6),
-            &run,
-            Some(floor),
-        );
+        let log = files[0].to_str().unwrap();
+        let input = format!("1 log x {events} events ({:.1} MB)", bytes as f64 / 1e6);
+        row("check", &input, &measure(&["check", log]), Some(floor));
+        for (format, audience) in [
+            ("md", "internal"),
+            ("html", "internal"),
+            ("html", "public"),
+            ("json", "internal"),
+        ] {
+            let out = root.join(format!("report-{events}.{format}"));
+            let args = [
+                "report",
+                log,
+                "--format",
+                format,
+                "--audience",
+                audience,
+                "-o",
+                out.to_str().unwrap(),
+            ];
+            row(
+                &format!("report {format} {audience}"),
+                &input,
+                &measure(&args),
+                Some(floor),
+            );
+        }
     }
 }
