@@ -9,6 +9,7 @@
 pub mod authoring;
 pub mod cli;
 pub mod diagnostics;
+pub mod diff;
 pub mod exit;
 pub mod import;
 pub mod metrics;

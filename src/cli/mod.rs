@@ -3,6 +3,7 @@
 
 mod check;
 mod completions;
+mod diff;
 mod import;
 mod inputs;
 mod log;
@@ -34,6 +35,8 @@ pub struct Cli {
 pub enum Command {
     /// Validate incident logs and report every problem with its location.
     Check(check::CheckArgs),
+    /// Show what changed in meaning between two versions of an incident log.
+    Diff(diff::DiffArgs),
     /// Print the JSON Schema of the incident log format (for editors).
     Schema(schema::SchemaArgs),
     /// Start a new incident log from the template.
@@ -117,6 +120,7 @@ pub fn run(
     };
     let code = match cli.command {
         Command::Check(args) => check::run(&args, &mut io),
+        Command::Diff(args) => diff::run(&args, cli.color, &mut io),
         Command::Schema(args) => schema::run(&args, &mut io),
         Command::New(args) => new::run(&args, &mut io),
         Command::Log(args) => log::run(&args, &mut io),

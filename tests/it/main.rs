@@ -3,6 +3,7 @@
 mod authoring;
 mod browser;
 mod check;
+mod diff;
 mod docs;
 mod import;
 mod properties;
