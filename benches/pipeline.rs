@@ -5,6 +5,7 @@
 //! median wall time, with its CPU time and peak memory. Prints a Markdown table.
 
 mod corpus;
+mod site;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -102,6 +103,11 @@ fn row(name: &str, input: &str, run: &Run, floor: Option<Duration>) {
 }
 
 fn main() {
+    // `cargo bench --bench pipeline -- site`: the docs-site rows only (benches/site/mod.rs).
+    if std::env::args().any(|a| a == "site") {
+        site::run();
+        return;
+    }
     // `cargo bench` passes `--bench`; ignore any arguments.
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();

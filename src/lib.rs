@@ -18,6 +18,9 @@ pub mod output;
 pub mod parse;
 pub mod render;
 pub mod schema;
+#[cfg(feature = "serve")]
+pub mod serve;
+pub mod site;
 pub mod source;
 pub mod time;
 pub mod validate;

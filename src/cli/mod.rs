@@ -1,15 +1,19 @@
 //! The command line: clap types, one file per subcommand. This is the only layer that reads
 //! arguments, prints, and picks an exit code.
 
+mod build;
 mod check;
 mod completions;
 mod diff;
+mod export;
 mod import;
 mod inputs;
 mod log;
 mod new;
 mod report;
 mod schema;
+#[cfg(feature = "serve")]
+mod serve;
 mod templates;
 
 use std::ffi::OsString;
@@ -53,6 +57,13 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Work with the report templates (export the defaults for editing).
     Templates(templates::TemplatesArgs),
+    /// Build a static docs site of every incident (index, search, stats, feed).
+    Build(build::BuildArgs),
+    /// Export every incident as Markdown for mdBook, MkDocs, Hugo, Docusaurus or Zola.
+    Export(export::ExportArgs),
+    /// Preview the docs site on 127.0.0.1, rebuilt and reloaded on every save.
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
 }
 
 /// When to colour output.
@@ -129,6 +140,10 @@ pub fn run(
         Command::Man(args) => completions::run_man(&args, &mut io),
         Command::Report(args) => report::run(&args, &mut io),
         Command::Templates(args) => templates::run(&args, &mut io),
+        Command::Build(args) => build::run(&args, &mut io),
+        Command::Export(args) => export::run(&args, &mut io),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(&args, &mut io),
     };
     let _ = io.stdout.flush();
     code

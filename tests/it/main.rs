@@ -9,6 +9,9 @@ mod import;
 mod properties;
 mod report;
 mod schema;
+#[cfg(feature = "serve")]
+mod serve;
+mod site;
 
 use std::path::{Path, PathBuf};
 

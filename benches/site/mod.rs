@@ -1,0 +1,153 @@
+//! Site benchmarks: `postevent build` of 100, 1,000 and 10,000 generated incidents (50 events
+//! each), cold and after editing one log, next to Hugo building the same incidents exported
+//! with `postevent export --to hugo`. Run: `cargo bench --bench pipeline -- site`.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use super::corpus::{self, Shape};
+use super::{Run, ms, once};
+
+fn median(mut runs: Vec<Run>) -> Run {
+    runs.sort_by_key(|r| r.wall);
+    runs.swap_remove(runs.len() / 2)
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64())
+}
+
+fn mib(run: &Run) -> String {
+    run.peak_kib
+        .map_or("n/a".into(), |k| format!("{:.0}", k as f64 / 1024.0))
+}
+
+/// Total size of the files under `dir`, in MB.
+fn size_mb(dir: &Path) -> f64 {
+    let mut total = 0u64;
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let m = e.metadata().unwrap();
+            if m.is_dir() {
+                stack.push(e.path());
+            } else {
+                total += m.len();
+            }
+        }
+    }
+    total as f64 / 1e6
+}
+
+/// Changes the title of one log, a different way each time.
+fn edit(log: &Path, round: usize) {
+    let text = std::fs::read_to_string(log).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let title = lines.iter_mut().find(|l| l.starts_with("title:")).unwrap();
+    *title = format!("title: \"Edited title, round {round}\"");
+    std::fs::write(log, lines.join("\n") + "\n").unwrap();
+}
+
+fn hugo_available() -> bool {
+    Command::new("hugo").arg("version").output().is_ok()
+}
+
+pub fn run() {
+    let bin = env!("CARGO_BIN_EXE_postevent");
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let hugo = hugo_available();
+    println!(
+        "| incidents | YAML MB | build cold s (median of 3) | cold CPU s | cold peak MiB | rebuild after editing 1 log ms | rebuild, nothing changed ms | site MB | export --to hugo s | hugo cold s | hugo site MB |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    let shape = Shape {
+        events: 50,
+        services: 5,
+        seed: 5,
+    };
+    for count in [100usize, 1_000, 10_000] {
+        let logs = root.join(format!("logs-{count}"));
+        let bytes = corpus::write_folder(&logs, count, shape);
+        let out = root.join(format!("site-{count}"));
+        let (logs_s, out_s) = (logs.to_str().unwrap(), out.to_str().unwrap());
+        let build = ["build", logs_s, "-o", out_s, "-q"];
+
+        let cold = median(
+            (0..3)
+                .map(|_| {
+                    let _ = std::fs::remove_dir_all(&out);
+                    once(bin, &build)
+                })
+                .collect(),
+        );
+        let site_mb = size_mb(&out);
+        let noop = median((0..3).map(|_| once(bin, &build)).collect());
+        let one = logs.join(format!("gen-{:06}.yaml", count / 2));
+        let warm = median(
+            (0..3)
+                .map(|round| {
+                    edit(&one, round);
+                    once(bin, &build)
+                })
+                .collect(),
+        );
+
+        let (mut export_s, mut hugo_s, mut hugo_mb) = ("n/a".to_owned(), "n/a".to_owned(), 0.0);
+        if hugo {
+            let site = root.join(format!("hugo-{count}"));
+            std::fs::create_dir_all(&site).unwrap();
+            let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hugo");
+            std::fs::copy(fixture.join("hugo.toml"), site.join("hugo.toml")).unwrap();
+            let status = Command::new("cp")
+                .arg("-r")
+                .arg(fixture.join("layouts"))
+                .arg(&site)
+                .status()
+                .unwrap();
+            assert!(status.success());
+            let content = site.join("content/incidents");
+            let content_s = content.to_str().unwrap();
+            let export = median(
+                (0..3)
+                    .map(|_| {
+                        let _ = std::fs::remove_dir_all(&content);
+                        once(bin, &["export", "--to", "hugo", logs_s, "-o", content_s])
+                    })
+                    .collect(),
+            );
+            export_s = secs(export.wall);
+            let public = site.join("public");
+            let runs = (0..3)
+                .map(|_| {
+                    let _ = std::fs::remove_dir_all(&public);
+                    let _ = std::fs::remove_dir_all(site.join("resources"));
+                    let start = std::time::Instant::now();
+                    let status = Command::new("hugo")
+                        .arg("--quiet")
+                        .arg("--source")
+                        .arg(&site)
+                        .status()
+                        .unwrap();
+                    assert!(status.success(), "hugo failed");
+                    start.elapsed()
+                })
+                .collect::<Vec<_>>();
+            let mut runs = runs;
+            runs.sort();
+            hugo_s = secs(runs[1]);
+            hugo_mb = size_mb(&public);
+        }
+        println!(
+            "| {count} | {:.1} | {} | {} | {} | {} | {} | {:.0} | {export_s} | {hugo_s} | {hugo_mb:.0} |",
+            bytes as f64 / 1e6,
+            secs(cold.wall),
+            cold.cpu.map_or("n/a".into(), secs),
+            mib(&cold),
+            ms(warm.wall),
+            ms(noop.wall),
+            site_mb,
+        );
+    }
+}

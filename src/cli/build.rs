@@ -1,0 +1,264 @@
+//! `postevent build`: every incident log into a static docs site.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::check::LimitArgs;
+use super::report::AudienceArg;
+use super::{Io, inputs};
+use crate::diagnostics::{RenderStyle, render_human};
+use crate::exit;
+use crate::render::Audience;
+use crate::site::build::{self, Outcome, Problem, Progress, Request, Silent};
+use crate::site::{Options, SiteTemplates};
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Folders or files of incident logs (every *.yaml and *.yml inside, recursively).
+    #[arg(default_value = "incidents")]
+    pub paths: Vec<PathBuf>,
+
+    /// The site folder. It is replaced as a whole, so it must be new, empty, or a site
+    /// postevent built before.
+    #[arg(short, long, value_name = "OUT", default_value = "site")]
+    pub output: PathBuf,
+
+    /// Who the site is for: `internal` (post-mortems, everything) or `public` (post-event
+    /// summaries: no internal events, notes or owners anywhere, feed and search included).
+    #[arg(long, value_enum, default_value_t = AudienceArg::Internal)]
+    pub audience: AudienceArg,
+
+    /// Where the site will be published (`https://status.example.com/incidents/`); makes the
+    /// feed's links absolute.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// Build the valid logs even when some are invalid, and list the ones left out.
+    #[arg(long)]
+    pub keep_going: bool,
+
+    /// Print nothing but errors (no progress bar, no summary).
+    #[arg(short, long)]
+    pub quiet: bool,
+
+    /// A folder whose templates override the defaults by name (`site/index.html`,
+    /// `postmortem.html`, ...), after `./templates/`.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+pub fn run(args: &BuildArgs, io: &mut Io) -> u8 {
+    match build_site(args, io) {
+        Ok(code) => code,
+        Err(message) => {
+            let _ = writeln!(io.stderr, "error: {message}");
+            exit::TROUBLE
+        }
+    }
+}
+
+/// Checks `--base-url`: an absolute http(s) URL.
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    let ok = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() > "https://".len()
+        && !url
+            .chars()
+            .any(|c| c.is_whitespace() || "\"'<>`".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "--base-url `{url}` is not an absolute http(s) URL; write it like `https://status.example.com/incidents/`"
+        ))
+    }
+}
+
+/// `./templates/` when it is a folder, then `--templates DIR`.
+pub fn template_dirs(dir: Option<&Path>) -> Result<Vec<PathBuf>, String> {
+    let mut dirs = Vec::new();
+    let cwd = Path::new("templates");
+    if cwd.is_dir() {
+        dirs.push(cwd.to_owned());
+    }
+    if let Some(d) = dir {
+        if !d.is_dir() {
+            return Err(format!("--templates `{}` is not a folder", d.display()));
+        }
+        dirs.push(d.to_owned());
+    }
+    Ok(dirs)
+}
+
+/// The log files named by `paths`; standard input makes no sense for a whole site.
+pub fn log_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    if paths.iter().any(|p| p.as_os_str() == "-") {
+        return Err("this command reads folders of logs, not standard input (`-`)".into());
+    }
+    let files = inputs::collect(paths).map_err(|e| e.to_string())?;
+    if files.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(format!("no *.yaml or *.yml files in {}", shown.join(", ")));
+    }
+    Ok(files)
+}
+
+fn build_site(args: &BuildArgs, io: &mut Io) -> Result<u8, String> {
+    if let Some(url) = &args.base_url {
+        check_base_url(url)?;
+    }
+    let files = log_files(&args.paths)?;
+    let dirs = template_dirs(args.templates.as_deref())?;
+    let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
+    let templates = SiteTemplates::load(&dirs)?;
+    let audience = match args.audience {
+        AudienceArg::Internal => Audience::Internal,
+        AudienceArg::Public => Audience::Public,
+    };
+    let options = Options::new(audience, args.base_url.as_deref());
+    let limits = args.limits.limits();
+    let read = move |p: &Path| inputs::read(p, limits.max_file_bytes).map_err(|e| e.reason);
+    let request = Request {
+        files: &files,
+        read: &read,
+        limits,
+        out: &args.output,
+        options: &options,
+        templates: &templates,
+        keep_going: args.keep_going,
+    };
+    let show_bar = !args.quiet && std::io::stderr().is_terminal() && files.len() >= 100;
+    let outcome = if show_bar {
+        let bar = Bar::new();
+        let outcome = build::build(&request, &bar);
+        bar.0.finish_and_clear();
+        outcome
+    } else {
+        build::build(&request, &Silent)
+    }
+    .map_err(|e| e.to_string())?;
+    report_problems(&outcome, io);
+    report_outcome(&outcome, args, io)
+}
+
+fn report_problems(outcome: &Outcome, io: &mut Io) {
+    let style = RenderStyle {
+        color: io.stderr_color,
+        ..RenderStyle::default()
+    };
+    for problem in &outcome.problems {
+        match problem {
+            Problem::Invalid {
+                source,
+                diagnostics,
+            } => {
+                for d in diagnostics.iter().filter(|d| d.is_error()) {
+                    let _ = write!(io.stderr, "{}", render_human(source, d, style));
+                }
+            }
+            Problem::Unreadable { path, reason } => {
+                let _ = writeln!(
+                    io.stderr,
+                    "error: cannot read `{}`: {reason}",
+                    path.display()
+                );
+            }
+            Problem::DuplicateId { id, paths } => {
+                let shown: Vec<String> =
+                    paths.iter().map(|p| format!("`{}`", p.display())).collect();
+                let _ = writeln!(
+                    io.stderr,
+                    "error: the id `{id}` is used by {}\n  = hint: each incident needs its own id, since it names its page; set `id:` in all but one",
+                    shown.join(" and ")
+                );
+            }
+        }
+    }
+}
+
+fn report_outcome(outcome: &Outcome, args: &BuildArgs, io: &mut Io) -> Result<u8, String> {
+    let out = args.output.display();
+    let skipped: Vec<String> = outcome.problems.iter().flat_map(Problem::paths).collect();
+    if !outcome.written {
+        let _ = writeln!(
+            io.stderr,
+            "error: {} log{} cannot go into the site; `{out}` was not changed (`--keep-going` builds the others)",
+            skipped.len(),
+            if skipped.len() == 1 { "" } else { "s" }
+        );
+        return Ok(failure_code(outcome));
+    }
+    if !args.quiet {
+        let how = if outcome.full {
+            "built".to_owned()
+        } else {
+            format!(
+                "updated ({} page{} rendered, the rest unchanged{})",
+                outcome.rendered,
+                if outcome.rendered == 1 { "" } else { "s" },
+                if outcome.removed > 0 {
+                    format!(", {} stale file(s) removed", outcome.removed)
+                } else {
+                    String::new()
+                }
+            )
+        };
+        let _ = writeln!(
+            io.stderr,
+            "{how} {out}/: {} incident{}",
+            outcome.incidents,
+            if outcome.incidents == 1 { "" } else { "s" }
+        );
+    }
+    if skipped.is_empty() {
+        return Ok(exit::SUCCESS);
+    }
+    let _ = writeln!(io.stderr, "skipped {} log(s) with errors:", skipped.len());
+    for path in &skipped {
+        let _ = writeln!(io.stderr, "  {path}");
+    }
+    Ok(failure_code(outcome))
+}
+
+/// 2 when a log could not be read (as for `check`), else 1.
+fn failure_code(outcome: &Outcome) -> u8 {
+    if outcome
+        .problems
+        .iter()
+        .any(|p| matches!(p, Problem::Unreadable { .. }))
+    {
+        exit::TROUBLE
+    } else {
+        exit::FAILURE
+    }
+}
+
+/// A progress bar on standard error (only on a terminal).
+struct Bar(indicatif::ProgressBar);
+
+impl Bar {
+    fn new() -> Bar {
+        let bar = indicatif::ProgressBar::new(0);
+        let style = indicatif::ProgressStyle::with_template("{msg:>10} [{bar:40}] {pos}/{len}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> ");
+        bar.set_style(style);
+        Bar(bar)
+    }
+}
+
+impl Progress for Bar {
+    fn stage(&self, name: &'static str, len: u64) {
+        self.0.set_message(name);
+        self.0.set_length(len);
+        self.0.set_position(0);
+    }
+
+    fn tick(&self) {
+        self.0.inc(1);
+    }
+}

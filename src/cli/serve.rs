@@ -1,0 +1,186 @@
+//! `postevent serve`: build the site into a temporary folder, serve it on 127.0.0.1, rebuild
+//! it on every save and reload open pages; a broken log shows its diagnostics in the browser.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use clap::Args;
+
+use super::build::{log_files, template_dirs};
+use super::check::LimitArgs;
+use super::report::AudienceArg;
+use super::{Io, inputs};
+use crate::exit;
+use crate::render::Audience;
+use crate::serve::{self, Preview, Rebuild, Setup, Status};
+use crate::site::Options;
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Folders or files of incident logs (every *.yaml and *.yml inside, recursively).
+    #[arg(value_name = "DIR", default_value = "incidents")]
+    pub paths: Vec<PathBuf>,
+
+    /// The port to listen on, on 127.0.0.1 only; 0 picks a free one (the address is printed).
+    #[arg(short, long, value_name = "N", default_value_t = 8000)]
+    pub port: u16,
+
+    /// Who the site is for: `internal` (post-mortems, everything) or `public` (post-event
+    /// summaries: no internal events, notes or owners anywhere).
+    #[arg(long, value_enum, default_value_t = AudienceArg::Internal)]
+    pub audience: AudienceArg,
+
+    /// A folder whose templates override the defaults by name, after `./templates/`; it is
+    /// watched too.
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+
+    /// Open the site in the default web browser once it is served.
+    #[arg(long)]
+    pub open: bool,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+pub fn run(args: &ServeArgs, io: &mut Io) -> u8 {
+    match serve_site(args, io) {
+        Ok(code) => code,
+        Err(message) => {
+            let _ = writeln!(io.stderr, "error: {message}");
+            exit::TROUBLE
+        }
+    }
+}
+
+fn serve_site(args: &ServeArgs, io: &mut Io) -> Result<u8, String> {
+    // Fail early on a wrong folder; later, a missing log is shown in the browser instead.
+    log_files(&args.paths)?;
+    let template_dirs = template_dirs(args.templates.as_deref())?;
+    let (server, addr) = serve::bind(args.port).map_err(|e| {
+        format!("{e}; choose another port with `--port N` (`--port 0` picks a free one)")
+    })?;
+    let out = tempfile::Builder::new()
+        .prefix("postevent-serve-")
+        .tempdir()
+        .map_err(|e| format!("cannot make a temporary folder for the site: {e}"))?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let signals = on_interrupt(&stop)?;
+
+    let mut watched = args.paths.clone();
+    watched.extend(template_dirs.iter().cloned());
+    let limits = args.limits.limits();
+    let paths = args.paths.clone();
+    let audience = match args.audience {
+        AudienceArg::Internal => Audience::Internal,
+        AudienceArg::Public => Audience::Public,
+    };
+    let setup = Setup {
+        files: Box::new(move || log_files(&paths)),
+        read: Box::new(move |p: &Path| {
+            inputs::read(p, limits.max_file_bytes).map_err(|e| e.reason)
+        }),
+        limits,
+        options: Options::new(audience, None),
+        template_dirs,
+        logs: args.paths.clone(),
+        out: out.path().join("site"),
+    };
+    let (mut preview, first) = Preview::start(setup);
+    report(&first, io);
+    let url = format!("http://{addr}/");
+    let _ = writeln!(io.stdout, "serving {url}");
+    let _ = io.stdout.flush();
+    let _ = writeln!(
+        io.stderr,
+        "watching {} for changes; press Ctrl-C to stop",
+        shown(&watched)
+    );
+    if args.open {
+        open_browser(&url, io);
+    }
+    serve::run(&server, &mut preview, &stop, &mut |rebuild| {
+        report(rebuild, io)
+    });
+    for id in signals {
+        signal_hook::low_level::unregister(id);
+    }
+    let _ = writeln!(io.stderr, "stopped");
+    drop(out);
+    Ok(exit::SUCCESS)
+}
+
+/// Sets `stop` on Ctrl-C (or SIGTERM); a second one ends the process at once, in case a
+/// build is stuck.
+fn on_interrupt(stop: &Arc<AtomicBool>) -> Result<Vec<signal_hook::SigId>, String> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let mut ids = Vec::new();
+    for signal in [SIGINT, SIGTERM] {
+        let register = || {
+            let abort = signal_hook::flag::register_conditional_shutdown(
+                signal,
+                i32::from(exit::TROUBLE),
+                Arc::clone(stop),
+            )?;
+            let flag = signal_hook::flag::register(signal, Arc::clone(stop))?;
+            Ok::<_, std::io::Error>([abort, flag])
+        };
+        ids.extend(register().map_err(|e| format!("cannot handle Ctrl-C: {e}"))?);
+    }
+    Ok(ids)
+}
+
+/// One line per build on standard error; the full diagnostics when it failed.
+fn report(rebuild: &Rebuild, io: &mut Io) {
+    let why = match rebuild.changed.as_slice() {
+        [] => String::new(),
+        [one] => format!(" ({} changed)", one.display()),
+        many => format!(" ({} files changed)", many.len()),
+    };
+    let ms = rebuild.took.as_millis();
+    let _ = match &rebuild.status {
+        Status::Built {
+            incidents,
+            rendered,
+        } => writeln!(
+            io.stderr,
+            "built in {ms} ms{why}: {incidents} incident{}, {rendered} page{} rendered",
+            if *incidents == 1 { "" } else { "s" },
+            if *rendered == 1 { "" } else { "s" },
+        ),
+        Status::Broken(text) => write!(
+            io.stderr,
+            "cannot build the site{why}; the browser shows why until it is fixed:\n{text}"
+        ),
+    };
+}
+
+fn shown(paths: &[PathBuf]) -> String {
+    let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+    shown.join(", ")
+}
+
+/// Starts the platform's opener; a failure is only a warning, since the URL is printed.
+fn open_browser(url: &str, io: &mut Io) {
+    let (program, pre): (&str, &[&str]) = if cfg!(target_os = "macos") {
+        ("open", &[])
+    } else if cfg!(windows) {
+        ("cmd", &["/C", "start", ""])
+    } else {
+        ("xdg-open", &[])
+    };
+    let started = std::process::Command::new(program)
+        .args(pre)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Err(e) = started {
+        let _ = writeln!(
+            io.stderr,
+            "warning: cannot open a browser with `{program}`: {e}"
+        );
+    }
+}

@@ -1,0 +1,328 @@
+//! One build, start to finish: load (with the cache), stop on invalid logs unless asked to
+//! keep going, render in parallel, write. Problems come back as data for the CLI to print.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use thiserror::Error;
+
+use super::cache::{self, Cache, Cached};
+use super::load::{self, Loaded, Reader};
+use super::write::{self, WriteError};
+use super::{Entry, Options, SiteTemplates, Tree, pages};
+use crate::diagnostics::Diagnostic;
+use crate::parse::Limits;
+use crate::render::TemplateError;
+use crate::source::Source;
+
+/// Progress of a long build, for a progress bar; every method may be called from any thread.
+pub trait Progress: Sync {
+    /// A new stage of `len` steps begins.
+    fn stage(&self, name: &'static str, len: u64);
+    /// One step of the current stage is done.
+    fn tick(&self);
+}
+
+/// No progress shown.
+pub struct Silent;
+
+impl Progress for Silent {
+    fn stage(&self, _: &'static str, _: u64) {}
+    fn tick(&self) {}
+}
+
+/// What a build needs besides the logs.
+pub struct Request<'a> {
+    pub files: &'a [PathBuf],
+    pub read: &'a Reader,
+    pub limits: Limits,
+    pub out: &'a Path,
+    pub options: &'a Options,
+    pub templates: &'a SiteTemplates,
+    /// Build the valid logs even when others are invalid.
+    pub keep_going: bool,
+}
+
+/// A log that could not go into the site.
+pub enum Problem {
+    /// Validation found errors (the diagnostics include any warnings).
+    Invalid {
+        source: Box<Source>,
+        diagnostics: Vec<Diagnostic>,
+    },
+    Unreadable {
+        path: PathBuf,
+        reason: String,
+    },
+    /// Several logs have the same id, so they would share a page.
+    DuplicateId {
+        id: String,
+        paths: Vec<PathBuf>,
+    },
+}
+
+impl Problem {
+    /// The logs it concerns.
+    pub fn paths(&self) -> Vec<String> {
+        match self {
+            Problem::Invalid { source, .. } => vec![source.name().to_owned()],
+            Problem::Unreadable { path, .. } => vec![path.display().to_string()],
+            Problem::DuplicateId { paths, .. } => {
+                paths.iter().map(|p| p.display().to_string()).collect()
+            }
+        }
+    }
+}
+
+/// What a build did.
+pub struct Outcome {
+    /// Whether the site was written (false when problems stopped it).
+    pub written: bool,
+    /// Whether the whole site was rebuilt (rather than updated).
+    pub full: bool,
+    /// Incidents in the site.
+    pub incidents: usize,
+    /// Incident pages rendered this time; the others were unchanged.
+    pub rendered: usize,
+    /// Stale files removed.
+    pub removed: usize,
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, Error)]
+pub enum BuildError {
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+}
+
+/// One log after the first pass.
+enum Step {
+    Cached(CachedLog),
+    /// Valid and rendered; the page is in `html`, or already in the staging folder.
+    Fresh(FreshLog, Option<String>),
+    Problem(Problem),
+}
+
+/// Builds the site described by `req`.
+///
+/// One parallel pass reads, validates and renders each log. Without a usable cache the build
+/// is a full one: pages stream into a staging folder beside the site as they are rendered, so
+/// memory holds entries rather than pages, and the folder is thrown away if any log fails.
+/// With a cache, unchanged logs are skipped and the (few) changed pages wait in memory.
+pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildError> {
+    write::check_target(req.out)?;
+    let key = cache::key(req.options, req.templates);
+    let old = Cache::read(req.out, &key);
+    let staging = match old {
+        Some(_) => None,
+        None => Some(write::Staging::begin(req.out)?),
+    };
+    progress.stage("building", req.files.len() as u64);
+    let steps: Vec<Step> = req
+        .files
+        .par_iter()
+        .map(|path| {
+            let loaded = load::load_one(path, req.read, req.limits, old.as_ref(), req.out);
+            let step = first_pass(loaded, req, staging.as_ref());
+            progress.tick();
+            step
+        })
+        .collect::<Result<_, BuildError>>()?;
+    let (mut cached, mut fresh, mut problems) = (Vec::new(), Vec::new(), Vec::new());
+    for step in steps {
+        match step {
+            Step::Cached(c) => cached.push(c),
+            Step::Fresh(f, html) => fresh.push((f, html)),
+            Step::Problem(p) => problems.push(p),
+        }
+    }
+    let dropped = drop_duplicates(&mut cached, &mut fresh, &mut problems);
+    if !problems.is_empty() && !req.keep_going {
+        return Ok(Outcome {
+            written: false,
+            full: false,
+            incidents: 0,
+            rendered: 0,
+            removed: 0,
+            problems,
+        });
+    }
+    if let Some(s) = &staging {
+        for id in &dropped {
+            s.remove(&super::incident_path(id))?;
+        }
+    }
+    if let Some(old) = &old
+        && up_to_date(old, &cached, &fresh, &problems, req.out)
+    {
+        return Ok(Outcome {
+            written: true,
+            full: false,
+            incidents: cached.len(),
+            rendered: 0,
+            removed: 0,
+            problems,
+        });
+    }
+    let rendered_count = fresh.len();
+    let full = staging.is_some();
+
+    let mut new = Cache {
+        key,
+        ..Cache::default()
+    };
+    let mut entries = Vec::with_capacity(cached.len() + fresh.len());
+    let mut files: BTreeSet<String> = BTreeSet::new();
+    let mut tree = Tree::new();
+    let logs = cached
+        .into_iter()
+        .map(|(path, stamp, entry)| (path, stamp, entry, None))
+        .chain(
+            fresh
+                .into_iter()
+                .map(|((path, stamp, entry), html)| (path, stamp, entry, html)),
+        );
+    for (path, stamp, entry, html) in logs {
+        files.insert(entry.url.clone());
+        if let Some(html) = html {
+            tree.insert(entry.url.clone(), html.into_bytes());
+        }
+        let c = Cached {
+            stamp,
+            entry: entry.clone(),
+        };
+        new.logs.insert(path.display().to_string(), c);
+        entries.push(entry);
+    }
+    entries.sort_by(Entry::newest_first);
+    tree.extend(pages::aggregate(&entries, req.options, req.templates)?);
+    files.extend(tree.keys().cloned());
+    new.files = files.iter().cloned().collect();
+
+    let mut removed = 0;
+    match staging {
+        None => {
+            let stale: Vec<String> = old
+                .iter()
+                .flat_map(|o| o.files.iter())
+                .filter(|f| !files.contains(*f))
+                .cloned()
+                .collect();
+            removed = stale.len();
+            let cache = new.to_json();
+            write::update(req.out, &tree, &stale, (cache::FILE, cache.as_bytes()))?;
+        }
+        Some(staging) => {
+            tree.par_iter()
+                .try_for_each(|(rel, bytes)| staging.write(rel, bytes))?;
+            staging.write(cache::FILE, new.to_json().as_bytes())?;
+            staging.commit()?;
+        }
+    }
+    Ok(Outcome {
+        written: true,
+        full,
+        incidents: entries.len(),
+        rendered: rendered_count,
+        removed,
+        problems,
+    })
+}
+
+type CachedLog = (PathBuf, cache::Stamp, Entry);
+type FreshLog = (PathBuf, cache::Stamp, Entry);
+
+/// Whether the site in `out` is what this build would write: every log unchanged, none added
+/// or removed, and every file of the last build still there. Then nothing is rewritten.
+fn up_to_date(
+    old: &Cache,
+    cached: &[CachedLog],
+    fresh: &[(FreshLog, Option<String>)],
+    problems: &[Problem],
+    out: &Path,
+) -> bool {
+    fresh.is_empty()
+        && problems.is_empty()
+        && cached.len() == old.logs.len()
+        && cached.iter().all(|(p, stamp, _)| {
+            old.logs
+                .get(&p.display().to_string())
+                .is_some_and(|c| c.stamp == *stamp)
+        })
+        // Incident pages were looked for while loading.
+        && old
+            .files
+            .iter()
+            .filter(|f| !f.starts_with("incidents/"))
+            .all(|f| out.join(f).is_file())
+}
+
+/// Validates, then renders a valid log: into the staging folder when there is one.
+fn first_pass(
+    loaded: Loaded,
+    req: &Request,
+    staging: Option<&write::Staging>,
+) -> Result<Step, BuildError> {
+    let (path, stamp, source, checked) = match loaded {
+        Loaded::Cached { path, stamp, entry } => return Ok(Step::Cached((path, stamp, entry))),
+        Loaded::Unreadable { path, reason } => {
+            return Ok(Step::Problem(Problem::Unreadable { path, reason }));
+        }
+        Loaded::Checked {
+            path,
+            stamp,
+            source,
+            checked,
+        } => (path, stamp, source, checked),
+    };
+    let errors = checked.errors();
+    let incident = match checked.incident {
+        Some(incident) if errors == 0 => incident,
+        _ => {
+            return Ok(Step::Problem(Problem::Invalid {
+                source: Box::new(source),
+                diagnostics: checked.diagnostics,
+            }));
+        }
+    };
+    let (entry, html) = pages::incident(&incident, req.options, req.templates)?;
+    let html = match staging {
+        Some(s) => {
+            s.write(&entry.url, html.as_bytes())?;
+            None
+        }
+        None => Some(html),
+    };
+    Ok(Step::Fresh((path, stamp, entry), html))
+}
+
+/// Logs that share an id are all left out, each duplicate reported once; returns their ids.
+fn drop_duplicates(
+    cached: &mut Vec<CachedLog>,
+    fresh: &mut Vec<(FreshLog, Option<String>)>,
+    problems: &mut Vec<Problem>,
+) -> BTreeSet<String> {
+    let mut by_id: BTreeMap<&str, Vec<&Path>> = BTreeMap::new();
+    for (p, _, e) in cached.iter() {
+        by_id.entry(&e.id).or_default().push(p);
+    }
+    for ((p, _, e), _) in fresh.iter() {
+        by_id.entry(&e.id).or_default().push(p);
+    }
+    let mut dup = BTreeSet::new();
+    for (id, paths) in by_id.iter().filter(|(_, paths)| paths.len() > 1) {
+        let mut paths: Vec<PathBuf> = paths.iter().map(|p| p.to_path_buf()).collect();
+        paths.sort();
+        problems.push(Problem::DuplicateId {
+            id: (*id).to_owned(),
+            paths,
+        });
+        dup.insert((*id).to_owned());
+    }
+    cached.retain(|(_, _, e)| !dup.contains(&e.id));
+    fresh.retain(|((_, _, e), _)| !dup.contains(&e.id));
+    dup
+}

@@ -1,0 +1,100 @@
+//! The incremental build cache, kept in the site as `.postevent-cache.json`: for every log,
+//! its size, modification time and content hash, and the listing [`Entry`] it gave. A log
+//! whose size and time (or, failing that, content hash) match, built with the same templates
+//! and options, is neither parsed nor rendered again; its page stays as it is.
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{Entry, Options, SiteTemplates};
+
+/// The cache's file name inside the site folder.
+pub const FILE: &str = ".postevent-cache.json";
+
+/// Bumped when the cache's own shape changes.
+const FORMAT: u32 = 1;
+
+/// What a log file looked like when it was last read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stamp {
+    pub size: u64,
+    /// Modification time, nanoseconds since 1970 (0 when the file system has none).
+    pub mtime_ns: u64,
+    /// A hash of the content.
+    pub hash: u64,
+}
+
+impl Stamp {
+    /// Size and modification time of `path`, with no hash yet.
+    pub fn stat(path: &Path) -> std::io::Result<Stamp> {
+        let meta = std::fs::metadata(path)?;
+        let mtime_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+        Ok(Stamp {
+            size: meta.len(),
+            mtime_ns,
+            hash: 0,
+        })
+    }
+
+    pub fn same_file(&self, other: &Stamp) -> bool {
+        self.size == other.size && self.mtime_ns == other.mtime_ns && self.mtime_ns != 0
+    }
+}
+
+/// The hash of a log's content.
+pub fn content_hash(text: &str) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// One log as the last build saw it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cached {
+    pub stamp: Stamp,
+    pub entry: Entry,
+}
+
+/// The whole cache.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cache {
+    /// Templates, version and options it was built with; another key invalidates it all.
+    pub key: String,
+    /// By log path as given on the command line.
+    pub logs: BTreeMap<String, Cached>,
+    /// Every file of the site it describes, for removing stale ones.
+    pub files: Vec<String>,
+}
+
+/// The key of a build: a cache with another key is ignored.
+pub fn key(options: &Options, templates: &SiteTemplates) -> String {
+    format!(
+        "v{FORMAT} {:016x} {} {}",
+        templates.fingerprint(),
+        options.audience.as_str(),
+        options.base_url.as_deref().unwrap_or("-")
+    )
+}
+
+impl Cache {
+    /// The cache of the site in `out`, if there is one with this `key`. A missing, unreadable
+    /// or foreign cache is simply no cache: the build starts from scratch.
+    pub fn read(out: &Path, key: &str) -> Option<Cache> {
+        let text = std::fs::read_to_string(out.join(FILE)).ok()?;
+        let cache: Cache = serde_json::from_str(&text).ok()?;
+        (cache.key == key).then_some(cache)
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}

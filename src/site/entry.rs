@@ -1,0 +1,164 @@
+//! What the site's listings, stats, search and feed know about one incident: a small summary
+//! of its view for the audience, kept in the build cache so an unchanged log is never
+//! parsed again.
+
+use serde::{Deserialize, Serialize};
+
+use crate::render::View;
+
+/// How long a summary runs in listings, the search index and the feed, in characters.
+const SUMMARY_CHARS: usize = 280;
+
+/// One incident as the listings see it. Every field is already filtered for the audience.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub id: String,
+    pub title: String,
+    /// `SEV1`
+    pub severity: String,
+    /// `resolved`
+    pub status: String,
+    /// The page, relative to the site root: `incidents/<id>.html`.
+    pub url: String,
+    /// Start, RFC 3339 UTC.
+    pub start: String,
+    pub start_unix: i64,
+    /// The start's date in the incident's display zone: `2025-10-19`.
+    pub date: String,
+    /// `2025-10-19 23:48 PDT`
+    pub start_display: String,
+    /// Resolution, RFC 3339 UTC; `None` while unresolved.
+    pub end: Option<String>,
+    /// The last change the audience can see, RFC 3339 UTC (the feed's `updated`).
+    pub updated: String,
+    pub resolved: bool,
+    pub duration_s: i64,
+    /// `14h 32m`
+    pub duration: String,
+    /// `sev1`, for the severity page.
+    pub severity_slug: String,
+    pub regions: Vec<String>,
+    pub tags: Vec<Named>,
+    pub services: Vec<EntryService>,
+    /// The summary as plain text, shortened.
+    pub summary: String,
+}
+
+/// A tag and its page's slug.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Named {
+    pub name: String,
+    pub slug: String,
+}
+
+/// A declared service of one incident and how long it was impaired.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryService {
+    pub name: String,
+    pub slug: String,
+    pub impacted: bool,
+    pub impact_s: i64,
+    /// `major_outage`, `None` when never impaired.
+    pub worst: Option<String>,
+}
+
+impl Entry {
+    /// The entry of a view (already built for the site's audience).
+    pub fn new(view: &View) -> Entry {
+        let last_event = view.timeline.last().map(|e| e.at.utc.clone());
+        let updated = [
+            Some(view.start.utc.clone()),
+            view.end.as_ref().map(|t| t.utc.clone()),
+            last_event,
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or_default();
+        Entry {
+            id: view.id.clone(),
+            title: view.title.clone(),
+            severity: view.severity.to_owned(),
+            status: view.status.to_owned(),
+            url: super::incident_path(&view.id),
+            start: view.start.utc.clone(),
+            start_unix: view.start.unix,
+            date: view.start.date.clone(),
+            start_display: view.start.display.clone(),
+            end: view.end.as_ref().map(|t| t.utc.clone()),
+            updated,
+            resolved: view.resolved,
+            duration_s: view.duration.seconds,
+            duration: view.duration.human.clone(),
+            severity_slug: view.severity.to_ascii_lowercase(),
+            regions: view.regions.clone(),
+            tags: view
+                .tags
+                .iter()
+                .map(|t| Named {
+                    name: t.clone(),
+                    slug: super::slug_of(t),
+                })
+                .collect(),
+            services: view
+                .services
+                .iter()
+                .map(|s| EntryService {
+                    name: s.name.clone(),
+                    slug: super::slug_of(&s.name),
+                    impacted: s.impacted,
+                    impact_s: s.impact.seconds,
+                    worst: s
+                        .windows
+                        .iter()
+                        .max_by_key(|w| badness(w.worst_status))
+                        .map(|w| w.worst_status.to_owned()),
+                })
+                .collect(),
+            summary: view
+                .sections
+                .summary
+                .as_ref()
+                .map(|t| shorten(&t.plain, SUMMARY_CHARS))
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The month of the start, in UTC: `2025-10`.
+    pub fn month(&self) -> &str {
+        self.start.get(..7).unwrap_or_default()
+    }
+
+    /// Newest first, then by id: the order of every listing.
+    pub fn newest_first(a: &Entry, b: &Entry) -> std::cmp::Ordering {
+        b.start_unix
+            .cmp(&a.start_unix)
+            .then_with(|| a.id.cmp(&b.id))
+    }
+}
+
+fn badness(status: &str) -> u8 {
+    crate::model::ServiceStatus::parse(status).map_or(0, |s| s.badness())
+}
+
+/// `text` cut at a word boundary to at most `max` characters, with `…` when cut.
+pub fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at = cut.rfind(' ').filter(|&i| i > max / 2).unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shorten_cuts_at_a_word() {
+        assert_eq!(shorten("short", 10), "short");
+        assert_eq!(shorten("one two three four", 10), "one two…");
+        assert_eq!(shorten("ééééééééééééé", 4), "éééé…");
+    }
+}

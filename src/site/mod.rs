@@ -1,0 +1,101 @@
+//! Many incidents -> a static docs site: an index with filters and search, a page per
+//! incident (the HTML report with site navigation), a page per service, tag and severity,
+//! stats with SVG charts, an Atom feed; and exports into other docs generators.
+//!
+//! The flow: [`load`] reads and validates every log in parallel (skipping unchanged ones the
+//! [`cache`] knows), [`pages`] renders everything into an in-memory [`Tree`], and [`write`]
+//! puts the tree on disk so that a failed build leaves the previous site untouched. Nothing
+//! here prints; the CLI reports diagnostics and progress.
+
+pub mod build;
+pub mod cache;
+pub mod entry;
+pub mod export;
+pub mod feed;
+pub mod load;
+pub mod pages;
+pub mod search;
+pub mod stats;
+pub mod templates;
+pub mod write;
+
+use std::collections::BTreeMap;
+
+pub use entry::Entry;
+pub use templates::SiteTemplates;
+
+use crate::render::Audience;
+
+/// The files of a site or an export: relative path (`/`-separated) -> bytes. Sorted, so
+/// output order is deterministic.
+pub type Tree = BTreeMap<String, Vec<u8>>;
+
+/// What kind of site to build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    pub audience: Audience,
+    /// `https://status.example.com/postmortems/`, always ending in `/`; makes feed links
+    /// absolute.
+    pub base_url: Option<String>,
+}
+
+impl Options {
+    /// `base_url` with a trailing `/`.
+    pub fn new(audience: Audience, base_url: Option<&str>) -> Options {
+        let base_url = base_url.map(|u| {
+            let u = u.trim();
+            if u.ends_with('/') {
+                u.to_owned()
+            } else {
+                format!("{u}/")
+            }
+        });
+        Options { audience, base_url }
+    }
+}
+
+/// The page of an incident, relative to the site root.
+pub fn incident_path(id: &str) -> String {
+    format!("incidents/{id}.html")
+}
+
+/// The file-safe slug of a service or tag name: `API Gateway` -> `api-gateway`. Names that
+/// differ only in case or punctuation share a page; a name with no ASCII letter or digit gets
+/// a slug from a stable hash of it. A pure function, so a page never depends on other logs.
+pub fn slug_of(name: &str) -> String {
+    let slug = crate::validate::slug(name);
+    if !slug.is_empty() {
+        return slug;
+    }
+    // FNV-1a: stable across Rust versions, unlike the std hasher.
+    let mut h: u32 = 0x811c_9dc5;
+    for b in name.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    format!("x{h:08x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_safe_and_stable() {
+        assert_eq!(slug_of("API Gateway"), "api-gateway");
+        assert_eq!(slug_of("api gateway"), "api-gateway");
+        assert_eq!(slug_of("../etc"), "etc");
+        assert_eq!(slug_of("日本"), slug_of("日本"));
+        assert_ne!(slug_of("日本"), slug_of("中国"));
+        for name in ["日本", "DNS", "a/b", "..", ""] {
+            let slug = slug_of(name);
+            assert!(crate::validate::is_valid_id(&slug), "{slug}");
+        }
+    }
+
+    #[test]
+    fn base_url_gets_a_slash() {
+        let o = Options::new(Audience::Public, Some("https://x.example/pm"));
+        assert_eq!(o.base_url.as_deref(), Some("https://x.example/pm/"));
+    }
+}

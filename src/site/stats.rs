@@ -1,0 +1,458 @@
+//! The figures over all incidents (incidents per month by severity, time to resolve per
+//! month, impact per service) as data for `stats.json` and as inline SVG charts.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use chrono::{Datelike, NaiveDate, TimeDelta};
+use serde::Serialize;
+
+use super::Entry;
+use crate::metrics::human_duration;
+use crate::model::Severity;
+use crate::render::markdown::escape_xml;
+
+/// Everything the stats page shows. `stats.json` is this, serialised.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    pub format_version: u32,
+    pub incidents: usize,
+    /// `SEV1` -> count, every severity present.
+    pub by_severity: BTreeMap<String, usize>,
+    /// Every month from the first incident's to the last one's (UTC), empty months included.
+    pub months: Vec<Month>,
+    /// Services by total impact, largest first.
+    pub services: Vec<ServiceTotal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Month {
+    /// `2025-10`
+    pub month: String,
+    pub incidents: usize,
+    pub by_severity: BTreeMap<String, usize>,
+    /// Resolved incidents that started this month.
+    pub resolved: usize,
+    /// Median and longest start-to-resolution of those, in seconds.
+    pub median_resolve_s: Option<i64>,
+    pub worst_resolve_s: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ServiceTotal {
+    pub name: String,
+    pub slug: String,
+    /// Incidents in which it was impaired.
+    pub incidents: usize,
+    pub impact_s: i64,
+    /// `3d 4h`
+    pub impact: String,
+}
+
+fn severities() -> BTreeMap<String, usize> {
+    Severity::NAMES
+        .iter()
+        .map(|s| ((*s).to_owned(), 0))
+        .collect()
+}
+
+/// The figures of `entries`.
+pub fn compute(entries: &[Entry]) -> Stats {
+    let mut by_severity = severities();
+    let mut months: BTreeMap<String, (Month, Vec<i64>)> = BTreeMap::new();
+    for m in month_range(entries) {
+        let month = Month {
+            month: m.clone(),
+            incidents: 0,
+            by_severity: severities(),
+            resolved: 0,
+            median_resolve_s: None,
+            worst_resolve_s: None,
+        };
+        months.insert(m, (month, Vec::new()));
+    }
+    let mut services: BTreeMap<String, ServiceTotal> = BTreeMap::new();
+    for e in entries {
+        *by_severity.entry(e.severity.clone()).or_default() += 1;
+        if let Some((m, resolve)) = months.get_mut(e.month()) {
+            m.incidents += 1;
+            *m.by_severity.entry(e.severity.clone()).or_default() += 1;
+            if e.resolved {
+                resolve.push(e.duration_s);
+            }
+        }
+        for s in e.services.iter().filter(|s| s.impacted) {
+            let t = services
+                .entry(s.slug.clone())
+                .or_insert_with(|| ServiceTotal {
+                    name: s.name.clone(),
+                    slug: s.slug.clone(),
+                    incidents: 0,
+                    impact_s: 0,
+                    impact: String::new(),
+                });
+            t.name = t.name.clone().min(s.name.clone());
+            t.incidents += 1;
+            t.impact_s += s.impact_s;
+        }
+    }
+    let months = months
+        .into_values()
+        .map(|(mut m, mut resolve)| {
+            resolve.sort_unstable();
+            m.resolved = resolve.len();
+            m.median_resolve_s = median(&resolve);
+            m.worst_resolve_s = resolve.last().copied();
+            m
+        })
+        .collect();
+    let mut services: Vec<ServiceTotal> = services
+        .into_values()
+        .map(|mut t| {
+            t.impact = human_duration(TimeDelta::seconds(t.impact_s));
+            t
+        })
+        .collect();
+    services.sort_by(|a, b| {
+        b.impact_s
+            .cmp(&a.impact_s)
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    Stats {
+        format_version: 1,
+        incidents: entries.len(),
+        by_severity,
+        months,
+        services,
+    }
+}
+
+/// The median of sorted values (the lower middle for an even count, so it is a real value).
+fn median(sorted: &[i64]) -> Option<i64> {
+    if sorted.is_empty() {
+        None
+    } else {
+        Some(sorted[(sorted.len() - 1) / 2])
+    }
+}
+
+/// `2025-08`, `2025-09`, ... from the earliest to the latest month of `entries`.
+fn month_range(entries: &[Entry]) -> Vec<String> {
+    let parse = |m: &str| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok();
+    let mut all: Vec<NaiveDate> = entries.iter().filter_map(|e| parse(e.month())).collect();
+    all.sort_unstable();
+    let (Some(&first), Some(&last)) = (all.first(), all.last()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut at = first;
+    while at <= last {
+        out.push(at.format("%Y-%m").to_string());
+        let (y, m) = if at.month() == 12 {
+            (at.year() + 1, 1)
+        } else {
+            (at.year(), at.month() + 1)
+        };
+        at = NaiveDate::from_ymd_opt(y, m, 1).unwrap_or(last.succ_opt().unwrap_or(last));
+    }
+    out
+}
+
+/// `stats.json`: stable key order, two-space indent, trailing newline.
+pub fn json(stats: &Stats) -> String {
+    let mut s = serde_json::to_string_pretty(stats).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+/// One severity's count, for templates (which must not iterate maps: their order is not
+/// guaranteed).
+#[derive(Debug, Clone, Serialize)]
+pub struct SeverityCount {
+    pub name: String,
+    /// `sev1`
+    pub slug: String,
+    pub count: usize,
+}
+
+/// The counts of a by-severity map in severity order.
+pub fn severity_counts(map: &BTreeMap<String, usize>) -> Vec<SeverityCount> {
+    Severity::NAMES
+        .iter()
+        .map(|s| SeverityCount {
+            name: (*s).to_owned(),
+            slug: s.to_ascii_lowercase(),
+            count: map.get(*s).copied().unwrap_or(0),
+        })
+        .collect()
+}
+
+/// A month as a table row for templates.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonthRow<'a> {
+    pub month: &'a Month,
+    pub counts: Vec<SeverityCount>,
+}
+
+pub fn month_rows(stats: &Stats) -> Vec<MonthRow<'_>> {
+    stats
+        .months
+        .iter()
+        .map(|m| MonthRow {
+            month: m,
+            counts: severity_counts(&m.by_severity),
+        })
+        .collect()
+}
+
+/// The three charts as inline SVG (every label escaped).
+#[derive(Debug, Clone, Serialize)]
+pub struct Charts {
+    pub per_month: String,
+    pub resolve: String,
+    pub impact: String,
+}
+
+pub fn charts(stats: &Stats) -> Charts {
+    Charts {
+        per_month: per_month_chart(stats),
+        resolve: resolve_chart(stats),
+        impact: impact_chart(stats),
+    }
+}
+
+const W: f64 = 960.0;
+const H: f64 = 280.0;
+const LEFT: f64 = 56.0;
+const RIGHT: f64 = 16.0;
+const TOP: f64 = 16.0;
+const BOTTOM: f64 = 44.0;
+
+/// A round step for about `n` ticks up to `max`.
+fn nice_step(max: f64, n: f64) -> f64 {
+    let raw = (max / n).max(1e-9);
+    let mag = 10f64.powf(raw.log10().floor());
+    let norm = raw / mag;
+    let step = if norm <= 1.0 {
+        1.0
+    } else if norm <= 2.0 {
+        2.0
+    } else if norm <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    step * mag
+}
+
+fn svg_open(out: &mut String, label: &str, height: f64) {
+    let _ = write!(
+        out,
+        r#"<svg class="chart" role="img" viewBox="0 0 {W} {height}" width="100%" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
+        escape_xml(label)
+    );
+}
+
+/// Horizontal grid lines and y labels from 0 to `max` in `step`s.
+fn y_axis(out: &mut String, max: f64, step: f64, label: impl Fn(f64) -> String) {
+    let plot = H - TOP - BOTTOM;
+    let mut v = 0.0;
+    while v <= max + step * 1e-6 {
+        let y = TOP + plot - v / max * plot;
+        let _ = write!(
+            out,
+            r#"<line class="grid" x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}"/><text class="tick" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
+            W - RIGHT,
+            LEFT - 6.0,
+            y + 4.0,
+            escape_xml(&label(v))
+        );
+        v += step;
+    }
+}
+
+/// Month labels under the bands, at most about 12 of them.
+fn x_labels(out: &mut String, months: &[Month], band: f64) {
+    let every = months.len().div_ceil(12).max(1);
+    for (i, m) in months.iter().enumerate().filter(|(i, _)| i % every == 0) {
+        let x = LEFT + band * (i as f64 + 0.5);
+        let _ = write!(
+            out,
+            r#"<text class="tick" x="{x:.1}" y="{}" text-anchor="middle">{}</text>"#,
+            H - BOTTOM + 18.0,
+            escape_xml(&m.month)
+        );
+    }
+}
+
+fn empty_chart(label: &str) -> String {
+    let mut out = String::new();
+    svg_open(&mut out, label, 60.0);
+    let _ = write!(
+        out,
+        r#"<text class="tick" x="{}" y="34" text-anchor="middle">No data yet</text></svg>"#,
+        W / 2.0
+    );
+    out
+}
+
+/// Stacked bars: incidents per month, by severity.
+fn per_month_chart(stats: &Stats) -> String {
+    let label = "Incidents per month by severity";
+    if stats.months.is_empty() {
+        return empty_chart(label);
+    }
+    let most = stats
+        .months
+        .iter()
+        .map(|m| m.incidents)
+        .max()
+        .unwrap_or(0)
+        .max(1) as f64;
+    let step = nice_step(most, 4.0).max(1.0);
+    let max = (most / step).ceil() * step;
+    let band = (W - LEFT - RIGHT) / stats.months.len() as f64;
+    let plot = H - TOP - BOTTOM;
+    let mut out = String::new();
+    svg_open(&mut out, label, H);
+    y_axis(&mut out, max, step, |v| format!("{v}"));
+    for (i, m) in stats.months.iter().enumerate() {
+        let x = LEFT + band * i as f64 + band * 0.15;
+        let mut y = TOP + plot;
+        for sev in Severity::NAMES.iter().rev() {
+            let n = m.by_severity.get(*sev).copied().unwrap_or(0);
+            if n == 0 {
+                continue;
+            }
+            let h = n as f64 / max * plot;
+            y -= h;
+            let _ = write!(
+                out,
+                r#"<rect class="{}" x="{x:.1}" y="{y:.1}" width="{:.1}" height="{h:.1}"><title>{}: {n} {sev}</title></rect>"#,
+                sev.to_ascii_lowercase(),
+                (band * 0.7).max(0.5),
+                escape_xml(&m.month)
+            );
+        }
+    }
+    x_labels(&mut out, &stats.months, band);
+    out.push_str("</svg>");
+    out
+}
+
+/// A line of the resolve chart: CSS class, label, and its value in a month.
+type Series = (&'static str, &'static str, fn(&Month) -> Option<i64>);
+
+/// Lines: median and longest time to resolve per month, in hours.
+fn resolve_chart(stats: &Stats) -> String {
+    let label = "Time to resolve per month: median and longest";
+    let worst = stats
+        .months
+        .iter()
+        .filter_map(|m| m.worst_resolve_s)
+        .max()
+        .unwrap_or(0);
+    if worst == 0 {
+        return empty_chart(label);
+    }
+    let hours = worst as f64 / 3600.0;
+    let step = nice_step(hours, 4.0);
+    let max = (hours / step).ceil() * step;
+    let band = (W - LEFT - RIGHT) / stats.months.len() as f64;
+    let plot = H - TOP - BOTTOM;
+    let mut out = String::new();
+    svg_open(&mut out, label, H);
+    y_axis(&mut out, max, step, |v| format!("{v}h"));
+    let series: [Series; 2] = [
+        ("worst", "longest", |m| m.worst_resolve_s),
+        ("median", "median", |m| m.median_resolve_s),
+    ];
+    for (class, name, value) in series {
+        let mut path = String::new();
+        let mut dots = String::new();
+        let mut pen_down = false;
+        for (i, m) in stats.months.iter().enumerate() {
+            let Some(s) = value(m) else {
+                pen_down = false;
+                continue;
+            };
+            let x = LEFT + band * (i as f64 + 0.5);
+            let y = TOP + plot - (s as f64 / 3600.0) / max * plot;
+            let _ = write!(path, "{}{x:.1},{y:.1} ", if pen_down { "L" } else { "M" });
+            pen_down = true;
+            let _ = write!(
+                dots,
+                r#"<circle class="{class}" cx="{x:.1}" cy="{y:.1}" r="{}"><title>{}: {name} {}</title></circle>"#,
+                if class == "worst" { 5 } else { 3 },
+                escape_xml(&m.month),
+                human_duration(TimeDelta::seconds(s))
+            );
+        }
+        let _ = write!(
+            out,
+            r#"<path class="line {class}" d="{}"/>{dots}"#,
+            path.trim_end()
+        );
+    }
+    x_labels(&mut out, &stats.months, band);
+    out.push_str("</svg>");
+    out
+}
+
+/// Horizontal bars: total impact per service, the 20 largest.
+fn impact_chart(stats: &Stats) -> String {
+    let label = "Total impact per service";
+    let shown: Vec<&ServiceTotal> = stats.services.iter().take(20).collect();
+    let most = shown.first().map_or(0, |s| s.impact_s);
+    if most == 0 {
+        return empty_chart(label);
+    }
+    let row = 26.0;
+    let name_w = 200.0;
+    let value_w = 90.0;
+    let height = TOP * 2.0 + row * shown.len() as f64;
+    let mut out = String::new();
+    svg_open(&mut out, label, height);
+    for (i, s) in shown.iter().enumerate() {
+        let y = TOP + row * i as f64;
+        let w = (s.impact_s as f64 / most as f64) * (W - name_w - value_w - 20.0);
+        let _ = write!(
+            out,
+            r#"<text class="name" x="{}" y="{:.1}" text-anchor="end">{}</text><rect class="impact" x="{name_w}" y="{:.1}" width="{:.1}" height="{:.1}"><title>{}: {} over {} incident(s)</title></rect><text class="tick" x="{:.1}" y="{:.1}">{}</text>"#,
+            name_w - 8.0,
+            y + row * 0.62,
+            escape_xml(&super::entry::shorten(&s.name, 28)),
+            y + 4.0,
+            w.max(1.0),
+            row - 8.0,
+            escape_xml(&s.name),
+            escape_xml(&s.impact),
+            s.incidents,
+            name_w + w.max(1.0) + 6.0,
+            y + row * 0.62,
+            escape_xml(&s.impact)
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medians_are_real_values() {
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[5]), Some(5));
+        assert_eq!(median(&[1, 2, 3, 100]), Some(2));
+        assert_eq!(median(&[1, 2, 3]), Some(2));
+    }
+
+    #[test]
+    fn steps_are_round() {
+        assert_eq!(nice_step(10.0, 4.0), 5.0);
+        assert_eq!(nice_step(3.0, 4.0), 1.0);
+        assert_eq!(nice_step(170.0, 4.0), 50.0);
+    }
+}
