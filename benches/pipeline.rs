@@ -103,12 +103,23 @@ fn row(name: &str, input: &str, run: &Run, floor: Option<Duration>) {
 }
 
 fn main() {
-    // `cargo bench --bench pipeline -- site`: the docs-site rows only (benches/site/mod.rs).
-    if std::env::args().any(|a| a == "site") {
-        site::run();
-        return;
+    // `cargo bench` runs every section; `cargo bench --bench pipeline -- site` (or `check`)
+    // runs one. Cargo's own flags (`--bench`) are ignored.
+    let wanted: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let runs = |section: &str| wanted.is_empty() || wanted.iter().any(|w| w == section);
+    if runs("check") {
+        check_and_report();
     }
-    // `cargo bench` passes `--bench`; ignore any arguments.
+    if runs("site") {
+        site::run();
+    }
+}
+
+/// `check` at 10 to 10,000 logs and `check` and `report` at 10,000 and 100,000 events.
+fn check_and_report() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     println!(

@@ -1,7 +1,7 @@
 //! Benchmark of `postevent diff` on two generated 100,000-event timelines, 10% edited, with
 //! no event ids (so every event is aligned by content, the expensive path).
 //!
-//! Run: `cargo run --release --example diff_bench -- [DIR] [EVENTS]`. It writes `old.yaml` and
+//! Run: `cargo bench --bench diff` (or `cargo bench --bench diff -- [DIR] [EVENTS]`). It writes `old.yaml` and
 //! `new.yaml` into DIR (default: a fresh temporary folder, kept), times each stage in process
 //! (load + validate, the diff itself, printing), checks the edits were found, and prints the
 //! commands that compare the release binary with `diff -u` on the same files
@@ -161,7 +161,8 @@ fn yaml(events: &[Gen]) -> String {
 }
 
 fn main() {
-    let mut args = std::env::args().skip(1);
+    // Cargo's own flags (`--bench`) are not ours.
+    let mut args = std::env::args().skip(1).filter(|a| !a.starts_with('-'));
     let dir = args
         .next()
         .map(PathBuf::from)
