@@ -2,10 +2,11 @@
 //! a label under the offending text and a hint; and how it prints (miette for people, JSON
 //! for editors and CI).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use serde::Serialize;
 
 use crate::source::Source;
@@ -206,16 +207,111 @@ pub fn render_human(source: &Source, diagnostic: &Diagnostic, style: RenderStyle
         .with_context_lines(1)
         .with_break_words(false)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation);
-    let report = MietteReport::new(source, diagnostic);
+    let too_long = diagnostic
+        .span
+        .as_ref()
+        .is_some_and(|span| snippet_too_long(source, span));
+    let printable_diagnostic = printable_parts(diagnostic);
+    let diagnostic = printable_diagnostic.as_ref().unwrap_or(diagnostic);
+    let text = printable(source.text());
+    let report = MietteReport {
+        diagnostic,
+        source: Borrowed {
+            name: source.name(),
+            text: &text,
+        },
+        snippet: !too_long,
+    };
     let mut out = String::new();
     if handler.render_report(&mut out, &report).is_err() {
         out = format!("{}: {}\n", diagnostic.code, diagnostic.message);
     }
-    if diagnostic.span.is_none() {
+    match &diagnostic.span {
         // miette only prints a location with a snippet; a file-level problem still names its file.
-        out = format!("{}: {out}", source.name());
+        None => out = format!("{}: {out}", source.name()),
+        Some(span) if too_long => {
+            let at = source.line_col(span.start);
+            out = format!("{}:{}:{}: {out}", source.name(), at.line, at.column);
+        }
+        Some(_) => {}
     }
     out
+}
+
+/// Text made safe to print on a terminal: a log is untrusted, and an `ESC` in it (raw, or
+/// written `\e` in a quoted YAML string) would start an escape sequence that can retitle the
+/// terminal, clear it or write the clipboard. Every control character but tab and line
+/// breaks becomes `?`, one per byte, so that byte spans still point at the same text.
+fn printable(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(std::iter::repeat_n('?', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// The diagnostic with its message, labels and hint made [`printable`] (they quote the log),
+/// or `None` when they already are.
+fn printable_parts(d: &Diagnostic) -> Option<Diagnostic> {
+    let texts = [Some(&d.message), d.label.as_ref(), d.hint.as_ref()];
+    let clean = texts
+        .iter()
+        .flatten()
+        .all(|t| matches!(printable(t), Cow::Borrowed(_)))
+        && d.related
+            .iter()
+            .all(|r| matches!(printable(&r.label), Cow::Borrowed(_)));
+    if clean {
+        return None;
+    }
+    let fix = |t: &String| printable(t).into_owned();
+    Some(Diagnostic {
+        code: d.code,
+        message: fix(&d.message),
+        span: d.span.clone(),
+        label: d.label.as_ref().map(fix),
+        hint: d.hint.as_ref().map(fix),
+        related: d
+            .related
+            .iter()
+            .map(|r| Related {
+                span: r.span.clone(),
+                label: fix(&r.label),
+            })
+            .collect(),
+    })
+}
+
+/// Lines longer than this (in bytes) are not drawn in a snippet: a 10 MB line would be
+/// printed whole, and miette's underline arithmetic panics on such widths. The diagnostic
+/// then names `file:line:column` without a snippet.
+const MAX_SNIPPET_LINE: usize = 1_000;
+
+/// Whether a line the snippet of `span` would show (with one line of context on each side)
+/// is longer than [`MAX_SNIPPET_LINE`].
+fn snippet_too_long(source: &Source, span: &Range<usize>) -> bool {
+    let text = source.text();
+    let start = span.start.min(text.len());
+    let end = span.end.clamp(start, text.len());
+    let from = text[..start]
+        .rmatch_indices('\n')
+        .nth(1)
+        .map_or(0, |(i, _)| i + 1);
+    let to = text[end..]
+        .match_indices('\n')
+        .nth(1)
+        .map_or(text.len(), |(i, _)| end + i);
+    text.as_bytes()[from..to]
+        .split(|&b| b == b'\n')
+        .any(|line| line.len() > MAX_SNIPPET_LINE)
 }
 
 /// One diagnostic as a JSON object for editors and CI.
@@ -257,15 +353,36 @@ impl<'a> JsonDiagnostic<'a> {
 /// Adapts a [`Diagnostic`] to miette's renderer.
 struct MietteReport<'a> {
     diagnostic: &'a Diagnostic,
-    source: NamedSource<String>,
+    source: Borrowed<'a>,
+    /// Whether to draw the snippet (not for overlong lines).
+    snippet: bool,
 }
 
-impl<'a> MietteReport<'a> {
-    fn new(source: &'a Source, diagnostic: &'a Diagnostic) -> Self {
-        MietteReport {
-            diagnostic,
-            source: NamedSource::new(source.name(), source.text().to_owned()),
-        }
+/// The text of a log lent to miette with its name. miette's `NamedSource` owns its text, and
+/// copying a large log once per diagnostic made a log with many warnings quadratic.
+struct Borrowed<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl miette::SourceCode for Borrowed<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'b> + 'b>, miette::MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.to_owned(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
     }
 }
 
@@ -303,10 +420,14 @@ impl miette::Diagnostic for MietteReport<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.diagnostic.span.as_ref().map(|_| &self.source as _)
+        let shown = self.snippet && self.diagnostic.span.is_some();
+        shown.then_some(&self.source as _)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if !self.snippet {
+            return None;
+        }
         let span = self.diagnostic.span.clone()?;
         let primary = LabeledSpan::new_primary_with_span(self.diagnostic.label.clone(), span);
         let related = self
@@ -348,6 +469,55 @@ mod tests {
     fn one_of_joins_with_or() {
         assert_eq!(one_of(&["a"]), "`a`");
         assert_eq!(one_of(&["a", "b", "c"]), "`a`, `b` or `c`");
+    }
+
+    /// Regression: a syntax error on a 10 MB line made miette panic ("Formatting argument
+    /// out of range") and would have printed the whole line.
+    #[test]
+    fn an_error_on_a_very_long_line_names_its_place_without_a_snippet() {
+        let line = "x".repeat(10 * 1024 * 1024);
+        let text = format!("title: a\ntext: {line}: y\n");
+        let source = Source::from_text("long.yaml", text);
+        let d = Diagnostic::new(Code::YamlSyntax, "mapping values are not allowed here")
+            .at(15 + line.len()..16 + line.len(), "here")
+            .hint("quote it");
+        let out = render_human(&source, &d, RenderStyle::default());
+        assert!(out.len() < 1_000, "{} bytes", out.len());
+        assert!(out.starts_with("long.yaml:2:"), "{out}");
+        assert!(
+            out.contains("mapping values") && out.contains("quote it"),
+            "{out}"
+        );
+        let short = Source::from_text("short.yaml", "title: a\ntext: x: y\n");
+        let d = Diagnostic::new(Code::YamlSyntax, "bad").at(16..17, "here");
+        assert!(render_human(&short, &d, RenderStyle::default()).contains("text: x: y"));
+    }
+
+    /// Regression (hardening): a log's `ESC` and `BEL` reached the terminal in the snippet
+    /// and in messages quoting the log, so a hostile log could retitle or clear a terminal.
+    #[test]
+    fn control_characters_of_a_log_never_reach_the_terminal() {
+        let text = "title: a\nseverity: SEV3 \u{1b}]0;PWNED\u{7}\u{9b}2J x\n";
+        let source = Source::from_text("esc.yaml", text);
+        let d = Diagnostic::new(Code::InvalidValue, "invalid `\u{1b}[31m`")
+            .at(19..20, "bad \u{1b}")
+            .hint("use \u{7}");
+        let out = render_human(&source, &d, RenderStyle::default());
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+        assert!(out.contains("SEV3 ?]0;PWNED???2J x"), "{out}");
+        assert!(out.contains("esc.yaml:2:"), "{out}");
+        let colored = render_human(
+            &source,
+            &d,
+            RenderStyle {
+                color: true,
+                ..RenderStyle::default()
+            },
+        );
+        assert!(
+            !colored.contains("\u{1b}]0;") && !colored.contains("\u{7}"),
+            "{colored:?}"
+        );
     }
 
     #[test]

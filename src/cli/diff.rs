@@ -15,6 +15,7 @@ use crate::diff::display::{self, DisplayOptions};
 use crate::exit;
 use crate::model::Incident;
 use crate::parse::Limits;
+use crate::render::markdown;
 use crate::source::Source;
 use crate::validate;
 
@@ -99,6 +100,13 @@ pub fn run(args: &DiffArgs, color: Color, io: &mut Io) -> u8 {
         Format::Text => display::text(&result, &options),
         Format::Md => display::markdown(&result, &options),
         Format::Json => display::json(&result, &options),
+    };
+    // The logs are untrusted: no escape sequence from them reaches a terminal (the display's
+    // own colours are kept). JSON escapes control characters itself.
+    let text = match (args.format, options.color) {
+        (Format::Json, _) => text,
+        (_, true) => markdown::strip_controls_but_colours(text),
+        (_, false) => markdown::strip_controls(text),
     };
     if let Err(e) = io.stdout.write_all(text.as_bytes()) {
         let _ = writeln!(io.stderr, "error: cannot write the diff: {e}");

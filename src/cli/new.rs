@@ -11,7 +11,7 @@ use crate::authoring::{self, CreateError, NewLog};
 use crate::exit;
 use crate::model::Severity;
 use crate::time;
-use crate::validate::{is_valid_id, slug};
+use crate::validate::{is_device_name, is_valid_id, slug};
 
 /// The longest slug taken from a title, so file names stay readable.
 const MAX_SLUG: usize = 60;
@@ -80,7 +80,11 @@ pub fn run(args: &NewArgs, io: &mut Io) -> u8 {
     let id = match &args.id {
         Some(id) if is_valid_id(id) => id.clone(),
         Some(id) => {
-            let hint = "use lowercase letters, digits and `-`, starting with a letter or digit";
+            let hint = if is_device_name(id) {
+                "that is a device name on Windows; use a longer id"
+            } else {
+                "use lowercase letters, digits and `-`, starting with a letter or digit"
+            };
             return fail(io, &format!("invalid id `{id}`"), Some(hint));
         }
         None => {

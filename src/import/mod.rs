@@ -122,6 +122,8 @@ pub struct Feed {
 impl Draft {
     /// Applies the phase rules to a feed (see the module docs).
     pub fn new(feed: Feed) -> Draft {
+        let mut feed = feed;
+        merge_case_variants(&mut feed.updates, &mut feed.services);
         let mut updates = feed.updates;
         updates.sort_by_key(|u| u.at);
         // A resolved incident needs a `resolved` phase: without an end time, its last update.
@@ -220,9 +222,15 @@ impl Draft {
 
     /// The YAML text of the log.
     pub fn to_yaml(&self) -> String {
+        // The origin quotes the feed (its incident id, its page name): in a comment, any line
+        // break (`\r` too) or control character would end it or break the YAML.
+        let origin: String = self
+            .origin
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
         let mut out = format!(
-            "# {}\n# Imported by postevent; edit freely.\nid: {}\n",
-            self.origin.replace('\n', " "),
+            "# {origin}\n# Imported by postevent; edit freely.\nid: {}\n",
             self.id
         );
         out.push_str(&yaml::field("title", &self.title, 0));
@@ -296,6 +304,45 @@ fn block(text: &str) -> String {
     }
 }
 
+/// Gives every service one spelling, trimmed (a nameless one is dropped). `check` takes names
+/// that differ only by letter case for one service (and refuses to declare both), but a feed
+/// may spell a component both ways; the spelling in the feed's list of services wins, else
+/// the first one in the updates. An update that then names a service twice keeps the last
+/// status.
+fn merge_case_variants(updates: &mut [Update], services: &mut Vec<String>) {
+    let mut spellings: Vec<String> = Vec::new();
+    let mut canonical = |name: &str| -> String {
+        match spellings.iter().find(|s| s.eq_ignore_ascii_case(name)) {
+            Some(s) => s.clone(),
+            None => {
+                spellings.push(name.to_owned());
+                name.to_owned()
+            }
+        }
+    };
+    let mut merged = Vec::new();
+    for name in services.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        let name = canonical(name);
+        if !merged.contains(&name) {
+            merged.push(name);
+        }
+    }
+    *services = merged;
+    for update in updates {
+        let mut status: Vec<(String, ServiceStatus)> = Vec::new();
+        for (name, value) in update.status.drain(..) {
+            let name = name.trim();
+            if name.is_empty() {
+                continue;
+            }
+            let name = canonical(name);
+            status.retain(|(n, _)| *n != name);
+            status.push((name, value));
+        }
+        update.status = status;
+    }
+}
+
 /// An event that only marks a phase reached at the same moment as an update.
 fn marker(at: DateTime<Utc>, phase: Phase) -> DraftEvent {
     let text = match phase {
@@ -333,7 +380,11 @@ fn close_windows(timeline: &mut [DraftEvent]) {
         if event.phase == Some(Phase::Resolved) {
             open.sort();
             for service in open.drain(..) {
-                event.status.push((service, ServiceStatus::Operational));
+                // The resolved update itself may leave a service out of `operational`.
+                match event.status.iter_mut().find(|(s, _)| *s == service) {
+                    Some(entry) => entry.1 = ServiceStatus::Operational,
+                    None => event.status.push((service, ServiceStatus::Operational)),
+                }
             }
             after_resolved = true;
         }
@@ -509,6 +560,76 @@ mod tests {
                 Phase::Mitigated
             ]
         );
+    }
+
+    /// Regression (found by the `import_statuspage` fuzz target): a feed that spelt one
+    /// component `REST API` and `REST APi` gave a log that `check` refused (E020, a service
+    /// declared twice), so the whole import failed.
+    #[test]
+    fn services_that_differ_only_by_case_are_one_service() {
+        let updates = vec![
+            update("2025-01-01T10:05:00Z", None, &[("api ", MajorOutage)]),
+            update(
+                "2025-01-01T10:10:00Z",
+                None,
+                &[
+                    ("Api", PartialOutage),
+                    (" API", DegradedPerformance),
+                    (" ", Operational),
+                ],
+            ),
+        ];
+        let draft = Draft::new(feed(updates, Some("2025-01-01T11:00:00Z")));
+        assert_eq!(draft.services, ["API"]);
+        let statuses: Vec<_> = draft.timeline.iter().flat_map(|e| &e.status).collect();
+        assert!(
+            statuses.iter().all(|(name, _)| name == "API"),
+            "{statuses:?}"
+        );
+        let yaml = draft.to_yaml();
+        let checked = crate::validate::check(
+            &crate::source::Source::from_text("x.yaml", yaml.clone()),
+            crate::parse::Limits::default(),
+        );
+        assert_eq!(checked.errors(), 0, "{yaml}\n{:?}", checked.diagnostics);
+    }
+
+    /// Regression (found by the `import_statuspage` fuzz target): a resolving update that
+    /// still listed a component as degraded got a second `operational` entry for it, and the
+    /// log had a duplicate key that `check` refused.
+    #[test]
+    fn a_resolving_update_that_leaves_a_service_degraded_closes_it_once() {
+        let updates = vec![
+            update("2025-01-01T10:05:00Z", None, &[("API", PartialOutage)]),
+            update(
+                "2025-01-01T11:00:00Z",
+                Some(Phase::Resolved),
+                &[("API", DegradedPerformance)],
+            ),
+        ];
+        let draft = Draft::new(feed(updates, Some("2025-01-01T11:00:00Z")));
+        let resolved = draft.timeline.last().unwrap();
+        assert_eq!(resolved.phase, Some(Phase::Resolved));
+        assert_eq!(resolved.status, vec![("API".into(), Operational)]);
+    }
+
+    /// Regression (found by the `import_statuspage` fuzz target): a DEL character in the
+    /// feed's incident id reached the comment at the top of the log, which YAML refuses; a
+    /// `\r` there would even end the comment and inject a key.
+    #[test]
+    fn control_characters_in_the_origin_stay_in_the_comment() {
+        let mut feed = feed(vec![], Some("2025-01-01T11:00:00Z"));
+        feed.origin = "incident a\u{7f}b\rtitle: injected\u{85}x".into();
+        let yaml = Draft::new(feed).to_yaml();
+        assert!(
+            yaml.starts_with("# incident a b title: injected x\n"),
+            "{yaml}"
+        );
+        let checked = crate::validate::check(
+            &crate::source::Source::from_text("x.yaml", yaml.clone()),
+            crate::parse::Limits::default(),
+        );
+        assert_eq!(checked.errors(), 0, "{yaml}\n{:?}", checked.diagnostics);
     }
 
     #[test]

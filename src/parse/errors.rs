@@ -48,7 +48,11 @@ pub fn from_yaml_error(source: &Source, error: &Error, limits: Limits) -> Diagno
         Error::AliasReplayLimitExceeded { .. }
         | Error::AliasExpansionLimitExceeded { .. }
         | Error::AliasReplayStackDepthExceeded { .. } => {
-            limit_exceeded("aliases expand to too much text", limits)
+            limit_exceeded(Breach::Aliases, limits)
+        }
+        // The parser's own cap on `[[[...]]]` nesting, reported as text only.
+        Error::ExternalMessage { msg, .. } if msg == "recursion limit exceeded" => {
+            limit_exceeded(Breach::Depth, limits)
         }
         Error::DuplicateMappingKey { key, .. } => Diagnostic::new(
             Code::YamlSyntax,
@@ -81,24 +85,67 @@ pub fn from_yaml_error(source: &Source, error: &Error, limits: Limits) -> Diagno
     }
 }
 
-fn limit_exceeded(what: &str, limits: Limits) -> Diagnostic {
-    Diagnostic::new(Code::LimitExceeded, format!("the log is too large: {what}")).hint(format!(
-        "the limit is {} YAML events (every key, value and list item counts); raise it with `--max-yaml-events N` if this log is real",
-        limits.max_yaml_events
-    ))
+/// The deepest nesting of lists and maps the parser accepts (serde-saphyr's default depth
+/// budget; its flow-collection cap is 255). The format itself nests five levels at most.
+pub const MAX_DEPTH: usize = 64;
+
+/// The most aliases (and, separately, anchors) a log may use: serde-saphyr's default, fixed.
+pub const MAX_ALIASES: usize = 50_000;
+
+/// Which limit a log went over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Breach {
+    Events,
+    Nodes,
+    Aliases,
+    Depth,
+    ScalarBytes,
+    Other,
 }
 
-/// Which budget a log went over, in words.
-fn budget_what(breach: &BudgetBreach) -> &'static str {
+/// The diagnostic for a log over a limit: what, the limit, and the flag that raises it.
+fn limit_exceeded(breach: Breach, limits: Limits) -> Diagnostic {
+    let events = format!(
+        "the limit is {} YAML events (every key, value and list item counts); raise it with `--max-yaml-events N` if this log is real",
+        limits.max_yaml_events
+    );
+    let (what, hint) = match breach {
+        Breach::Events => ("it holds more YAML events than the limit", events),
+        Breach::Nodes => ("it holds more YAML nodes than the limit", events),
+        Breach::Aliases => (
+            "its anchors and aliases expand to too much",
+            format!(
+                "the limits are {MAX_ALIASES} aliases and anchors, and {} YAML events once aliases are replayed (`--max-yaml-events N`); write the values out instead of repeating `*alias`",
+                limits.max_yaml_events
+            ),
+        ),
+        Breach::Depth => (
+            "it nests lists and maps too deeply",
+            format!(
+                "the limit is {MAX_DEPTH} levels (255 for `[...]`), and no flag raises it: a log nests five levels at most"
+            ),
+        ),
+        Breach::ScalarBytes => (
+            "its text values are larger than the limit",
+            format!(
+                "the limit is {} bytes of text in all; raise it with `--max-file-bytes BYTES` if this log is real",
+                limits.max_file_bytes
+            ),
+        ),
+        Breach::Other => ("it goes over a parser limit", events),
+    };
+    Diagnostic::new(Code::LimitExceeded, format!("the log is too large: {what}")).hint(hint)
+}
+
+/// Which budget a log went over.
+fn budget_what(breach: &BudgetBreach) -> Breach {
     match breach {
-        BudgetBreach::Events { .. } => "it holds more YAML events than the limit",
-        BudgetBreach::Nodes { .. } => "it holds more YAML nodes than the limit",
-        BudgetBreach::Aliases { .. } | BudgetBreach::Anchors { .. } => {
-            "it uses too many anchors or aliases"
-        }
-        BudgetBreach::Depth { .. } => "it nests lists and maps too deeply",
-        BudgetBreach::ScalarBytes { .. } => "its text values are larger than the limit",
-        _ => "it goes over a parser limit",
+        BudgetBreach::Events { .. } => Breach::Events,
+        BudgetBreach::Nodes { .. } => Breach::Nodes,
+        BudgetBreach::Aliases { .. } | BudgetBreach::Anchors { .. } => Breach::Aliases,
+        BudgetBreach::Depth { .. } => Breach::Depth,
+        BudgetBreach::ScalarBytes { .. } => Breach::ScalarBytes,
+        _ => Breach::Other,
     }
 }
 

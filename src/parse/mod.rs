@@ -304,6 +304,9 @@ pub fn parse(source: &Source, limits: Limits) -> Result<RawIncident, Box<Diagnos
     budget.max_nodes = limits.max_yaml_events;
     budget.max_total_scalar_bytes = limits.max_file_bytes;
     budget.max_documents = 1;
+    budget.max_depth = errors::MAX_DEPTH;
+    budget.max_aliases = errors::MAX_ALIASES;
+    budget.max_anchors = errors::MAX_ALIASES;
     let options = serde_saphyr::options! {
         budget: Some(budget),
         with_snippet: false,

@@ -111,7 +111,19 @@ fn neutralise_once(markdown: &str) -> String {
     let mut link_depth = 0usize;
     let mut unsafe_link: Option<(usize, String)> = None;
     let mut in_code_block = false;
-    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+    let parser = Parser::new_ext(markdown, options());
+    // A reference definition yields no event, yet it turns `[x]` anywhere in the document
+    // into a link; a Markdown report joins many fields into one document, so a definition
+    // with an unsafe target must stop being one (its `[` is escaped).
+    for (_, def) in parser.reference_definitions().iter() {
+        if !is_safe_url(&def.dest)
+            && let Some(at) = markdown[def.span.clone()].find('[')
+        {
+            let at = def.span.start + at;
+            edits.push((at..at + 1, "\\[".to_owned()));
+        }
+    }
+    for (event, range) in parser.into_offset_iter() {
         match event {
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
             Event::End(TagEnd::CodeBlock) => in_code_block = false,
@@ -217,6 +229,51 @@ pub fn escape_inline(text: &str) -> String {
     out
 }
 
+/// A whole Markdown or HTML report with the control characters of its logs dropped (tab and
+/// line breaks stay): a report may be printed on a terminal, where an `ESC` from a log would
+/// start an escape sequence, and HTML forbids them anyway. JSON escapes them instead.
+pub fn strip_controls(text: String) -> String {
+    let dropped = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+    if !text.chars().any(dropped) {
+        return text;
+    }
+    text.chars().filter(|&c| !dropped(c)).collect()
+}
+
+/// [`strip_controls`] for coloured terminal output: the colour sequences (`ESC [ 1;31 m`, SGR)
+/// stay, every other escape sequence loses its `ESC` (and so cannot retitle, clear or move
+/// anything), and other control characters are dropped. An SGR sequence written in a log
+/// stays too: it can only change colours.
+pub fn strip_controls_but_colours(text: String) -> String {
+    let dropped = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+    if !text.chars().any(dropped) {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(c) = rest.chars().next() {
+        let sgr = rest.strip_prefix("\u{1b}[").and_then(|params| {
+            let len = params
+                .find(|c: char| !(c.is_ascii_digit() || c == ';'))
+                .filter(|&at| params[at..].starts_with('m'))?;
+            Some(2 + len + 1)
+        });
+        match sgr {
+            Some(len) => {
+                out.push_str(&rest[..len]);
+                rest = &rest[len..];
+            }
+            None => {
+                if !dropped(c) {
+                    out.push(c);
+                }
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    out
+}
+
 /// Text made safe for XML and HTML, attributes included.
 pub fn escape_xml(text: &str) -> Cow<'_, str> {
     if !text.contains(['&', '<', '>', '"', '\'']) && !text.chars().any(char::is_control) {
@@ -293,6 +350,13 @@ mod tests {
                 "<img src=x onerror=y>\n[a](javascript:x)\n",
                 "&lt;img src=x onerror=y&gt;\na\n",
             ),
+            // Regression (XSS corpus): an unsafe reference definition stayed, and a `[x]`
+            // in another field of the same Markdown report became a live link.
+            (
+                "[r][x]\n\n[x]: javascript:alert(1)\n",
+                "r\n\n\\[x]: javascript:alert(1)\n",
+            ),
+            ("[x]: https://ok.example\n", "[x]: https://ok.example\n"),
         ];
         for (input, expected) in cases {
             assert_eq!(&neutralise(input), expected, "{input:?}");
@@ -321,6 +385,18 @@ mod tests {
         ] {
             assert!(!is_safe_url(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn control_characters_are_dropped_from_reports() {
+        let text = "a\u{1b}[2J b\u{7}\u{9b}c\td\r\ne".to_owned();
+        assert_eq!(strip_controls(text), "a[2J bc\td\r\ne");
+        assert_eq!(strip_controls("plain\n".into()), "plain\n");
+        let coloured = "\u{1b}[1;31mred\u{1b}[0m \u{1b}]0;title\u{7} \u{1b}[2J".to_owned();
+        assert_eq!(
+            strip_controls_but_colours(coloured),
+            "\u{1b}[1;31mred\u{1b}[0m ]0;title [2J"
+        );
     }
 
     #[test]

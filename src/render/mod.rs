@@ -90,5 +90,6 @@ pub fn render(
         .template
         .clone()
         .unwrap_or_else(|| default_template(options.audience, options.format));
-    templates.render(&name, &context(&view, zone))
+    let text = templates.render(&name, &context(&view, zone))?;
+    Ok(markdown::strip_controls(text))
 }

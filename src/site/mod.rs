@@ -62,9 +62,13 @@ pub fn incident_path(id: &str) -> String {
 /// The file-safe slug of a service or tag name: `API Gateway` -> `api-gateway`. Names that
 /// differ only in case or punctuation share a page; a name with no ASCII letter or digit gets
 /// a slug from a stable hash of it. A pure function, so a page never depends on other logs.
+///
+/// A slug longer than [`MAX_SLUG`] bytes is cut at a `-` and given the hash too (a file name
+/// has at most 255 bytes), and a Windows device name (`nul`, `con`) gets the hash as a suffix.
 pub fn slug_of(name: &str) -> String {
     let slug = crate::validate::slug(name);
-    if !slug.is_empty() {
+    let device = crate::validate::is_device_name(&slug);
+    if !slug.is_empty() && slug.len() <= MAX_SLUG && !device {
         return slug;
     }
     // FNV-1a: stable across Rust versions, unlike the std hasher.
@@ -73,8 +77,19 @@ pub fn slug_of(name: &str) -> String {
         h ^= u32::from(b);
         h = h.wrapping_mul(0x0100_0193);
     }
-    format!("x{h:08x}")
+    if slug.is_empty() {
+        return format!("x{h:08x}");
+    }
+    let cut = if slug.len() <= MAX_SLUG {
+        slug.len()
+    } else {
+        slug[..=MAX_SLUG].rfind('-').unwrap_or(MAX_SLUG)
+    };
+    format!("{}-{h:08x}", slug[..cut].trim_end_matches('-'))
 }
+
+/// The longest slug used as is in a page's file name.
+pub const MAX_SLUG: usize = 80;
 
 #[cfg(test)]
 mod tests {
@@ -87,7 +102,13 @@ mod tests {
         assert_eq!(slug_of("../etc"), "etc");
         assert_eq!(slug_of("日本"), slug_of("日本"));
         assert_ne!(slug_of("日本"), slug_of("中国"));
-        for name in ["日本", "DNS", "a/b", "..", ""] {
+        // Regression (XSS corpus): a 300-character service name made a file name too long
+        // for the file system, and the build failed; `nul` named a Windows device.
+        let long = "word ".repeat(60);
+        assert!(slug_of(&long).len() <= MAX_SLUG + 9, "{}", slug_of(&long));
+        assert_ne!(slug_of(&long), slug_of(&format!("{long} x")));
+        assert!(slug_of("NUL").starts_with("nul-"), "{}", slug_of("NUL"));
+        for name in ["日本", "DNS", "a/b", "..", "", "nul", "com1", long.as_str()] {
             let slug = slug_of(name);
             assert!(crate::validate::is_valid_id(&slug), "{slug}");
         }

@@ -245,6 +245,13 @@ pub fn update(
     last: (&str, &[u8]),
 ) -> Result<(), WriteError> {
     check_target(out)?;
+    // The old cache goes first: a build killed half-way must not leave a cache that still
+    // describes the old pages, or the next build would trust it and keep the mix.
+    let cache = out.join(inside(last.0)?);
+    match std::fs::remove_file(&cache) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&cache)(e)),
+        _ => {}
+    }
     let mut folders = std::collections::BTreeSet::new();
     for rel in tree.keys().chain(stale) {
         if let Some(parent) = inside(rel)?.parent() {

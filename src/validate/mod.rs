@@ -197,7 +197,12 @@ impl Validator<'_> {
         }
         let span = self.span(id);
         let suggestion = slug(&id.value);
-        let hint = if suggestion.is_empty() {
+        let hint = if is_device_name(&id.value) {
+            format!(
+                "`{}` is a device name on Windows; use a longer id",
+                id.value
+            )
+        } else if suggestion.is_empty() {
             "use lowercase letters, digits and `-`, starting with a letter or digit".to_owned()
         } else {
             format!("use lowercase letters, digits and `-`, e.g. `{suggestion}`")
@@ -433,9 +438,11 @@ impl Validator<'_> {
         let mut ok = true;
         for (service, status) in &map.0 {
             let service_span = self.span(service);
-            let known = names.contains(&service.value.as_str());
+            // Declared names are trimmed (see `services`), so a key is read the same way.
+            let name = service.value.trim();
+            let known = names.contains(&name);
             if !known && services_known {
-                let hint = match did_you_mean(&service.value, names.iter().copied()) {
+                let hint = match did_you_mean(name, names.iter().copied()) {
                     Some(close) => format!("did you mean `{close}`?"),
                     None if names.is_empty() => {
                         "declare it under `services:` at the top of the log".to_owned()
@@ -462,7 +469,7 @@ impl Validator<'_> {
             );
             match status {
                 Some(s) if known => {
-                    out.push((service.value.clone(), s));
+                    out.push((name.to_owned(), s));
                     spans.push(service_span);
                 }
                 _ => ok = false,
@@ -575,6 +582,18 @@ pub fn is_valid_id(id: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !is_device_name(id)
+}
+
+/// Whether `id` is a Windows device name (`con`, `nul`, `com1`, ...): ids name files (a log,
+/// a site page), and on Windows `con.yaml` or `nul.html` is the device, not a file.
+pub fn is_device_name(id: &str) -> bool {
+    const NAMES: &[&str] = &["con", "prn", "aux", "nul"];
+    let numbered = ["com", "lpt"].iter().any(|prefix| {
+        id.strip_prefix(prefix)
+            .is_some_and(|n| n.len() == 1 && n.chars().all(|c| c.is_ascii_digit()))
+    });
+    NAMES.contains(&id) || numbered
 }
 
 /// A valid id made from arbitrary text: `AWS Outage!` -> `aws-outage`.
@@ -594,12 +613,26 @@ pub fn slug(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// Regression (found by the `import_statuspage` fuzz target): a service declared as
+    /// `" API"` was stored trimmed, but a status key `" API"` was not, so the log's own
+    /// spelling was an unknown service.
+    #[test]
+    fn status_keys_are_trimmed_like_declared_names() {
+        let text = "title: T\nseverity: SEV3\nstatus: resolved\nservices: [\" API \"]\ntimeline:\n  - at: 2026-01-01 10:00\n    phase: started\n    status: {\" API \": major_outage}\n    text: x\n  - at: 2026-01-01 10:30\n    phase: resolved\n    status: {\" API\": operational}\n    text: y\n";
+        let checked = check(&Source::from_text("t.yaml", text), Limits::default());
+        assert_eq!(checked.errors(), 0, "{:?}", checked.diagnostics);
+        let incident = checked.incident.unwrap();
+        assert_eq!(incident.timeline[0].status[0].0, "API");
+    }
+
     #[test]
     fn ids() {
         for good in ["a", "aws-2025-10-20", "0day"] {
             assert!(is_valid_id(good), "{good}");
         }
-        for bad in ["", "-a", "A", "a_b", "../x", "a/b", "a.b"] {
+        for bad in [
+            "", "-a", "A", "a_b", "../x", "a/b", "a.b", "con", "nul", "com1", "lpt9",
+        ] {
             assert!(!is_valid_id(bad), "{bad}");
         }
         assert_eq!(slug("AWS Outage!"), "aws-outage");

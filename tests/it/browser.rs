@@ -9,7 +9,7 @@ use std::process::Command;
 
 use crate::{fixture, root, run};
 
-fn enabled() -> bool {
+pub fn enabled() -> bool {
     std::env::var_os("POSTEVENT_BROWSER_TEST").is_some_and(|v| v == "1")
 }
 
@@ -37,7 +37,7 @@ fn headless(extra: &[String], page: &Path) -> String {
 }
 
 /// The document's title after the page loaded and every script that could run has run.
-fn title_after_load(page: &Path) -> String {
+pub fn title_after_load(page: &Path) -> String {
     let dom = headless(&["--dump-dom".into()], page);
     let start = dom.find("<title>").expect("a <title>") + "<title>".len();
     let end = dom[start..].find("</title>").expect("</title>") + start;
@@ -54,7 +54,7 @@ fn screenshot(page: &Path, png: &Path) {
     );
 }
 
-fn out_dir() -> PathBuf {
+pub fn out_dir() -> PathBuf {
     let dir = root().join("target/browser");
     std::fs::create_dir_all(&dir).unwrap();
     dir

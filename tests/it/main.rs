@@ -6,12 +6,17 @@ mod check;
 mod diff;
 mod docs;
 mod import;
+mod kill;
+mod limits;
+mod paths;
 mod properties;
+mod regressions;
 mod report;
 mod schema;
 #[cfg(feature = "serve")]
 mod serve;
 mod site;
+mod xss;
 
 use std::path::{Path, PathBuf};
 

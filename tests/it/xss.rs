@@ -1,0 +1,658 @@
+//! Hostile text through every report: each payload of tests/fixtures/xss/payloads.txt (OWASP
+//! filter-evasion cases) goes into every text field of a log, and every format for both
+//! audiences is parsed with a real HTML parser (html5ever) to prove that no executable
+//! construct survives. Markdown reports are first rendered the way a permissive renderer
+//! would (raw HTML passed through), and the Markdown texts in JSON reports likewise.
+//!
+//! The browser test in this file loads one report holding every payload in headless Chromium,
+//! with and without the page's Content-Security-Policy, and proves that none ran.
+
+use std::cell::RefCell;
+use std::path::Path;
+
+use html5ever::tendril::TendrilSink;
+use markup5ever_rcdom::{Handle, NodeData, RcDom};
+
+use crate::{fixture, run};
+
+/// The payloads, with `\n` and `\t` read as a line break and a tab.
+fn payloads() -> Vec<String> {
+    let text = std::fs::read_to_string(fixture("xss/payloads.txt")).unwrap();
+    text.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| l.replace("\\n", "\n").replace("\\t", "\t"))
+        .collect()
+}
+
+/// A YAML double-quoted scalar (JSON strings are valid YAML).
+fn q(text: &str) -> String {
+    serde_json::to_string(text).unwrap()
+}
+
+/// A log with each payload in every text field: lists get one entry per payload, single
+/// fields get the payloads joined (by a space in plain text, a blank line in Markdown).
+fn hostile_log(payloads: &[String]) -> String {
+    let plain = q(&payloads.join(" "));
+    let markdown = q(&payloads.join("\n\n"));
+    let list = |indent: &str| -> String {
+        payloads
+            .iter()
+            .map(|p| format!("{indent}- {}\n", q(p)))
+            .collect()
+    };
+    let mut y = format!("title: {plain}\nseverity: SEV2\nstatus: resolved\ntimezone: UTC\n");
+    y += &format!(
+        "regions:\n{}tags:\n{}authors:\n{}",
+        list("  "),
+        list("  "),
+        list("  ")
+    );
+    y += "services:\n";
+    for (i, p) in payloads.iter().enumerate() {
+        y += &format!(
+            "  - name: {}\n    description: {}\n",
+            q(&service(i, p)),
+            q(p)
+        );
+    }
+    for field in [
+        "summary",
+        "impact",
+        "root_cause",
+        "trigger",
+        "detection",
+        "resolution",
+        "internal_notes",
+    ] {
+        y += &format!("{field}: {markdown}\n");
+    }
+    y += &format!("contributing_factors:\n{}", list("  "));
+    y += &format!(
+        "lessons:\n  went_well:\n{}  went_wrong:\n{}  lucky:\n{}",
+        list("    "),
+        list("    "),
+        list("    ")
+    );
+    y += "timeline:\n  - at: 2026-01-01 10:00\n    phase: started\n    status:\n";
+    for (i, p) in payloads.iter().enumerate() {
+        y += &format!("      {}: major_outage\n", q(&service(i, p)));
+    }
+    y += &format!("    text: {markdown}\n");
+    // Each payload in a public and in an internal event.
+    for (i, p) in payloads.iter().flat_map(|p| [p, p]).enumerate() {
+        let internal = i % 2 == 1;
+        y += &format!(
+            "  - at: 2026-01-01 10:{:02}:{:02}\n    text: {}\n    internal: {internal}\n",
+            1 + i / 60,
+            i % 60,
+            q(p)
+        );
+    }
+    y += "  - at: 2026-01-01 11:00\n    phase: detected\n    text: Seen.\n";
+    y += "  - at: 2026-01-01 11:30\n    phase: resolved\n    status:\n";
+    for (i, p) in payloads.iter().enumerate() {
+        y += &format!("      {}: operational\n", q(&service(i, p)));
+    }
+    y += "    text: Fixed.\naction_items:\n";
+    for p in payloads {
+        y += &format!(
+            "  - title: {}\n    kind: prevent\n    owner: {}\n    link: {}\n",
+            q(p),
+            q(p),
+            q(p)
+        );
+    }
+    y += "links:\n";
+    for p in payloads {
+        y += &format!("  - title: {}\n    url: {}\n", q(p), q(p));
+    }
+    y
+}
+
+/// A service name made of a payload: on one line, and unique in the log.
+fn service(i: usize, payload: &str) -> String {
+    format!("{} #{i}", payload.replace(['\n', '\t'], " "))
+}
+
+fn parse(html: &str) -> RcDom {
+    html5ever::parse_document(RcDom::default(), Default::default()).one(html)
+}
+
+/// Elements that run code, load a document or script, or change where the page goes.
+const FORBIDDEN: &[&str] = &[
+    "script",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "base",
+    "form",
+    "link",
+    "foreignobject",
+    "animate",
+    "animatemotion",
+    "animatetransform",
+    "set",
+    "handler",
+    "listener",
+    "math",
+    "maction",
+    "portal",
+];
+
+/// Attributes whose value is fetched or followed as a URL.
+const URL_ATTRS: &[&str] = &[
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "background",
+    "poster",
+    "dynsrc",
+    "lowsrc",
+    "srcset",
+    "codebase",
+    "cite",
+    "ping",
+    "to",
+    "from",
+    "values",
+    "by",
+];
+
+/// Every executable construct in `html`. `page` allows what a report page has of its own:
+/// one `<style>` and the `<meta>` tags for charset, viewport and Content-Security-Policy.
+fn violations(html: &str, page: bool) -> Vec<String> {
+    let own = |_: &str, _: &dyn Fn(&str) -> Option<String>| false;
+    violations_in(html, usize::from(page), &own)
+}
+
+/// What a page of the docs site has of its own besides a report's: its two scripts (files
+/// of its own, no inline code), the Atom feed link and the search form.
+fn site_own(tag: &str, attr: &dyn Fn(&str) -> Option<String>) -> bool {
+    let is = |name: &str, value: &str| attr(name).as_deref() == Some(value);
+    match tag {
+        "script" => [
+            "search.js",
+            "search-index.js",
+            "../search.js",
+            "../search-index.js",
+        ]
+        .iter()
+        .any(|src| is("src", src)),
+        "link" => {
+            is("rel", "alternate")
+                && attr("href").is_some_and(|h| h == "feed.xml" || h == "../feed.xml")
+        }
+        "form" => is("id", "filters") && attr("action").is_some_and(|a| a.ends_with("index.html")),
+        _ => false,
+    }
+}
+
+/// Whether an element (its tag, and a lookup of its attributes) is the page's own.
+type OwnElement = dyn Fn(&str, &dyn Fn(&str) -> Option<String>) -> bool;
+
+/// [`violations`], where the page may have `styles` `<style>` elements of its own (and its
+/// `<meta>` tags when it has any), and `own(tag, attr)` says which other elements are its own.
+fn violations_in(html: &str, styles_allowed: usize, own: &OwnElement) -> Vec<String> {
+    let dom = parse(html);
+    let found = RefCell::new(Vec::new());
+    let mut styles = 0;
+    walk(&dom.document, &mut |node| {
+        let NodeData::Element {
+            name,
+            attrs,
+            template_contents,
+            ..
+        } = &node.data
+        else {
+            return;
+        };
+        let tag = name.local.to_ascii_lowercase().to_string();
+        let bad = |what: String| found.borrow_mut().push(what);
+        let attrs = attrs.borrow();
+        let attr = |n: &str| {
+            attrs
+                .iter()
+                .find(|a| a.name.local.to_ascii_lowercase() == *n)
+                .map(|a| a.value.to_string())
+        };
+        let is_own = own(&tag, &attr);
+        if FORBIDDEN.contains(&tag.as_str()) && !is_own {
+            bad(format!("<{tag}>"));
+        }
+        if tag == "script" && is_own && !text_of(node).trim().is_empty() {
+            bad("inline code in the page's own <script>".into());
+        }
+        if tag == "style" {
+            styles += 1;
+            let css = text_of(node).to_ascii_lowercase();
+            for word in [
+                "expression(",
+                "javascript:",
+                "@import",
+                "-moz-binding",
+                "behavior",
+            ] {
+                if css.contains(word) {
+                    bad(format!("<style> with {word}"));
+                }
+            }
+        }
+        if tag == "meta" {
+            let equiv = attr("http-equiv").unwrap_or_default();
+            let allowed = equiv.is_empty() || equiv == "Content-Security-Policy";
+            if styles_allowed == 0 || !allowed {
+                bad(format!("<meta http-equiv={equiv:?}>"));
+            }
+        }
+        for a in attrs.iter() {
+            let key = a.name.local.to_ascii_lowercase().to_string();
+            let value = url_like(&a.value);
+            if key.starts_with("on") {
+                bad(format!("<{tag} {key}=...>"));
+            }
+            if URL_ATTRS.contains(&key.as_str())
+                && ["javascript:", "vbscript:", "data:"]
+                    .iter()
+                    .any(|s| value.starts_with(s))
+            {
+                bad(format!("<{tag} {key}={:?}>", a.value));
+            }
+            if key == "style"
+                && ["expression(", "javascript:", "-moz-binding", "behavior:"]
+                    .iter()
+                    .any(|s| value.contains(s))
+            {
+                bad(format!("<{tag} style={:?}>", a.value));
+            }
+        }
+        if let Some(contents) = template_contents.borrow().as_ref()
+            && !contents.children.borrow().is_empty()
+        {
+            bad(format!("<{tag}> with template contents"));
+        }
+    });
+    let mut found = found.into_inner();
+    if styles > styles_allowed {
+        found.push(format!("{styles} <style> elements"));
+    }
+    found
+}
+
+/// A URL as a browser reads it: without whitespace or control characters, lowercase.
+fn url_like(value: &str) -> String {
+    value
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+fn walk(node: &Handle, f: &mut dyn FnMut(&Handle)) {
+    f(node);
+    if let NodeData::Element {
+        template_contents, ..
+    } = &node.data
+        && let Some(contents) = template_contents.borrow().as_ref()
+    {
+        walk(contents, f);
+    }
+    for child in node.children.borrow().iter() {
+        walk(child, f);
+    }
+}
+
+fn text_of(node: &Handle) -> String {
+    let mut out = String::new();
+    walk(node, &mut |n| {
+        if let NodeData::Text { contents } = &n.data {
+            out.push_str(&contents.borrow());
+        }
+    });
+    out
+}
+
+/// Markdown as a permissive renderer shows it: raw HTML passed through.
+fn markdown_to_html(markdown: &str) -> String {
+    let options = pulldown_cmark::Options::all();
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(
+        &mut html,
+        pulldown_cmark::Parser::new_ext(markdown, options),
+    );
+    html
+}
+
+/// Every string under a `text` key of a JSON report (the Markdown of timeline events).
+fn json_markdown(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map {
+                match v {
+                    serde_json::Value::String(s) if key == "text" => out.push(s.clone()),
+                    other => json_markdown(other, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| json_markdown(v, out)),
+        _ => {}
+    }
+}
+
+/// Every executable construct in any report of the log at `path`.
+fn report_violations(path: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    let log = path.to_str().unwrap();
+    for audience in ["internal", "public"] {
+        for format in ["html", "md", "json"] {
+            let out = run(&["report", log, "--format", format, "--audience", audience]).code(0);
+            let place = format!("{format} {audience}");
+            let seen = match format {
+                "html" => violations(&out.stdout, true),
+                "md" => violations(&markdown_to_html(&out.stdout), false),
+                _ => {
+                    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+                    let mut texts = Vec::new();
+                    json_markdown(&json, &mut texts);
+                    assert!(!texts.is_empty(), "no timeline text in the JSON report");
+                    violations(&markdown_to_html(&texts.join("\n\n")), false)
+                }
+            };
+            found.extend(seen.into_iter().map(|v| format!("{place}: {v}")));
+        }
+    }
+    found
+}
+
+/// The checker must be able to fail: it sees each kind of construct it looks for.
+#[test]
+fn the_checker_sees_every_construct() {
+    let cases = [
+        ("<script>x</script>", "<script>"),
+        ("<img src=x onerror=y>", "onerror"),
+        ("<a href=' jav\tascript:x'>a</a>", "href"),
+        ("<a href='&#106;avascript:x'>a</a>", "href"),
+        ("<svg><a xlink:href='javascript:x'>a</a></svg>", "href"),
+        ("<form action='data:x'></form>", "<form>"),
+        ("<button formaction='vbscript:x'>", "formaction"),
+        ("<iframe src=x></iframe>", "<iframe>"),
+        ("<object data=x></object>", "<object>"),
+        ("<embed src=x>", "<embed>"),
+        ("<base href=x>", "<base>"),
+        ("<meta http-equiv=refresh content='0;url=x'>", "refresh"),
+        ("<math><maction>x</maction></math>", "<math>"),
+        ("<div style='width:expression(x)'>", "style"),
+        ("<style>@import 'x';</style>", "@import"),
+        ("<template><b>x</b></template>", "template"),
+    ];
+    for (html, needle) in cases {
+        let found = violations(html, false);
+        assert!(
+            found.iter().any(|v| v.contains(needle)),
+            "{html:?} -> {found:?}"
+        );
+    }
+    assert!(violations("<p><a href='https://x.example'>ok</a></p>", false).is_empty());
+}
+
+/// Regression guard for the corpus itself: a page made of the raw payloads is full of what
+/// the checker looks for, so a clean report means the renderer removed it.
+#[test]
+fn the_raw_payloads_are_caught() {
+    let payloads = payloads();
+    assert!(payloads.len() >= 100, "{} payloads", payloads.len());
+    let caught = payloads
+        .iter()
+        .filter(|p| !violations(&markdown_to_html(p), false).is_empty())
+        .count();
+    assert!(
+        caught * 10 >= payloads.len() * 7,
+        "{caught} of {}",
+        payloads.len()
+    );
+}
+
+#[test]
+fn no_payload_survives_in_any_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut failures = Vec::new();
+    for (i, payload) in payloads().iter().enumerate() {
+        let path = dir.path().join(format!("xss-{i}.yaml"));
+        std::fs::write(&path, hostile_log(std::slice::from_ref(payload))).unwrap();
+        let checked = run(&["check", path.to_str().unwrap()]);
+        if checked.code != 0 {
+            failures.push(format!(
+                "{payload:?}: the log is refused\n{}",
+                checked.stderr
+            ));
+            continue;
+        }
+        for v in report_violations(&path) {
+            failures.push(format!("{payload:?}: {v}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Payloads in ids are refused by `check`, and no report is written.
+#[test]
+fn hostile_ids_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    for id in [
+        "<script>x</script>",
+        "../x",
+        "javascript:x",
+        "a\" onload=\"x",
+    ] {
+        let log = format!(
+            "id: {}\ntitle: T\nseverity: SEV3\ntimeline:\n  - id: {}\n    at: 2026-01-01 10:00\n    text: x\naction_items:\n  - id: {}\n    title: t\n    kind: prevent\n",
+            q(id),
+            q(id),
+            q(id)
+        );
+        let path = dir.path().join("ids.yaml");
+        std::fs::write(&path, log).unwrap();
+        let out = dir.path().join("out.html");
+        run(&[
+            "report",
+            path.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .code(1)
+        .stderr_has(&["E006"]);
+        assert!(!out.exists(), "{id}: a report was written");
+    }
+}
+
+/// One HTML report holding every payload, in a real browser, as written and with its
+/// Content-Security-Policy removed (so that the markup itself, not only the policy, is shown
+/// to be inert).
+#[test]
+fn no_payload_runs_in_a_browser() {
+    if !crate::browser::enabled() {
+        return;
+    }
+    let dir = crate::browser::out_dir();
+    let log = dir.join("xss-all.yaml");
+    std::fs::write(&log, hostile_log(&payloads())).unwrap();
+    for audience in ["internal", "public"] {
+        let page = dir.join(format!("xss-{audience}.html"));
+        let page_arg = page.to_str().unwrap();
+        run(&[
+            "report",
+            log.to_str().unwrap(),
+            "--audience",
+            audience,
+            "-o",
+            page_arg,
+        ])
+        .code(0);
+        let html = std::fs::read_to_string(&page).unwrap();
+        let csp_start = html
+            .find("<meta http-equiv=\"Content-Security-Policy\"")
+            .unwrap();
+        let csp_end = csp_start + html[csp_start..].find('>').unwrap() + 1;
+        let bare = dir.join(format!("xss-{audience}-no-csp.html"));
+        std::fs::write(&bare, format!("{}{}", &html[..csp_start], &html[csp_end..])).unwrap();
+        // Every payload that runs sets the title to `PWNED`; the page's own title is the
+        // incident's (all payloads as text) and the kind of report.
+        let kind = if audience == "public" {
+            "summary"
+        } else {
+            "post-mortem"
+        };
+        for page in [&page, &bare] {
+            let title = crate::browser::title_after_load(page);
+            assert!(
+                title != "PWNED" && title.ends_with(kind),
+                "{}: title is {title:?}",
+                page.display()
+            );
+        }
+        // The docs site of the same log: its index (which runs the site's own search script)
+        // and the incident's page.
+        let logs = dir.join("xss-logs");
+        std::fs::create_dir_all(&logs).unwrap();
+        std::fs::copy(&log, logs.join("xss-all.yaml")).unwrap();
+        let site = dir.join(format!("xss-site-{audience}"));
+        let (logs, site_arg) = (logs.to_str().unwrap(), site.to_str().unwrap());
+        run(&["build", logs, "-o", site_arg, "-q", "--audience", audience]).code(0);
+        for page in ["index.html", "incidents/xss-all.html"] {
+            let title = crate::browser::title_after_load(&site.join(page));
+            assert!(
+                title != "PWNED"
+                    && ["Post-mortems", "Incident history", kind]
+                        .iter()
+                        .any(|t| title.ends_with(t)),
+                "site {page}: title is {title:?}"
+            );
+        }
+    }
+}
+
+/// Terminal escapes: a log's `ESC`, `BEL` and C1 controls (written `\e`, `\a`, `\x9b` in a
+/// quoted YAML string) never reach standard output or standard error, where they could
+/// retitle the terminal, clear it or write the clipboard. Regression: `check` snippets and
+/// messages, Markdown reports and `diff` printed them as they were.
+#[test]
+fn no_terminal_escape_from_a_log_is_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let evil = r#"\e]0;PWNED\a\e]52;c;cHduZWQ=\a\e[2J\x9b2J"#;
+    let log = |text: &str, status: &str| {
+        format!(
+            "title: \"T {evil}\"\nseverity: SEV3\nservices: [\"API {evil}\"]\ntimeline:\n  - id: one\n    at: 2026-01-01 10:00\n    status: {{\"{status}\": major_outage}}\n    text: \"{text} {evil}\"\n"
+        )
+    };
+    let old = dir.path().join("old.yaml");
+    let new = dir.path().join("new.yaml");
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&old, log("before", &format!("API {evil}"))).unwrap();
+    std::fs::write(&new, log("after", &format!("API {evil}"))).unwrap();
+    std::fs::write(&bad, log("x", &format!("Unknown {evil}"))).unwrap();
+    let (old, new, bad) = (
+        old.to_str().unwrap(),
+        new.to_str().unwrap(),
+        bad.to_str().unwrap(),
+    );
+    let runs = [
+        run(&["check", bad]),
+        run(&["report", old]),
+        run(&["report", old, "--format", "html"]),
+        run(&["report", old, "--audience", "public"]),
+        run(&["diff", old, new]),
+        run(&["diff", old, new, "--format", "md"]),
+        run(&["diff", bad, new]),
+    ];
+    for out in &runs {
+        for text in [&out.stdout, &out.stderr] {
+            let bad_char = text
+                .chars()
+                .find(|&c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'));
+            assert!(bad_char.is_none(), "{bad_char:?} in\n{text}");
+        }
+    }
+    assert!(runs[0].stderr.contains("E012") && runs[4].stdout.contains("after"));
+    let coloured = run(&["diff", old, new, "--color", "always"]);
+    assert!(
+        coloured.stdout.contains("\u{1b}["),
+        "the diff has its own colours"
+    );
+    for seq in ["\u{1b}]", "\u{7}", "\u{1b}[2J", "\u{9b}"] {
+        assert!(
+            !coloured.stdout.contains(seq),
+            "{seq:?} in the coloured diff"
+        );
+    }
+}
+
+/// Every HTML page of a docs site built from the log with every payload, for both audiences;
+/// the search index is JSON in a script file; `export` gives Markdown as inert as `report`'s.
+#[test]
+fn no_payload_survives_in_the_site_or_an_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir_all(&logs).unwrap();
+    std::fs::write(logs.join("xss-all.yaml"), hostile_log(&payloads())).unwrap();
+    let mut failures = Vec::new();
+    for audience in ["internal", "public"] {
+        let out = dir.path().join(format!("site-{audience}"));
+        let (logs, out_arg) = (logs.to_str().unwrap(), out.to_str().unwrap());
+        run(&["build", logs, "-o", out_arg, "-q", "--audience", audience]).code(0);
+        let mut pages = 0;
+        for entry in walkdir::WalkDir::new(&out) {
+            let path = entry.unwrap().into_path();
+            let rel = path.strip_prefix(&out).unwrap().display().to_string();
+            let Some(ext) = path.extension().and_then(|e| e.to_str()) else {
+                continue;
+            };
+            let text = std::fs::read_to_string(&path).unwrap();
+            match ext {
+                "html" => {
+                    pages += 1;
+                    // A site page has the report's style and the site's navigation style.
+                    for v in violations_in(&text, 2, &site_own) {
+                        failures.push(format!("{audience} {rel}: {v}"));
+                    }
+                }
+                "js" if rel == "search-index.js" => {
+                    let json = text
+                        .split_once('=')
+                        .map(|(_, j)| j.trim().trim_end_matches(';'))
+                        .unwrap();
+                    let parsed = serde_json::from_str::<serde_json::Value>(json);
+                    assert!(parsed.is_ok(), "search-index.js is not one JSON value");
+                }
+                _ => {}
+            }
+        }
+        assert!(pages > 5, "{pages} pages");
+        let export = dir.path().join(format!("export-{audience}"));
+        let export_arg = export.to_str().unwrap();
+        run(&[
+            "export",
+            logs,
+            "--to",
+            "mkdocs",
+            "-o",
+            export_arg,
+            "--audience",
+            audience,
+        ])
+        .code(0);
+        for entry in walkdir::WalkDir::new(&export) {
+            let path = entry.unwrap().into_path();
+            if path.extension().is_some_and(|e| e == "md") {
+                let md = std::fs::read_to_string(&path).unwrap();
+                for v in violations(&markdown_to_html(&md), false) {
+                    failures.push(format!("export {audience} {}: {v}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
