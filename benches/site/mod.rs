@@ -2,7 +2,7 @@
 //! each), cold and after editing one log, next to Hugo building the same incidents exported
 //! with `postevent export --to hugo`. Run: `cargo bench --bench pipeline -- site`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
@@ -49,6 +49,42 @@ fn edit(log: &Path, round: usize) {
     std::fs::write(log, lines.join("\n") + "\n").unwrap();
 }
 
+fn pandoc_available() -> bool {
+    Command::new("pandoc").arg("--version").output().is_ok()
+}
+
+/// Seconds for Debian's pandoc to turn every Markdown file of `md` into a standalone HTML page,
+/// two processes at a time (our build uses both cores too).
+fn pandoc_pages(md: &Path, out: &Path) -> Duration {
+    std::fs::create_dir_all(out).unwrap();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(md)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    files.sort();
+    let start = std::time::Instant::now();
+    std::thread::scope(|scope| {
+        for half in files.chunks(files.len().div_ceil(2).max(1)) {
+            scope.spawn(move || {
+                for f in half {
+                    let html = out.join(f.file_stem().unwrap()).with_extension("html");
+                    let status = Command::new("pandoc")
+                        .args(["--standalone", "--from", "markdown", "--to", "html5"])
+                        .arg("--metadata=pagetitle:incident")
+                        .arg(f)
+                        .arg("-o")
+                        .arg(&html)
+                        .status()
+                        .unwrap();
+                    assert!(status.success(), "pandoc failed on {}", f.display());
+                }
+            });
+        }
+    });
+    start.elapsed()
+}
+
 fn hugo_available() -> bool {
     Command::new("hugo").arg("version").output().is_ok()
 }
@@ -58,10 +94,11 @@ pub fn run() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path();
     let hugo = hugo_available();
+    let pandoc = pandoc_available();
     println!(
-        "| incidents | YAML MB | build cold s (median of 3) | cold CPU s | cold peak MiB | rebuild after editing 1 log ms | rebuild, nothing changed ms | site MB | export --to hugo s | hugo cold s | hugo site MB |"
+        "| incidents | YAML MB | build cold s (median of 3) | cold CPU s | cold peak MiB | rebuild after editing 1 log ms | rebuild, nothing changed ms | site MB | export --to hugo s | hugo cold s | hugo site MB | pandoc md->html pages s |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
     let shape = Shape {
         events: 50,
         services: 5,
@@ -139,8 +176,27 @@ pub fn run() {
             hugo_s = secs(runs[1]);
             hugo_mb = size_mb(&public);
         }
+        // pandoc runs one process per page: at 10,000 pages that is minutes, so it stops at 1,000.
+        let pandoc_s = if pandoc && count <= 1_000 {
+            let md = root.join(format!("md-{count}"));
+            let export = [
+                "export",
+                "--to",
+                "mkdocs",
+                logs_s,
+                "-o",
+                md.to_str().unwrap(),
+            ];
+            once(bin, &export);
+            secs(pandoc_pages(
+                &md.join("incidents"),
+                &root.join(format!("pandoc-{count}")),
+            ))
+        } else {
+            "n/a".to_owned()
+        };
         println!(
-            "| {count} | {:.1} | {} | {} | {} | {} | {} | {:.0} | {export_s} | {hugo_s} | {hugo_mb:.0} |",
+            "| {count} | {:.1} | {} | {} | {} | {} | {} | {:.0} | {export_s} | {hugo_s} | {hugo_mb:.0} | {pandoc_s} |",
             bytes as f64 / 1e6,
             secs(cold.wall),
             cold.cpu.map_or("n/a".into(), secs),
