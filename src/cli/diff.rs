@@ -203,21 +203,7 @@ fn git_show(spec: &str, file: &str, max_bytes: usize) -> Result<Source, inputs::
             first.trim_start_matches("fatal: ")
         )));
     }
-    if output.stdout.len() > max_bytes {
-        return Err(error(format!(
-            "larger than the limit of {max_bytes} bytes (raise it with `--max-file-bytes`)"
-        )));
-    }
-    let text = String::from_utf8(output.stdout).map_err(|e| {
-        error(format!(
-            "not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_owned)
-        .unwrap_or(text);
+    let text = inputs::decode(output.stdout, max_bytes).map_err(error)?;
     // The name shows in messages; the path only gives the default incident id (its stem).
     Ok(Source::new(spec, Some(Path::new(file).to_owned()), text))
 }

@@ -52,6 +52,25 @@ fn is_yaml(path: &Path) -> bool {
     )
 }
 
+/// The text of a log read as `bytes`: at most `max_bytes`, UTF-8, without a byte-order mark.
+pub fn decode(bytes: Vec<u8>, max_bytes: usize) -> Result<String, String> {
+    if bytes.len() > max_bytes {
+        return Err(format!(
+            "larger than the limit of {max_bytes} bytes (raise it with `--max-file-bytes`)"
+        ));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not UTF-8 text (invalid byte at offset {})",
+            e.utf8_error().valid_up_to()
+        )
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    })
+}
+
 /// Reads one log into a [`Source`], refusing files above `max_bytes`.
 pub fn read(path: &Path, max_bytes: usize) -> Result<Source, InputError> {
     let error = |reason: String| InputError {
@@ -66,21 +85,7 @@ pub fn read(path: &Path, max_bytes: usize) -> Result<Source, InputError> {
         std::fs::File::open(path).and_then(|f| f.take(limit).read_to_end(&mut bytes))
     };
     result.map_err(|e| error(e.to_string()))?;
-    if bytes.len() > max_bytes {
-        return Err(error(format!(
-            "larger than the limit of {max_bytes} bytes (raise it with `--max-file-bytes`)"
-        )));
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        error(format!(
-            "not UTF-8 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
-        ))
-    })?;
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_owned)
-        .unwrap_or(text);
+    let text = decode(bytes, max_bytes).map_err(error)?;
     if path.as_os_str() == "-" {
         Ok(Source::new("<stdin>", None, text))
     } else {
