@@ -35,6 +35,39 @@ fn kill_after(mut child: Child, delay: Duration) -> bool {
     }
 }
 
+/// Runs `attempt` with kill delays spread over `took`, at least `min` times and until both
+/// outcomes were seen (or 64 tries): returns how many runs were cut short and how many ended.
+/// `attempt(delay)` says whether the run ended (the new output). Other tests running beside
+/// these make a run's length vary, so the range of delays adapts: longer while no run has
+/// ended, shorter while none was cut short. Regression: a fixed range once saw 16 runs cut
+/// short and none end, and failed.
+fn sweep(
+    min: usize,
+    mut took: Duration,
+    seed: u64,
+    mut attempt: impl FnMut(Duration) -> bool,
+) -> (usize, usize) {
+    let mut rng = fastrand::Rng::with_seed(seed);
+    let (mut cut, mut ended) = (0, 0);
+    for tries in 0..64 {
+        if tries >= min && cut > 0 && ended > 0 {
+            break;
+        }
+        if attempt(took.mul_f64(rng.f64() * 1.3)) {
+            ended += 1;
+            if cut == 0 {
+                took = took.mul_f64(0.8);
+            }
+        } else {
+            cut += 1;
+            if ended == 0 {
+                took = took.mul_f64(1.25);
+            }
+        }
+    }
+    (cut, ended)
+}
+
 /// How long one full run of `args` takes.
 fn time_of(args: &[&str]) -> Duration {
     let start = Instant::now();
@@ -82,20 +115,17 @@ fn a_killed_report_leaves_the_old_file_or_the_new_one() {
     let new = std::fs::read(&reference).unwrap();
     let old = b"<!DOCTYPE html><title>the previous report</title>".to_vec();
     let out = dir.path().join("report.html");
-    let mut rng = fastrand::Rng::with_seed(7);
-    let (mut kept_old, mut got_new) = (0, 0);
-    for _ in 0..16 {
+    let (kept_old, got_new) = sweep(16, took, 7, |delay| {
         std::fs::write(&out, &old).unwrap();
-        let delay = took.mul_f64(rng.f64() * 1.2);
         kill_after(spawn(&["report", s(&log), "-o", s(&out)]), delay);
         let now = std::fs::read(&out).unwrap();
-        if now == old {
-            kept_old += 1;
-        } else {
-            assert!(now == new, "a mix: {} bytes after a kill", now.len());
-            got_new += 1;
-        }
-    }
+        assert!(
+            now == old || now == new,
+            "a mix: {} bytes after a kill",
+            now.len()
+        );
+        now == new
+    });
     // Both outcomes happen, so kills did land before and after the rename.
     assert!(kept_old > 0 && got_new > 0, "old {kept_old}, new {got_new}");
 }
@@ -112,19 +142,21 @@ fn a_killed_log_loses_and_duplicates_no_event() {
         "--at",
         "2026-01-01T11:00:00Z",
     ]);
-    let mut rng = fastrand::Rng::with_seed(11);
     let mut written = Vec::new();
     let mut killed = Vec::new();
-    for i in 0..24 {
+    let mut i = 0;
+    sweep(24, took, 11, |delay| {
+        i += 1;
         let text = format!("kill-test event {i}");
-        let at = format!("2026-01-01T11:{:02}:00Z", i + 1);
-        let delay = took.mul_f64(rng.f64() * 1.3);
-        if kill_after(spawn(&["log", s(&path), &text, "--at", &at]), delay) {
+        let at = format!("2026-01-01T{:02}:{:02}:00Z", 11 + i / 60, i % 60);
+        let ended = kill_after(spawn(&["log", s(&path), &text, "--at", &at]), delay);
+        if ended {
             written.push(text);
         } else {
             killed.push(text);
         }
-    }
+        ended
+    });
     let yaml = std::fs::read_to_string(&path).unwrap();
     crate::run(&["check", s(&path)]).code(0);
     for text in &written {
@@ -193,25 +225,20 @@ fn a_killed_full_build_leaves_the_old_site_or_the_new_one() {
     let took = time_of(&internal);
     let internal_site = site(&out);
     assert_ne!(public_site, internal_site);
-    let mut rng = fastrand::Rng::with_seed(13);
-    let (mut kept_old, mut got_new) = (0, 0);
-    for _ in 0..10 {
+    let (kept_old, got_new) = sweep(10, took, 13, |delay| {
         // The site is the internal one; a killed public build leaves it or the public one.
-        kill_after(spawn(&public), took.mul_f64(rng.f64() * 1.2));
+        kill_after(spawn(&public), delay);
         let now = site(&out);
-        if now == internal_site {
-            kept_old += 1;
-        } else {
-            assert!(
-                now == public_site,
-                "a mix of {} files after a kill",
-                now.len()
-            );
-            got_new += 1;
-        }
+        assert!(
+            now == internal_site || now == public_site,
+            "a mix of {} files after a kill",
+            now.len()
+        );
+        let ended = now == public_site;
         assert!(kill_after(spawn(&internal), Duration::from_secs(120)));
         assert!(site(&out) == internal_site);
-    }
+        ended
+    });
     assert!(kept_old > 0 && got_new > 0, "old {kept_old}, new {got_new}");
 }
 
