@@ -71,7 +71,8 @@ impl ImportError {
         };
         ImportError::Input {
             file: file.map(str::to_owned),
-            at: (e.line() > 0).then(|| (e.line(), e.column())),
+            // serde_json says column 0 at the end of a file that ends with a line break.
+            at: (e.line() > 0).then(|| (e.line(), e.column().max(1))),
             message,
             hint: Some(hint.to_owned()),
         }

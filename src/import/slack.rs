@@ -44,9 +44,13 @@ pub struct Options {
 /// The reaction that marks a message by default.
 pub const DEFAULT_EMOJI: &str = "pushpin";
 
-/// Message subtypes that say who came and went, not what happened.
+/// Message subtypes that say who came and went or how the channel is set up, not what
+/// happened.
 const HOUSEKEEPING: &[&str] = &[
     "channel_join",
+    "channel_topic",
+    "channel_purpose",
+    "channel_name",
     "channel_leave",
     "group_join",
     "group_leave",
@@ -260,7 +264,11 @@ pub fn import(archive: &mut Archive, options: &Options) -> Result<Draft, ImportE
         }
     }
     messages.retain(|m| {
-        !m.hidden && !m.subtype.as_deref().is_some_and(|s| HOUSEKEEPING.contains(&s))
+        !m.hidden
+            && !m
+                .subtype
+                .as_deref()
+                .is_some_and(|s| HOUSEKEEPING.contains(&s))
     });
     messages.sort_by(|a, b| a.ts.cmp(&b.ts));
     messages.dedup_by(|a, b| a.ts == b.ts);
@@ -607,7 +615,10 @@ impl<'a> Builder<'a> {
             } else {
                 at.format("%Y-%m-%d %H:%M:%S").to_string()
             };
-            let quoted = joined(&format!("{} at {when}", self.byline(reply)), &self.body(reply));
+            let quoted = joined(
+                &format!("{} at {when}", self.byline(reply)),
+                &self.body(reply),
+            );
             text.push_str("\n\n");
             text.push_str(&quote(&quoted));
         }
@@ -678,7 +689,13 @@ fn joined(head: &str, body: &str) -> String {
 fn quote(markdown: &str) -> String {
     markdown
         .lines()
-        .map(|l| if l.is_empty() { ">".to_owned() } else { format!("> {l}") })
+        .map(|l| {
+            if l.is_empty() {
+                ">".to_owned()
+            } else {
+                format!("> {l}")
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -749,8 +766,14 @@ mod tests {
     #[test]
     fn keywords_name_phases() {
         let cases = [
-            ("Root cause identified: bad config push", Some(Phase::Identified)),
-            ("Rolled back, error rate mitigated. Monitoring.", Some(Phase::Mitigated)),
+            (
+                "Root cause identified: bad config push",
+                Some(Phase::Identified),
+            ),
+            (
+                "Rolled back, error rate mitigated. Monitoring.",
+                Some(Phase::Mitigated),
+            ),
             ("ALL CLEAR, incident resolved", Some(Phase::Resolved)),
             ("acked, looking", Some(Phase::Acknowledged)),
             ("the root of the cause", None),

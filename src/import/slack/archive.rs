@@ -61,7 +61,9 @@ impl Archive {
         let zip = ZipArchive::new(reader).map_err(|e| {
             ImportError::input(
                 format!("not a zip archive: {}", zip_reason(&e)),
-                Some("give the .zip that Slack's export page offers, or its unpacked folder".into()),
+                Some(
+                    "give the .zip that Slack's export page offers, or its unpacked folder".into(),
+                ),
             )
         })?;
         if zip.len() > MAX_ENTRIES {
@@ -197,9 +199,7 @@ impl Archive {
 /// At most `budget` bytes of `reader`; `None` when it holds more.
 fn read_bounded(reader: impl Read, budget: usize) -> std::io::Result<Option<Vec<u8>>> {
     let mut bytes = Vec::new();
-    reader
-        .take(budget as u64 + 1)
-        .read_to_end(&mut bytes)?;
+    reader.take(budget as u64 + 1).read_to_end(&mut bytes)?;
     Ok((bytes.len() <= budget).then_some(bytes))
 }
 

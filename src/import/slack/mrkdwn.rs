@@ -165,11 +165,7 @@ fn flush(plain: &mut String, out: &mut String) {
 
 /// An inline code span that no backtick in `content` can end.
 fn code_span(content: &str) -> String {
-    let longest = content
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = content.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     if longest > 0 || content.starts_with(' ') || content.ends_with(' ') {
         format!("{fence} {content} {fence}")
@@ -321,10 +317,7 @@ mod tests {
             ("<!channel>", "@channel"),
             ("<!subteam^S0123|@sre-oncall> please", "@sre-oncall please"),
             ("<!subteam^S0123>", "@S0123"),
-            (
-                "<!date^1772618400^{date_short}|Mar 4, 2026>",
-                "Mar 4, 2026",
-            ),
+            ("<!date^1772618400^{date_short}|Mar 4, 2026>", "Mar 4, 2026"),
             (
                 "<https://grafana.example/d/abc?a=1&amp;b=2|dashboard>",
                 "[dashboard](https://grafana.example/d/abc?a=1&b=2)",
@@ -337,12 +330,21 @@ mod tests {
                 "<mailto:oncall@example.com|oncall@example.com>",
                 "[oncall@example.com](mailto:oncall@example.com)",
             ),
-            ("<mailto:a@example.com>", "[a@example.com](mailto:a@example.com)"),
+            (
+                "<mailto:a@example.com>",
+                "[a@example.com](mailto:a@example.com)",
+            ),
             ("<javascript:alert(1)|click>", "click"),
             ("<slack://channel?id=C1|open>", "open"),
             ("a &amp; b &lt;c&gt;", "a & b \\<c\\>"),
-            ("&lt;script&gt;alert(1)&lt;/script&gt;", "\\<script\\>alert(1)\\</script\\>"),
-            ("*bold* and _italic_ and ~struck~", "**bold** and *italic* and ~~struck~~"),
+            (
+                "&lt;script&gt;alert(1)&lt;/script&gt;",
+                "\\<script\\>alert(1)\\</script\\>",
+            ),
+            (
+                "*bold* and _italic_ and ~struck~",
+                "**bold** and *italic* and ~~struck~~",
+            ),
             ("*_both_*", "***both***"),
             ("*bold with <@U01AB2CDE3F>*", "**bold with @Priya Raman**"),
             (
@@ -354,7 +356,10 @@ mod tests {
             ("*not closed", "\\*not closed"),
             ("*a\nb*", "\\*a\nb\\*"),
             ("~200 errors, ~5%", "\\~200 errors, \\~5%"),
-            ("run `kubectl get pods -n x_y`", "run `kubectl get pods -n x_y`"),
+            (
+                "run `kubectl get pods -n x_y`",
+                "run `kubectl get pods -n x_y`",
+            ),
             ("`a &lt; b`", "`a < b`"),
             ("```kubectl rollout undo```", "`kubectl rollout undo`"),
             (
@@ -362,14 +367,20 @@ mod tests {
                 "rolled back:\n```\n$ helm rollback checkout 41\nRollback was a success! *Happy* Helming!\n```\nwatching",
             ),
             ("```a `` b```", "``` a `` b ```"),
-            ("&gt; quoted\nnot quoted &gt; here", "> quoted\nnot quoted \\> here"),
+            (
+                "&gt; quoted\nnot quoted &gt; here",
+                "> quoted\nnot quoted \\> here",
+            ),
             ("[x](javascript:alert(1))", "\\[x\\](javascript:alert(1))"),
             // Slack never sends a raw `<` of text (it writes `&lt;`): these read as
             // references without a link scheme, and no tag survives.
             ("<b>bold</b>", "bbold/b"),
             ("line one\nline two", "line one\nline two"),
             (":white_check_mark: done", ":white\\_check\\_mark: done"),
-            ("unclosed <https://x.example", "unclosed \\<https://x.example"),
+            (
+                "unclosed <https://x.example",
+                "unclosed \\<https://x.example",
+            ),
             ("", ""),
         ];
         for (slack, markdown) in cases {
