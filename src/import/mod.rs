@@ -1,8 +1,10 @@
 //! Timelines from elsewhere into incident logs: an Atlassian Statuspage API v2 document or the
-//! Google Cloud status `incidents.json` becomes one [`Draft`] per incident, and each draft
-//! becomes the text of a log that passes `check`.
+//! Google Cloud status `incidents.json` becomes one [`Draft`] per incident, a Slack channel
+//! export or a PagerDuty incident log one draft, and each draft becomes the text of a log that
+//! passes `check` ([`Draft::to_yaml`], the one writer of imported logs). Text reaches the
+//! Markdown through one escaper (`html::escape`).
 //!
-//! Both importers share the phase rules in [`Draft::new`]: `started` is the feed's own start
+//! The two status feeds share the phase rules in [`Draft::new`]: `started` is the feed's own start
 //! field (Statuspage `started_at`, GCP `begin`), never the first update; the first update is
 //! `detected` and `acknowledged`; `resolved` is the feed's end field (`resolved_at`, `end`),
 //! so that the log's duration equals end - start to the second.

@@ -425,6 +425,38 @@ mod tests {
         assert_eq!(marked, [Some(Phase::Detected), Some(Phase::Resolved), None]);
     }
 
+    const LOG: &str = r#"{"log_entries": [
+        {"type": "trigger_log_entry", "created_at": "2026-05-12T14:12:00Z",
+         "incident": {"id": "PABC", "summary": "[#7] Disk full on db-3"}}
+    ], "incident": {"id": "PABC", "incident_number": 7, "title": "Disk full", "urgency": "low"}}"#;
+
+    #[test]
+    fn the_incident_given_apart_wins_and_resolved_at_stands_in_for_a_resolve_entry() {
+        let draft = import(LOG, None, &Options::default()).unwrap();
+        assert_eq!(
+            (draft.title.as_str(), draft.severity),
+            ("Disk full", Severity::Sev4)
+        );
+        assert_eq!(draft.status, Status::Investigating);
+        let apart = incident(
+            r#"{"incident": {"id": "PABC", "title": "Disk full on db-3", "status": "resolved",
+                "resolved_at": "2026-05-12T16:00:00+01:00", "priority": {"summary": "P1"}}}"#,
+        )
+        .unwrap();
+        let draft = import(LOG, Some(apart), &Options::default()).unwrap();
+        assert_eq!(
+            (draft.title.as_str(), draft.severity),
+            ("Disk full on db-3", Severity::Sev1)
+        );
+        assert_eq!(draft.status, Status::Resolved);
+        let last = draft.timeline.last().unwrap();
+        assert_eq!(last.phase, Some(Phase::Resolved));
+        assert_eq!(
+            last.at,
+            "2026-05-12T15:00:00Z".parse::<DateTime<Utc>>().unwrap()
+        );
+    }
+
     #[test]
     fn severity_from_priority_then_urgency() {
         let cases = [

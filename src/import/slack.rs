@@ -763,6 +763,65 @@ mod tests {
         }
     }
 
+    fn export(days: &str) -> Archive {
+        let channels = r#"[{"id": "C1", "name": "inc-sev1-db", "purpose": {"value": ""}}]"#;
+        let users = r#"[{"id": "U1", "name": "ann", "profile": {"display_name": "Ann"}},
+                        {"id": "U2", "name": "ci", "is_bot": true, "profile": {"real_name": "CI"}}]"#;
+        let files = [
+            ("channels.json", channels),
+            ("users.json", users),
+            ("inc-sev1-db/2026-03-04.json", days),
+        ];
+        let files = files
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.as_bytes().to_vec()))
+            .collect();
+        Archive::memory(files, 1 << 20)
+    }
+
+    fn options() -> Options {
+        Options {
+            channel: "C1".into(),
+            all: true,
+            emoji: DEFAULT_EMOJI.into(),
+            phases_from_keywords: false,
+            zone: None,
+        }
+    }
+
+    #[test]
+    fn orphan_replies_hidden_messages_and_bot_users() {
+        let days = r#"[
+            {"type": "message", "user": "U1", "text": "first", "ts": "1772618400.000100"},
+            {"type": "message", "user": "U1", "text": "reply to a parent not exported",
+             "ts": "1772618460.000200", "thread_ts": "1772500000.000000", "parent_user_id": "U9"},
+            {"type": "message", "user": "U1", "text": "hidden", "ts": "1772618470.000000",
+             "hidden": true},
+            {"type": "message", "user": "U2", "text": "build 812 failed", "ts": "1772618480.000000"}
+        ]"#;
+        let draft = import(&mut export(days), &options()).unwrap();
+        let texts: Vec<&str> = draft.timeline.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            [
+                "**Ann**: first",
+                "**Ann**: reply to a parent not exported",
+                "**CI** (bot): build 812 failed"
+            ]
+        );
+        assert_eq!(draft.title, "#inc-sev1-db");
+        assert_eq!(draft.severity, Severity::Sev1, "from the channel's name");
+        assert_eq!(draft.id, "2026-03-04-inc-sev1-db");
+    }
+
+    #[test]
+    fn a_channel_of_only_housekeeping_is_refused() {
+        let days = r#"[{"type": "message", "subtype": "channel_join", "user": "U1",
+                        "text": "<@U1> has joined the channel", "ts": "1772618400.000100"}]"#;
+        let e = import(&mut export(days), &options()).unwrap_err();
+        assert_eq!(e.to_string(), "#inc-sev1-db has no messages in the export");
+    }
+
     #[test]
     fn keywords_name_phases() {
         let cases = [
