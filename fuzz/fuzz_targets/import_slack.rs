@@ -25,7 +25,12 @@ fuzz_target!(|data: &[u8]| {
     let options = slack::Options {
         channel: CHANNEL.into(),
         all: flags & 2 != 0,
-        emoji: if flags & 8 != 0 { "eyes" } else { slack::DEFAULT_EMOJI }.into(),
+        emoji: if flags & 8 != 0 {
+            "eyes"
+        } else {
+            slack::DEFAULT_EMOJI
+        }
+        .into(),
         phases_from_keywords: flags & 4 != 0,
         zone: (flags & 1 != 0).then_some(chrono_tz::Europe::Berlin),
     };
@@ -40,7 +45,10 @@ fuzz_target!(|data: &[u8]| {
         ];
         let parts = split(rest);
         Ok(Archive::memory(
-            names.into_iter().zip(parts.into_iter().map(<[u8]>::to_vec)).collect(),
+            names
+                .into_iter()
+                .zip(parts.into_iter().map(<[u8]>::to_vec))
+                .collect(),
             BUDGET,
         ))
     };

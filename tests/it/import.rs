@@ -400,7 +400,7 @@ fn import_slack(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     args.extend(extra);
     let out = run(&args).code(0);
     let path = PathBuf::from(out.stdout.trim());
-    assert_eq!(yaml_files(dir.path()), [path.clone()]);
+    assert_eq!(yaml_files(dir.path()), std::slice::from_ref(&path));
     (dir, path)
 }
 
