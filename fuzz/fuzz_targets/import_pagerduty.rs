@@ -5,9 +5,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use postevent::import::pagerduty;
-use postevent::parse::Limits;
-use postevent::source::Source;
-use pulldown_cmark::{Event, Parser};
+
+mod imported;
 
 fuzz_target!(|data: &[u8]| {
     // The first byte holds the options: bit 0 the zone, bit 1 `--all`. The rest is the log
@@ -34,22 +33,5 @@ fuzz_target!(|data: &[u8]| {
     let Ok(draft) = pagerduty::import(log, incident, &options) else {
         return;
     };
-    assert!(
-        !draft.id.is_empty() && !draft.id.contains(['/', '\\', '.']),
-        "the id {:?} is not a safe file stem",
-        draft.id
-    );
-    for event in &draft.timeline {
-        for piece in Parser::new(&event.text) {
-            assert!(
-                !matches!(piece, Event::Html(_) | Event::InlineHtml(_)),
-                "raw HTML in {:?}",
-                event.text
-            );
-        }
-    }
-    let yaml = draft.to_yaml();
-    let source = Source::from_text(format!("{}.yaml", draft.id), yaml.clone());
-    let checked = postevent::validate::check(&source, Limits::default());
-    assert_eq!(checked.errors(), 0, "{yaml}\n{:#?}", checked.diagnostics);
+    imported::assert_valid(&draft);
 });

@@ -531,7 +531,8 @@ mod tests {
         }
     }
 
-    fn phases(draft: &Draft) -> Vec<(String, Option<Phase>)> {
+    /// Each event's time of day and phase.
+    pub(super) fn phases(draft: &Draft) -> Vec<(String, Option<Phase>)> {
         draft
             .timeline
             .iter()

@@ -366,6 +366,7 @@ fn entry_text(entry: &LogEntry) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::phases;
     use super::*;
 
     fn entry(kind: &str, at: &str) -> LogEntry {
@@ -378,14 +379,6 @@ mod tests {
             incident: None,
             service: None,
         }
-    }
-
-    fn phases(draft: &Draft) -> Vec<(String, Option<Phase>)> {
-        draft
-            .timeline
-            .iter()
-            .map(|e| (e.at.format("%H:%M:%S").to_string(), e.phase))
-            .collect()
     }
 
     #[test]

@@ -28,26 +28,34 @@ pub fn to_markdown(text: &str, names: &dyn Names) -> String {
 }
 
 /// `text` as plain text (for a title): mentions and links resolved, entities decoded, no
-/// escaping and no formatting.
+/// escaping and no formatting, on one line.
 pub fn to_plain(text: &str, names: &dyn Names) -> String {
+    resolved(text, names)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `text` as Slack shows it: entities decoded, references (`<...>` within a line) resolved.
+fn resolved(text: &str, names: &dyn Names) -> String {
     let mut out = String::new();
     let mut rest = text;
     while let Some(start) = rest.find('<') {
         out.push_str(&decode(&rest[..start]));
         let after = &rest[start + 1..];
         match after.find('>') {
-            Some(end) => {
+            Some(end) if !after[..end].contains('\n') => {
                 out.push_str(&reference(&after[..end], names).plain);
                 rest = &after[end + 1..];
             }
-            None => {
-                out.push_str(&decode(&rest[start..]));
-                rest = "";
+            _ => {
+                out.push('<');
+                rest = after;
             }
         }
     }
     out.push_str(&decode(rest));
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    out
 }
 
 struct Converter<'a> {
@@ -107,7 +115,7 @@ impl Converter<'_> {
             && !body[..end].trim().is_empty()
         {
             flush(plain, out);
-            let content = self.literal(&body[..end]);
+            let content = resolved(&body[..end], self.names);
             let content = content.trim_matches('\n');
             if content.contains('\n') {
                 if !out.is_empty() && !out.ends_with('\n') {
@@ -127,32 +135,10 @@ impl Converter<'_> {
             && !body[..end].contains('\n')
         {
             flush(plain, out);
-            out.push_str(&code_span(&self.literal(&body[..end])));
+            out.push_str(&code_span(&resolved(&body[..end], self.names)));
             return Some(1 + end + 1);
         }
         None
-    }
-
-    /// The text of code as it shows in Slack: entities decoded, references resolved.
-    fn literal(&self, text: &str) -> String {
-        let mut out = String::new();
-        let mut rest = text;
-        while let Some(start) = rest.find('<') {
-            out.push_str(&decode(&rest[..start]));
-            let after = &rest[start + 1..];
-            match after.find('>') {
-                Some(end) if !after[..end].contains('\n') => {
-                    out.push_str(&reference(&after[..end], self.names).plain);
-                    rest = &after[end + 1..];
-                }
-                _ => {
-                    out.push('<');
-                    rest = after;
-                }
-            }
-        }
-        out.push_str(&decode(rest));
-        out
     }
 }
 
