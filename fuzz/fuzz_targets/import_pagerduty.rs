@@ -34,4 +34,5 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     imported::assert_valid(&draft);
+    imported::assert_no_raw_html(&draft);
 });

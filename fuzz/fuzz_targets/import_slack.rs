@@ -56,6 +56,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     imported::assert_valid(&draft);
+    imported::assert_no_raw_html(&draft);
 });
 
 fn split(bytes: &[u8]) -> Vec<&[u8]> {
