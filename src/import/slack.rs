@@ -246,6 +246,16 @@ pub fn import(archive: &mut Archive, options: &Options) -> Result<Draft, ImportE
         }
     }
     let channel = find_channel(archive, &channels, &options.channel)?;
+    // The name is a folder of the export: it must not lead out of it.
+    if channel.name.is_empty()
+        || channel.name.contains(['/', '\\', '\0'])
+        || channel.name.chars().all(|c| c == '.')
+    {
+        return Err(ImportError::input(
+            format!("`{}` is not a channel name", channel.name.escape_debug()),
+            Some("Slack channel names are letters, digits, `-` and `_`".into()),
+        ));
+    }
     let users = match archive.read("users.json")? {
         Some(text) => parse::<Vec<User>>(&text, "users.json", USERS_HINT)?,
         None => Vec::new(),
@@ -812,6 +822,21 @@ mod tests {
         assert_eq!(draft.title, "#inc-sev1-db");
         assert_eq!(draft.severity, Severity::Sev1, "from the channel's name");
         assert_eq!(draft.id, "2026-03-04-inc-sev1-db");
+    }
+
+    /// A channel's name is a folder of the export: a crafted `channels.json` must not make
+    /// the import read files outside it.
+    #[test]
+    fn a_channel_name_cannot_leave_the_export() {
+        for name in ["../inc-sev1-db", "..", "a/b", "a\\b"] {
+            let channels = format!(r#"[{{"id": "C1", "name": {}}}]"#, serde_json::json!(name));
+            let files = vec![("channels.json".to_owned(), channels.into_bytes())];
+            let e = import(&mut Archive::memory(files, 1 << 20), &options()).unwrap_err();
+            assert!(
+                e.to_string().contains("is not a channel name"),
+                "{name}: {e}"
+            );
+        }
     }
 
     #[test]
