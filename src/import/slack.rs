@@ -521,11 +521,11 @@ impl<'a> Builder<'a> {
     fn mark_phases(&self, taken: &[Taken], timeline: &mut [DraftEvent]) -> Option<Phase> {
         let mut reached: Option<Phase> = None;
         for (i, (t, event)) in taken.iter().zip(timeline.iter_mut()).enumerate() {
-            let named = std::iter::once(t.message)
-                .chain(t.replies.iter().copied().filter(|r| !self.stands_alone(r)))
-                .filter(|m| self.marked(m))
-                .filter_map(|m| phase_named(&m.text))
-                .max();
+            // A marked reply that names a phase has an event of its own (see `take`).
+            let named = self
+                .marked(t.message)
+                .then(|| phase_named(&t.message.text))
+                .flatten();
             let phase = named.or((i == 0).then_some(Phase::Detected));
             if let Some(phase) = phase
                 && reached.is_none_or(|r| phase > r)
