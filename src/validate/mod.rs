@@ -18,7 +18,7 @@ use crate::source::Source;
 use crate::time;
 
 /// The outcome of checking one file: the model when it is valid, and every diagnostic.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Checked {
     pub incident: Option<Incident>,
     pub diagnostics: Vec<Diagnostic>,
