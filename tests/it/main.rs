@@ -8,6 +8,8 @@ mod docs;
 mod import;
 mod kill;
 mod limits;
+#[cfg(feature = "lsp")]
+mod lsp;
 mod paths;
 mod properties;
 mod regressions;
