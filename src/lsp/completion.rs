@@ -314,6 +314,11 @@ mod tests {
             ActionStatus::NAMES
         );
         assert!(names(&[Key("title")]).is_empty());
+        assert!(
+            names(&[Key("timezone")])
+                .iter()
+                .any(|z| z == "Europe/Berlin")
+        );
         assert_eq!(
             phase_detail("detected").as_deref(),
             Some("ends time to detect")

@@ -402,7 +402,8 @@ fn an_editor_session_diagnoses_explains_completes_navigates_and_fixes() {
 
 #[test]
 fn protocol_errors_get_the_json_rpc_codes_and_the_session_goes_on() {
-    let mut client = Client::start(&[]);
+    // `--stdio`, which some editors pass, changes nothing.
+    let mut client = Client::start(&["--stdio"]);
     let hover = json!({
         "textDocument": { "uri": URI },
         "position": { "line": 0, "character": 0 },
@@ -602,6 +603,11 @@ fn every_fixture_gets_the_diagnostics_of_check() {
         client.open(&uri, &text);
         let published = client.diagnostics(&uri, 1);
         let checked = check_json(path);
+        if path.ends_with("e020-duplicate-service.yaml") {
+            let related = &published[0]["relatedInformation"][0];
+            assert_eq!(related["message"], "first declared here");
+            assert_eq!(related["location"]["uri"], uri.as_str());
+        }
         assert_eq!(published.len(), checked.len(), "{}", path.display());
         for (lsp, json) in published.iter().zip(&checked) {
             assert_eq!(lsp["code"], json["code"], "{}", path.display());
@@ -640,4 +646,73 @@ fn check_json(path: &Path) -> Vec<Value> {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect()
+}
+
+/// Neovim (Debian's 0.7) as the client, headless, configured by the snippet of
+/// docs/editors.md: runs when `POSTEVENT_EDITOR_TEST=1`, which CI sets after installing
+/// `neovim`. The docs claim for Neovim what this shows.
+#[test]
+fn neovim_configured_as_the_docs_say_gets_diagnostics_a_hover_and_completions() {
+    let init = crate::root().join("tests/editors/neovim-init.lua");
+    let config = std::fs::read_to_string(&init).unwrap();
+    let docs = std::fs::read_to_string(crate::root().join("docs/editors.md")).unwrap();
+    assert!(
+        docs.contains(&config),
+        "docs/editors.md lost the tested Neovim config"
+    );
+    if !std::env::var_os("POSTEVENT_EDITOR_TEST").is_some_and(|v| v == "1") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("incidents")).unwrap();
+    let log = dir.path().join("incidents/cafe-outage.yaml");
+    std::fs::write(&log, BAD).unwrap();
+    let out = dir.path().join("nvim.json");
+    let driver = crate::root().join("tests/editors/neovim.lua");
+    // The config runs `postevent`: the built one comes first on PATH.
+    let bin = Path::new(env!("CARGO_BIN_EXE_postevent")).parent().unwrap();
+    let path = std::env::join_paths(std::iter::once(bin.to_owned()).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .unwrap();
+    let mut nvim = Command::new("nvim")
+        .args(["--headless", "-i", "NONE", "-u"])
+        .arg(&init)
+        .arg("-c")
+        .arg(format!("luafile {}", driver.display()))
+        .env("PATH", path)
+        .env("POSTEVENT_LOG", &log)
+        .env("POSTEVENT_NVIM_OUT", &out)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("nvim is installed");
+    let deadline = Instant::now() + BOUND;
+    while nvim.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = nvim.kill();
+            panic!("nvim did not finish within {BOUND:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let got: Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(
+        got["clients"], 1,
+        "the autocommand started one client: {got:#}"
+    );
+    assert_eq!(got["diagnostics"].as_array().unwrap().len(), 1, "{got:#}");
+    let d = &got["diagnostics"][0];
+    assert_eq!(d["code"], "E012");
+    // Neovim turns the server's UTF-16 column 44 into byte column 47: `Café 😀` is 5 + 1 + 4 bytes.
+    assert_eq!(
+        (&d["lnum"], &d["col"], &d["end_col"]),
+        (&json!(12), &json!(47), &json!(55))
+    );
+    assert_eq!(
+        d["message"],
+        "unknown service `Dynamodb`\nhelp: did you mean `DynamoDB`?"
+    );
+    let hover = got["hover"].as_str().unwrap();
+    assert!(hover.starts_with("**Café 😀**"), "{hover}");
+    assert_eq!(got["completion"][1], "detected");
 }
