@@ -126,18 +126,22 @@ fn keys(outline: &Outline, path: &[Step], colon: bool) -> Vec<Item> {
         .collect()
 }
 
+/// What a keyword means where its name alone does not say.
+type Detail = fn(&str) -> Option<String>;
+
 /// The values a keyword field takes, in the model's order.
 fn values(path: &[Step]) -> Vec<Item> {
     use Step::{Index, Key};
-    let (names, detail): (&[&str], fn(&str) -> Option<String>) = match path {
-        [Key("severity")] => (Severity::NAMES, |_| None),
-        [Key("status")] => (Status::NAMES, |_| None),
+    let none: Detail = |_| None;
+    let (names, detail): (&[&str], Detail) = match path {
+        [Key("severity")] => (Severity::NAMES, none),
+        [Key("status")] => (Status::NAMES, none),
         [Key("timeline"), Index(_), Key("phase")] => (Phase::NAMES, phase_detail),
         [Key("timeline"), Index(_), Key("status"), Key(_)] => (ServiceStatus::NAMES, |s| {
             ServiceStatus::parse(s).map(|s| s.label().to_owned())
         }),
-        [Key("action_items"), Index(_), Key("kind")] => (ActionKind::NAMES, |_| None),
-        [Key("action_items"), Index(_), Key("status")] => (ActionStatus::NAMES, |_| None),
+        [Key("action_items"), Index(_), Key("kind")] => (ActionKind::NAMES, none),
+        [Key("action_items"), Index(_), Key("status")] => (ActionStatus::NAMES, none),
         [Key("timezone")] => {
             return chrono_tz::TZ_VARIANTS
                 .iter()

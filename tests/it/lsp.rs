@@ -466,6 +466,10 @@ fn exit_without_shutdown_is_status_1() {
         stderr.contains("closed the connection without `shutdown`"),
         "{stderr}"
     );
+    // `shutdown`, then the end of the stream without `exit`: as clean as `exit`.
+    let (mut client, _) = Client::initialized();
+    client.request("shutdown", Value::Null);
+    assert_eq!(client.finish(), (0, String::new()));
     // A stream that is not LSP at all ends the session with status 1 and says why.
     let mut client = Client::start(&[]);
     client.send_raw(b"GET / HTTP/1.1\r\n\r\n");
@@ -660,7 +664,8 @@ fn neovim_configured_as_the_docs_say_gets_diagnostics_a_hover_and_completions() 
         docs.contains(&config),
         "docs/editors.md lost the tested Neovim config"
     );
-    if !std::env::var_os("POSTEVENT_EDITOR_TEST").is_some_and(|v| v == "1") {
+    let enabled = std::env::var_os("POSTEVENT_EDITOR_TEST").is_some_and(|v| v == "1");
+    if !enabled {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
