@@ -152,44 +152,25 @@ impl Document {
 /// The source of a document: a `file:` URI keeps its path, so that the incident id defaults
 /// to the file stem and diagnostics name the file as `check` does.
 fn source_for(uri: &Uri, text: String) -> Source {
-    match file_path(uri.as_str()) {
+    match file_path(uri) {
         Some(path) => Source::new(path.display().to_string(), Some(path), text),
         None => Source::new(uri.as_str(), None, text),
     }
 }
 
-/// The path of a `file:` URI (`file:///x`, `file://localhost/x`), percent-decoded.
-fn file_path(uri: &str) -> Option<PathBuf> {
-    let rest = uri.strip_prefix("file://")?;
-    let slash = rest.find('/')?;
-    let host = &rest[..slash];
-    if !(host.is_empty() || host.eq_ignore_ascii_case("localhost")) {
+/// The path of a `file:` URI on this machine (`file:///x`, `file://localhost/x`), decoded.
+fn file_path(uri: &Uri) -> Option<PathBuf> {
+    let scheme = uri.scheme()?.as_str();
+    let host = uri.authority().map_or("", |a| a.host().as_str());
+    if !scheme.eq_ignore_ascii_case("file") || !(host.is_empty() || host == "localhost") {
         return None;
     }
-    let path = String::from_utf8(percent_decode(&rest[slash..])?).ok()?;
+    let path = uri.path().as_estr().decode().into_string().ok()?;
     // `file:///C:/logs/a.yaml` names `C:/logs/a.yaml` on Windows.
     let bytes = path.as_bytes();
     let drive =
         cfg!(windows) && bytes.len() > 2 && bytes[1].is_ascii_alphabetic() && bytes[2] == b':';
     Some(PathBuf::from(if drive { &path[1..] } else { &path[..] }))
-}
-
-/// `%XX` escapes decoded; `None` for a malformed escape.
-fn percent_decode(text: &str) -> Option<Vec<u8>> {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = text.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    Some(out)
 }
 
 /// The diagnostic for a document over `--max-file-bytes`, which `check` refuses to read.
@@ -220,14 +201,15 @@ mod tests {
                 Some("/home/ops/incidents/a.yaml"),
             ),
             ("file://localhost/tmp/a%20b.yaml", Some("/tmp/a b.yaml")),
-            ("file:///tmp/%C3%A9t%C3%A9.yaml", Some("/tmp/été.yaml")),
-            ("file:///tmp/bad%zz.yaml", None),
+            ("FILE:///tmp/%C3%A9t%C3%A9.yaml", Some("/tmp/été.yaml")),
+            ("file:///tmp/%FF.yaml", None),
             ("file://server/share/a.yaml", None),
             ("untitled:Untitled-1", None),
         ];
-        for (uri, path) in cases {
-            assert_eq!(file_path(uri), path.map(PathBuf::from), "{uri}");
+        for (text, path) in cases {
+            assert_eq!(file_path(&uri(text)), path.map(PathBuf::from), "{text}");
         }
+        assert!("file:///tmp/bad%zz.yaml".parse::<Uri>().is_err());
     }
 
     #[test]

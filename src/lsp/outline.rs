@@ -396,13 +396,13 @@ timeline:
     text: y
 ";
 
-    /// The spot at the `n`th `|` of `marked`, with the marks removed from the text.
-    fn spot_at(marked: &str) -> (String, Vec<String>, String) {
+    /// The path and part at the `|` in `marked` (the text without it is what is read).
+    fn spot_at(marked: &str) -> (Vec<String>, String) {
         let offset = marked.find('|').expect("a cursor mark");
         let text = marked.replacen('|', "", 1);
         let outline = Outline::read(&text, 1_000);
         let Some(spot) = outline.locate(&text, offset) else {
-            return (text, Vec::new(), "nothing".to_owned());
+            return (Vec::new(), "nothing".to_owned());
         };
         let path = spot
             .path
@@ -419,11 +419,10 @@ timeline:
             Part::NewKey => "new key".to_owned(),
             Part::Between => "between".to_owned(),
         };
-        (text.clone(), path, part)
+        (path, part)
     }
 
-    /// Inserts `|` at the first occurrence of `after`'s end (or at `at` bytes into the line
-    /// holding `line`).
+    /// `text` with a `|` right after the first occurrence of `after`.
     fn mark(text: &str, after: &str) -> String {
         let i = text.find(after).expect(after) + after.len();
         format!("{}|{}", &text[..i], &text[i..])
@@ -446,7 +445,7 @@ timeline:
             ("{EC2: oper", "timeline/1/status/EC2", "value operational"),
         ];
         for (after, path, part) in cases {
-            let (_, p, got) = spot_at(&mark(LOG, after));
+            let (p, got) = spot_at(&mark(LOG, after));
             assert_eq!(
                 (p.join("/"), got.as_str()),
                 (path.to_owned(), part),
@@ -467,7 +466,7 @@ timeline:
         ];
         for (column, path, part) in cases {
             let text = format!("{}{}|{}", &LOG[..blank], " ".repeat(column), &LOG[blank..]);
-            let (_, p, got) = spot_at(&text);
+            let (p, got) = spot_at(&text);
             assert_eq!(
                 (p.join("/"), got.as_str()),
                 (path.to_owned(), part),
@@ -522,7 +521,7 @@ timeline:
             ),
         ];
         for (text, path, part) in cases {
-            let (_, p, got) = spot_at(text);
+            let (p, got) = spot_at(text);
             assert_eq!(
                 (p.join("/"), got.as_str()),
                 (path.to_owned(), part),

@@ -188,6 +188,12 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     Some(serde_json::from_slice(&body).expect("a JSON body"))
 }
 
+/// The labels of completion items, in order.
+fn labels(items: &Value) -> Vec<&str> {
+    let items = items.as_array().expect("a list of completions");
+    items.iter().map(|i| i["label"].as_str().unwrap()).collect()
+}
+
 /// `(line, character)` of a position or of a range's start and end.
 fn pos(v: &Value) -> (u64, u64) {
     (
@@ -339,14 +345,8 @@ fn an_editor_session_diagnoses_explains_completes_navigates_and_fixes() {
     });
     client.notify("textDocument/didChange", change);
     let items = client.at("textDocument/completion", URI, 22, 8);
-    let labels: Vec<&str> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
     // Both services are declared; the map already has both keys, so none is offered twice.
-    assert_eq!(labels, Vec::<&str>::new(), "{items:#?}");
+    assert_eq!(labels(&items), Vec::<&str>::new(), "{items:#?}");
     let typing = good().replace("      DynamoDB: operational\n", "      Dy\n");
     let change = json!({
         "textDocument": { "uri": URI, "version": 4 },
@@ -354,27 +354,15 @@ fn an_editor_session_diagnoses_explains_completes_navigates_and_fixes() {
     });
     client.notify("textDocument/didChange", change);
     let items = client.at("textDocument/completion", URI, 21, 8);
-    let labels: Vec<&str> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
-    assert_eq!(labels, ["DynamoDB"], "{items:#?}");
+    assert_eq!(labels(&items), ["DynamoDB"], "{items:#?}");
     assert_eq!(items[0]["textEdit"]["newText"], "DynamoDB: ");
     assert_eq!(range(&items[0]["textEdit"]["range"]), [(21, 6), (21, 8)]);
     assert_eq!(items[0]["detail"], "The orders table");
 
     // Completion of a phase, a severity and a service status: the model's lists.
     let items = client.at("textDocument/completion", URI, 15, 13);
-    let labels: Vec<&str> = items
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| i["label"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        labels,
+        labels(&items),
         [
             "started",
             "detected",
