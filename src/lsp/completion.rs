@@ -20,6 +20,11 @@ pub fn complete(doc: &Document, at: Position) -> Vec<CompletionItem> {
     let offset = doc.offset(at);
     let outline = doc.outline();
     let Some(spot) = outline.locate(text, offset) else {
+        // An empty log: its first key.
+        if text.trim().is_empty() {
+            let range = doc.range(&(offset..offset));
+            return items(keys(outline, &[], true), range);
+        }
         return Vec::new();
     };
     let path = spot.path.as_slice();
@@ -58,11 +63,16 @@ pub fn complete(doc: &Document, at: Position) -> Vec<CompletionItem> {
         Part::Between => return Vec::new(),
     };
     let range = doc.range(&replace);
-    let items = match want {
+    let found = match want {
         Want::Keys { map, colon } => keys(outline, map, colon),
         Want::Value(path) => values(path),
     };
-    items
+    items(found, range)
+}
+
+/// The items for the client, in our order, each replacing `range`.
+fn items(found: Vec<Item>, range: lsp_types::Range) -> Vec<CompletionItem> {
+    found
         .into_iter()
         .enumerate()
         .map(|(i, item)| CompletionItem {
@@ -297,6 +307,27 @@ mod tests {
         service.sort();
         assert_eq!(service, ["description", "name"]);
         assert!(labels(&[Key("severity")]).is_empty());
+    }
+
+    /// The labels offered at the `|` of `marked`.
+    fn complete_at(marked: &str) -> Vec<String> {
+        let offset = marked.find('|').unwrap();
+        let text = marked.replacen('|', "", 1);
+        let uri = "file:///x/incidents/a.yaml".parse().unwrap();
+        let doc = Document::new(uri, 1, text, crate::parse::Limits::default());
+        let at = super::super::position::position(&doc.source, offset);
+        complete(&doc, at).into_iter().map(|i| i.label).collect()
+    }
+
+    #[test]
+    fn keys_come_from_the_schema_less_those_written() {
+        let empty = complete_at("|");
+        assert!(empty.iter().any(|k| k == "title") && empty.iter().any(|k| k == "timeline"));
+        let top = complete_at("title: x\nti|");
+        assert!(top.iter().any(|k| k == "timeline") && !top.iter().any(|k| k == "title"));
+        let event = complete_at("timeline:\n  - at: 1\n    te|");
+        assert!(event.iter().any(|k| k == "text") && !event.iter().any(|k| k == "at"));
+        assert!(event.iter().all(|k| k != "title"), "{event:?}");
     }
 
     #[test]
