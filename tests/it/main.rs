@@ -9,6 +9,8 @@ mod hooks;
 mod import;
 mod kill;
 mod limits;
+#[cfg(feature = "lsp")]
+mod lsp;
 mod paths;
 mod properties;
 mod regressions;
