@@ -12,7 +12,8 @@ use crate::validate::{self, Checked};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files or folders (every *.yaml and *.yml inside, recursively); `-` reads standard input.
+    /// Files or folders (every *.yaml and *.yml inside, recursively; links inside a folder are
+    /// not followed); `-` reads standard input.
     #[arg(default_value = "incidents")]
     pub paths: Vec<PathBuf>,
 
