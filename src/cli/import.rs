@@ -76,6 +76,16 @@ pub fn run(args: &ImportArgs, io: &mut Io) -> u8 {
         let _ = writeln!(io.stderr, "{}: no incidents to import", input.name());
         return exit::SUCCESS;
     }
+    // The budget is checked before any log is built: a log over it would be refused anyway.
+    let budget = args.limits.max_file_bytes;
+    if let Some(draft) = drafts.iter().find(|d| d.text_len() > budget) {
+        let message = format!(
+            "{}: the log of `{}` would be larger than the limit of {budget} bytes (nothing was written)",
+            input.name(),
+            draft.id
+        );
+        return fail(io, &message, Some("raise it with `--max-file-bytes`"));
+    }
     let logs: Vec<(PathBuf, Source)> = drafts.iter().map(|d| log(args, d)).collect();
     let existing: Vec<String> = logs
         .iter()

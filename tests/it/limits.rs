@@ -325,6 +325,83 @@ fn a_200_mb_log_check() {
     run.code(0).stderr_has(&["checked 1 log: 0 errors"]);
 }
 
+/// A Statuspage document of one resolved incident whose updates have the given bodies.
+fn statuspage_with_bodies(bodies: &[String]) -> String {
+    let updates: Vec<serde_json::Value> = bodies
+        .iter()
+        .enumerate()
+        .map(|(i, body)| {
+            serde_json::json!({
+                "status": if i + 1 == bodies.len() { "resolved" } else { "investigating" },
+                "body": body,
+                "created_at": format!("2026-01-01T10:{:02}:00Z", 10 + i),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "incidents": [{
+            "id": "deep",
+            "name": "Deeply nested update bodies",
+            "status": "resolved",
+            "impact": "minor",
+            "created_at": "2026-01-01T10:05:00Z",
+            "started_at": "2026-01-01T10:00:00Z",
+            "resolved_at": "2026-01-01T11:00:00Z",
+            "incident_updates": updates,
+        }]
+    })
+    .to_string()
+}
+
+/// Regression: each level of list nesting in an imported body added indentation to every
+/// line below it, so `<ul><li>` x 5,000 (40 KB of JSON) became a 37.5 MB log, x 20,000 took
+/// 15 s and 2.4 GB before the size check refused it, and x 30,000 aborted on allocation under
+/// a 3 GB cap. 40,000 nested `<div>`s took 6 s in the sanitiser. Nesting is now flattened
+/// below a fixed depth before the sanitiser sees it, and the log stays linear in the input.
+#[test]
+fn deeply_nested_html_in_an_import_stays_small_and_fast() {
+    let dir = tempfile::tempdir().unwrap();
+    let bodies = [
+        format!("{}deep item", "<ul><li>".repeat(30_000)),
+        format!("{}deep text", "<div>".repeat(40_000)),
+        format!("{}bold", "<b>".repeat(30_000)),
+        "<ul><li>one<ul><li>two</li></ul></li><li>three</li></ul>".to_owned(),
+    ];
+    let input = write(dir.path(), "deep.json", &statuspage_with_bodies(&bodies));
+    let out = dir.path().join("logs");
+    let run = bounded(
+        &["import", "statuspage", s(&input), "--dir", s(&out)],
+        1024 * MIB,
+        Duration::from_secs(60),
+    );
+    let run = run.code(0);
+    eprintln!("import of nested bodies: {:?}", run.elapsed);
+    let input_len = std::fs::metadata(&input).unwrap().len();
+    let log = std::fs::read_dir(&out)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        (text.len() as u64) < 4 * input_len,
+        "a {input_len}-byte document gave a {}-byte log",
+        text.len()
+    );
+    for words in [
+        "deep item",
+        "deep text",
+        "bold",
+        "- one\n",
+        "   - two\n",
+        "- three",
+    ] {
+        assert!(text.contains(words), "{words:?} is lost");
+    }
+    crate::run(&["check", s(&log)]).code(0);
+}
+
 /// A log declaring `declared` services, whose first event names each of them (and `unknown`
 /// undeclared names) in its `status`.
 fn many_services(path: &Path, declared: usize, unknown: usize) {
