@@ -16,14 +16,14 @@ pub enum Loaded {
     Cached {
         path: PathBuf,
         stamp: Stamp,
-        entry: Entry,
+        entry: Box<Entry>,
     },
     /// Read and validated.
     Checked {
         path: PathBuf,
         stamp: Stamp,
         source: Source,
-        checked: validate::Checked,
+        checked: Box<validate::Checked>,
     },
     /// Could not be read: the reason, for a person.
     Unreadable { path: PathBuf, reason: String },
@@ -86,7 +86,7 @@ pub fn load_one(
         return Loaded::Cached {
             path: path.to_owned(),
             stamp: c.stamp,
-            entry: c.entry.clone(),
+            entry: Box::new(c.entry.clone()),
         };
     }
     let source = match read(path) {
@@ -98,10 +98,10 @@ pub fn load_one(
         return Loaded::Cached {
             path: path.to_owned(),
             stamp,
-            entry: c.entry.clone(),
+            entry: Box::new(c.entry.clone()),
         };
     }
-    let checked = validate::check(&source, limits);
+    let checked = Box::new(validate::check(&source, limits));
     Loaded::Checked {
         path: path.to_owned(),
         stamp,
