@@ -47,7 +47,7 @@ pub enum Command {
     New(new::NewArgs),
     /// Append an event to a log, keeping its comments and layout.
     Log(log::LogArgs),
-    /// Turn a status page's incidents (Statuspage, Google Cloud) into logs.
+    /// Draft logs from status feeds (Statuspage, Google Cloud), a Slack export or a PagerDuty log.
     Import(import::ImportArgs),
     /// Print a shell completion script.
     Completions(completions::CompletionsArgs),

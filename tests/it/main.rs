@@ -5,6 +5,7 @@ mod browser;
 mod check;
 mod diff;
 mod docs;
+mod hooks;
 mod import;
 mod kill;
 mod limits;
