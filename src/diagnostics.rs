@@ -76,6 +76,7 @@ codes! {
     MissingKeyPhase = "W003", "missing-key-phase", Warning;
     EmptySummary = "W004", "empty-summary", Warning;
     StatusMismatch = "W005", "status-mismatch", Warning;
+    UnsafeCharacter = "W006", "unsafe-character", Warning;
 }
 
 impl fmt::Display for Code {
@@ -174,13 +175,24 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    closest(word, candidates, 1).into_iter().next()
+}
+
+/// At most `max` candidates close enough to `word` to be worth suggesting, closest first
+/// (equally close ones in the order given).
+pub fn closest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    max: usize,
+) -> Vec<&'a str> {
     let word_lower = word.to_lowercase();
-    candidates
+    let mut close: Vec<(f64, &str)> = candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(&word_lower, &c.to_lowercase()), c))
         .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+        .collect();
+    close.sort_by(|a, b| b.0.total_cmp(&a.0));
+    close.into_iter().take(max).map(|(_, c)| c).collect()
 }
 
 /// A quoted, comma-separated list for messages: `a`, `b` or `c`.
@@ -490,6 +502,14 @@ mod tests {
         assert_eq!(did_you_mean("titel", fields), Some("title"));
         assert_eq!(did_you_mean("timzone", fields), Some("timezone"));
         assert_eq!(did_you_mean("owner", fields), None);
+    }
+
+    #[test]
+    fn closest_gives_at_most_max_names_best_first() {
+        let names = ["API", "APIs", "API v2", "Web", "Apis"];
+        assert_eq!(closest("api", names, 3), ["API", "APIs", "Apis"]);
+        assert_eq!(closest("api", names, 1), ["API"]);
+        assert!(closest("database", names, 3).is_empty());
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! and how an instant is shown in a display zone.
 
 use chrono::{
-    DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Utc,
+    DateTime, FixedOffset, LocalResult, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone,
+    Timelike, Utc,
 };
 use chrono_tz::{OffsetName, Tz};
 use thiserror::Error;
@@ -29,6 +30,8 @@ pub enum TimeSpec {
 pub enum TimeError {
     #[error("`{0}` is not a time")]
     Syntax(String),
+    #[error("`{0}` has second 60, which only a leap second has")]
+    LeapSecond(String),
     #[error("{local} does not exist in {zone}: the clocks skip it (between {before} and {after})")]
     Nonexistent {
         local: NaiveDateTime,
@@ -65,6 +68,7 @@ impl TimeError {
     pub fn hint(&self) -> String {
         match self {
             TimeError::Syntax(_) => "write `2025-10-19 23:48`, `2025-10-19 23:48 PDT`, `2025-10-20T06:48:00Z` or, after another event, `23:48`".into(),
+            TimeError::LeapSecond(_) => "write second 59, or second 00 of the next minute: many readers (Python's `fromisoformat`, JavaScript's `Date`) refuse second 60".into(),
             TimeError::Nonexistent { before, .. } => format!(
                 "give an offset to say which instant you mean, e.g. `{}`",
                 before.to_rfc3339()
@@ -87,8 +91,22 @@ impl TimeError {
     }
 }
 
-/// Reads an `at` value without placing it in a zone.
+/// Reads an `at` value without placing it in a zone. Second 60 is refused: chrono reads it
+/// as a leap second at any minute, and most readers of the output refuse it.
 pub fn parse(text: &str) -> Result<TimeSpec, TimeError> {
+    let spec = parse_any_second(text)?;
+    let leap = match &spec {
+        TimeSpec::Instant(t) => t.nanosecond(),
+        TimeSpec::Local { datetime, .. } => datetime.nanosecond(),
+        TimeSpec::TimeOfDay { time, .. } => time.nanosecond(),
+    } >= 1_000_000_000;
+    if leap {
+        return Err(TimeError::LeapSecond(text.trim().to_owned()));
+    }
+    Ok(spec)
+}
+
+fn parse_any_second(text: &str) -> Result<TimeSpec, TimeError> {
     let text = text.trim();
     let syntax = || TimeError::Syntax(text.to_owned());
     if text.is_empty() {
@@ -486,6 +504,32 @@ mod tests {
                 ],
             ),
             ("00:10", Los_Angeles, None, &["needs an event before it"]),
+            // Regression: second 60 was read as a leap second at any minute.
+            ("2026-03-14 10:15:60", Los_Angeles, None, &["has second 60"]),
+            (
+                "2026-03-14T10:15:60Z",
+                Los_Angeles,
+                None,
+                &["has second 60"],
+            ),
+            (
+                "2026-03-14T10:15:60.5+01:00",
+                Berlin,
+                None,
+                &["has second 60"],
+            ),
+            (
+                "2016-12-31T23:59:60Z",
+                Los_Angeles,
+                None,
+                &["has second 60"],
+            ),
+            (
+                "10:15:60 PDT",
+                Los_Angeles,
+                Some("2025-10-20T06:48:00Z"),
+                &["has second 60"],
+            ),
             (
                 "00:10",
                 Los_Angeles,

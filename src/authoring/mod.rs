@@ -103,11 +103,38 @@ pub fn at_value(at: DateTime<Utc>, zone: Tz) -> String {
     }
 }
 
+/// A control character that may not be written into `text`: any, in one-line values and
+/// comments, where a line break would end the comment or the value and start a key of its own;
+/// any but line breaks and tabs in `multiline` text (Markdown).
+pub fn control_character(text: &str, multiline: bool) -> Option<char> {
+    text.chars()
+        .find(|&c| c.is_control() && !(multiline && matches!(c, '\n' | '\r' | '\t')))
+}
+
+/// The error for a control character found in `what`.
+fn control_error(what: &'static str, found: char) -> ControlCharacter {
+    ControlCharacter { what, found }
+}
+
+/// A control character in something a command was asked to write.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error(
+    "the {what} holds a control character (U+{:04X}); nothing was written",
+    u32::from(*.found)
+)]
+pub struct ControlCharacter {
+    /// What holds it: `title`, `schema`, `text`, `service name`.
+    pub what: &'static str,
+    pub found: char,
+}
+
 /// Why `new` wrote nothing.
 #[derive(Debug, Error)]
 pub enum CreateError {
     #[error("`{0}` already exists; `new` never overwrites a log")]
     Exists(PathBuf),
+    #[error(transparent)]
+    Control(#[from] ControlCharacter),
     #[error("cannot write `{path}`: {source}")]
     Write {
         path: PathBuf,
@@ -117,6 +144,15 @@ pub enum CreateError {
 
 /// Writes a new log to `dir/<id>.yaml`, never over an existing file; returns its path.
 pub fn create(dir: &Path, log: &NewLog) -> Result<PathBuf, CreateError> {
+    for (what, text, multiline) in [
+        ("schema", &log.schema, false),
+        ("title", &log.title, false),
+        ("text", &log.text, true),
+    ] {
+        if let Some(found) = control_character(text, multiline) {
+            return Err(control_error(what, found).into());
+        }
+    }
     let path = dir.join(format!("{}.yaml", log.id));
     let write_error = |source| CreateError::Write {
         path: path.clone(),
@@ -192,6 +228,8 @@ pub enum LogError {
     Invalid(Box<Refused>),
     #[error("`--at {value}`: {error}")]
     Time { value: String, error: TimeError },
+    #[error(transparent)]
+    Control(#[from] ControlCharacter),
     #[error("unknown service `{name}` in `--status`")]
     UnknownService {
         name: String,
@@ -238,6 +276,14 @@ pub fn lock_path(path: &Path) -> PathBuf {
 /// Appends an event to the log at `path`: read, check, insert as text, check again, replace
 /// atomically, all under an exclusive lock on [`lock_path`]. Any error leaves the file as it was.
 pub fn log(path: &Path, request: &LogRequest, limits: Limits) -> Result<Logged, LogError> {
+    if let Some(found) = control_character(&request.text, true) {
+        return Err(control_error("text", found).into());
+    }
+    for (name, _) in &request.status {
+        if let Some(found) = control_character(name, false) {
+            return Err(control_error("service name", found).into());
+        }
+    }
     // Work on the file a symlink points at, so the link is not replaced by a copy.
     let real = std::fs::canonicalize(path).map_err(|e| LogError::Read {
         path: path.to_owned(),

@@ -16,7 +16,8 @@ use crate::site::{Options, SiteTemplates};
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// Folders or files of incident logs (every *.yaml and *.yml inside, recursively).
+    /// Folders or files of incident logs (every *.yaml and *.yml inside, recursively; links
+    /// inside a folder are not followed).
     #[arg(default_value = "incidents")]
     pub paths: Vec<PathBuf>,
 

@@ -12,7 +12,8 @@ use crate::validate::{self, Checked};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files or folders (every *.yaml and *.yml inside, recursively); `-` reads standard input.
+    /// Files or folders (every *.yaml and *.yml inside, recursively; links inside a folder are
+    /// not followed); `-` reads standard input.
     #[arg(default_value = "incidents")]
     pub paths: Vec<PathBuf>,
 
@@ -97,7 +98,11 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
         }
     }
     if args.format == Format::Human {
-        let _ = writeln!(io.stderr, "{}", summary(files.len(), errors, warnings));
+        let _ = writeln!(
+            io.stderr,
+            "{}",
+            summary(files.len(), unreadable, errors, warnings)
+        );
     }
     if unreadable > 0 {
         exit::TROUBLE
@@ -113,17 +118,36 @@ fn trouble(io: &mut Io, message: &str) -> u8 {
     exit::TROUBLE
 }
 
-/// "checked 3 logs: 1 error, 2 warnings"
-fn summary(files: usize, errors: usize, warnings: usize) -> String {
+/// "checked 3 logs: 1 error, 2 warnings"; "checked 2 logs: 1 unreadable, 0 errors, 0 warnings".
+fn summary(files: usize, unreadable: usize, errors: usize, warnings: usize) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    let problems = if errors + warnings == 0 {
+    let problems = if unreadable + errors + warnings == 0 {
         "no problems".to_owned()
     } else {
-        format!(
+        let counts = format!(
             "{}, {}",
             plural(errors, "error"),
             plural(warnings, "warning")
-        )
+        );
+        match unreadable {
+            0 => counts,
+            n => format!("{n} unreadable, {counts}"),
+        }
     };
     format!("checked {}: {problems}", plural(files, "log"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_counts_every_problem() {
+        assert_eq!(summary(3, 0, 0, 0), "checked 3 logs: no problems");
+        assert_eq!(summary(1, 0, 1, 2), "checked 1 log: 1 error, 2 warnings");
+        assert_eq!(
+            summary(1, 1, 0, 0),
+            "checked 1 log: 1 unreadable, 0 errors, 0 warnings"
+        );
+    }
 }

@@ -171,6 +171,11 @@ fn read(spec: &str, max_bytes: usize) -> Result<Source, inputs::InputError> {
         return inputs::read(path, max_bytes);
     }
     match spec.split_once(':') {
+        // git would read `--output=x` as an option of its own (and write that file).
+        Some((rev, _)) if rev.starts_with('-') => Err(inputs::InputError {
+            path: spec.to_owned(),
+            reason: "a git revision cannot start with `-` (and no such file exists)".into(),
+        }),
         Some((rev, file)) if !rev.is_empty() && !file.is_empty() => git_show(spec, file, max_bytes),
         _ => Err(inputs::InputError {
             path: spec.to_owned(),
@@ -181,14 +186,15 @@ fn read(spec: &str, max_bytes: usize) -> Result<Source, inputs::InputError> {
     }
 }
 
-/// Runs `git show REV:PATH` and keeps its output as the source.
+/// Runs `git show REV:PATH` and keeps its output as the source; `--end-of-options` keeps
+/// git from reading the argument as an option whatever it starts with.
 fn git_show(spec: &str, file: &str, max_bytes: usize) -> Result<Source, inputs::InputError> {
     let error = |reason: String| inputs::InputError {
         path: spec.to_owned(),
         reason,
     };
     let output = Command::new("git")
-        .args(["show", "--no-textconv", spec])
+        .args(["show", "--no-textconv", "--end-of-options", spec])
         .output()
         .map_err(|e| {
             error(format!(

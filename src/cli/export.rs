@@ -21,7 +21,8 @@ pub struct ExportArgs {
     #[arg(long, value_enum)]
     pub to: GeneratorArg,
 
-    /// Folders or files of incident logs (every *.yaml and *.yml inside, recursively).
+    /// Folders or files of incident logs (every *.yaml and *.yml inside, recursively; links
+    /// inside a folder are not followed).
     #[arg(default_value = "incidents")]
     pub paths: Vec<PathBuf>,
 

@@ -262,6 +262,15 @@ fn write(output: &OutputArgs, drafts: Vec<Draft>, io: &mut Io) -> u8 {
         let _ = writeln!(io.stderr, "no incidents to import");
         return exit::SUCCESS;
     }
+    // The budget is checked before any log is built: a log over it would be refused anyway.
+    let budget = output.limits.max_file_bytes;
+    if let Some(draft) = drafts.iter().find(|d| d.text_len() > budget) {
+        let message = format!(
+            "the log of `{}` would be larger than the limit of {budget} bytes (nothing was written)",
+            draft.id
+        );
+        return fail(io, &message, Some("raise it with `--max-file-bytes`"));
+    }
     let logs: Vec<(PathBuf, Source)> = drafts.iter().map(|d| log(output, d)).collect();
     let existing: Vec<String> = logs
         .iter()

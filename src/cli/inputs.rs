@@ -19,7 +19,10 @@ impl std::fmt::Display for InputError {
 }
 
 /// Every log named by `paths`: files as given, folders searched for `*.yaml` and `*.yml`
-/// (sorted, so output is deterministic), `-` for standard input.
+/// (sorted, so output is deterministic), `-` for standard input. A file or folder named here
+/// may be a symlink, but links met inside a folder are not followed (like ripgrep without
+/// `-L`): a link such as `creds.yaml -> ~/.git-credentials` would print the secret in a
+/// diagnostic, and a link to `/usr` would pull in thousands of files.
 pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
     let mut files = Vec::new();
     for path in paths {
@@ -27,7 +30,7 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
             files.push(path.clone());
         } else if path.is_dir() {
             let mut found: Vec<PathBuf> = walkdir::WalkDir::new(path)
-                .follow_links(true)
+                .follow_links(false)
                 .into_iter()
                 .filter_map(Result::ok)
                 .filter(|e| e.file_type().is_file() && is_yaml(e.path()))

@@ -18,7 +18,8 @@ use crate::site::Options;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Folders or files of incident logs (every *.yaml and *.yml inside, recursively).
+    /// Folders or files of incident logs (every *.yaml and *.yml inside, recursively; links
+    /// inside a folder are not followed).
     #[arg(value_name = "DIR", default_value = "incidents")]
     pub paths: Vec<PathBuf>,
 

@@ -285,6 +285,27 @@ impl Draft {
         }
     }
 
+    /// Bytes of text the log holds at the least: its title, summary, event texts, names and
+    /// links, before any YAML around them. A draft whose text alone is over a budget can be
+    /// refused before its log is built.
+    pub fn text_len(&self) -> usize {
+        let names = self.regions.iter().chain(&self.tags).chain(&self.services);
+        let events = self
+            .timeline
+            .iter()
+            .map(|e| e.text.len() + e.status.iter().map(|(name, _)| name.len()).sum::<usize>());
+        let links = self
+            .links
+            .iter()
+            .map(|(title, url)| title.len() + url.len());
+        self.title.len()
+            + self.origin.len()
+            + self.summary.as_ref().map_or(0, String::len)
+            + names.map(String::len).sum::<usize>()
+            + events.sum::<usize>()
+            + links.sum::<usize>()
+    }
+
     /// The YAML text of the log.
     pub fn to_yaml(&self) -> String {
         // The origin quotes the feed (its incident id, its page name): in a comment, any line

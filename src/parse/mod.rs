@@ -48,11 +48,14 @@ pub struct RawIncident {
     #[schemars(with = "Option<String>")]
     pub timezone: Option<SpannedStr>,
     #[serde(default)]
-    pub regions: Vec<String>,
+    #[schemars(with = "Vec<String>")]
+    pub regions: Vec<SpannedStr>,
     #[serde(default)]
-    pub tags: Vec<String>,
+    #[schemars(with = "Vec<String>")]
+    pub tags: Vec<SpannedStr>,
     #[serde(default)]
-    pub authors: Vec<String>,
+    #[schemars(with = "Vec<String>")]
+    pub authors: Vec<SpannedStr>,
     /// Every service an event names must be declared here.
     #[serde(default)]
     #[schemars(with = "Vec<RawService>")]

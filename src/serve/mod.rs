@@ -2,11 +2,13 @@
 //! served on 127.0.0.1 only, rebuilt when a log or a template is saved, and open pages reload
 //! by themselves; while a log is broken its diagnostics take the place of every page.
 //!
-//! One thread does everything: it waits for a request for at most [`TICK`], answers it from
-//! the built folder, and every [`POLL_INTERVAL`] looks for saved files. A rebuild therefore
-//! never races a request, and the loop is simple to stop. Nothing here prints; the caller
-//! hears of each build through a callback.
+//! One thread decides every answer: it waits for a request for at most [`TICK`], answers it
+//! from the built folder, and every [`POLL_INTERVAL`] looks for saved files. A rebuild
+//! therefore never races a request, and the loop is simple to stop. The sockets belong to
+//! the [`http`] layer's workers, so a slow or stuck client never holds this thread. Nothing
+//! here prints; the caller hears of each build through a callback.
 
+pub mod http;
 pub mod preview;
 pub mod reload;
 pub mod url;
@@ -17,8 +19,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use thiserror::Error;
-use tiny_http::{Header, Method, Response, Server};
 
+pub use http::Server;
 pub use preview::{Preview, Rebuild, Reply, Setup, Status};
 
 /// How often the watched files are looked at.
@@ -35,12 +37,11 @@ pub enum ServeError {
 /// A server listening on 127.0.0.1 (never on other interfaces); port 0 picks a free one.
 pub fn bind(port: u16) -> Result<(Server, SocketAddr), ServeError> {
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    let error = |reason: String| ServeError::Bind { port, reason };
-    let server = Server::http(addr).map_err(|e| error(e.to_string()))?;
-    let bound = server
-        .server_addr()
-        .to_ip()
-        .ok_or_else(|| error("not an IP address".into()))?;
+    let server = Server::bind(addr, http::Limits::default()).map_err(|e| ServeError::Bind {
+        port,
+        reason: e.to_string(),
+    })?;
+    let bound = server.local_addr();
     Ok((server, bound))
 }
 
@@ -52,14 +53,11 @@ pub fn run(
     stop: &AtomicBool,
     on_rebuild: &mut dyn FnMut(&Rebuild),
 ) {
-    let port = server.server_addr().to_ip().map_or(0, |a| a.port());
+    let port = server.local_addr().port();
     let mut polled = Instant::now();
     while !stop.load(Ordering::Relaxed) {
-        match server.recv_timeout(TICK) {
-            Ok(Some(request)) => answer(request, preview, port),
-            Ok(None) => {}
-            // A connection that failed; the listener itself carries on.
-            Err(_) => std::thread::sleep(TICK),
+        if let Some(request) = server.recv_timeout(TICK) {
+            answer(request, preview, port);
         }
         if polled.elapsed() >= POLL_INTERVAL {
             polled = Instant::now();
@@ -70,8 +68,8 @@ pub fn run(
     }
 }
 
-fn answer(request: tiny_http::Request, preview: &Preview, port: u16) {
-    let reply = if !host_allowed(&request, port) {
+fn answer(request: http::Request, preview: &Preview, port: u16) {
+    let reply = if !host_allowed(request.host(), port) {
         // Another site's page, rebound by DNS to 127.0.0.1, must not read the post-mortems.
         Reply {
             status: 403,
@@ -79,7 +77,7 @@ fn answer(request: tiny_http::Request, preview: &Preview, port: u16) {
             body: b"403 forbidden: unknown Host\n".to_vec(),
             location: None,
         }
-    } else if !matches!(request.method(), Method::Get | Method::Head) {
+    } else if !matches!(request.method(), "GET" | "HEAD") {
         Reply {
             status: 405,
             content_type: "text/plain; charset=utf-8",
@@ -89,28 +87,19 @@ fn answer(request: tiny_http::Request, preview: &Preview, port: u16) {
     } else {
         preview.respond(request.url())
     };
-    let mut response = Response::from_data(reply.body).with_status_code(reply.status);
-    let headers = [
-        ("Content-Type", Some(reply.content_type)),
-        ("Cache-Control", Some("no-store")),
-        ("X-Content-Type-Options", Some("nosniff")),
-        ("Location", reply.location.as_deref()),
-    ];
-    for (name, value) in headers {
-        if let Some(header) = value.and_then(|v| Header::from_bytes(name, v).ok()) {
-            response.add_header(header);
-        }
+    let mut response =
+        http::Response::new(reply.status, reply.body).header("Content-Type", reply.content_type);
+    if let Some(location) = &reply.location {
+        response = response.header("Location", location);
     }
-    // The client may have gone; nothing to do about it.
-    let _ = request.respond(response);
+    request.respond(response);
 }
 
 /// Whether the request's `Host` names this server (or is absent, as in HTTP/1.0).
-fn host_allowed(request: &tiny_http::Request, port: u16) -> bool {
-    let Some(host) = request.headers().iter().find(|h| h.field.equiv("Host")) else {
+fn host_allowed(host: Option<&str>, port: u16) -> bool {
+    let Some(host) = host else {
         return true;
     };
-    let host = host.value.as_str();
     ["127.0.0.1", "localhost"]
         .iter()
         .any(|name| host.eq_ignore_ascii_case(&format!("{name}:{port}")))

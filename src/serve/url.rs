@@ -39,9 +39,17 @@ pub fn target(root: &Path, request_path: &str) -> Target {
         return Target::File(file.join("index.html"));
     }
     if file.is_dir() {
-        return Target::Redirect(format!("{path}/"));
+        return Target::Redirect(folder_location(path));
     }
     Target::File(file)
+}
+
+/// Where a folder asked for without its trailing `/` redirects: its path with one `/` between
+/// segments and one at the end. Always a path on this host: `//incidents/` would name the host
+/// `incidents`.
+fn folder_location(path: &str) -> String {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    format!("/{}/", segments.join("/"))
 }
 
 /// A segment that names a child of its folder and nothing else.
@@ -132,14 +140,24 @@ mod tests {
         }
     }
 
+    /// Regression: `//incidents` redirected to `//incidents/`, a URL of the host `incidents`.
     #[test]
-    fn a_folder_without_its_slash_redirects() {
+    fn a_folder_without_its_slash_redirects_to_a_path_on_this_host() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("services")).unwrap();
-        assert_eq!(
-            target(dir.path(), "/services"),
-            Target::Redirect("/services/".into())
-        );
+        std::fs::create_dir_all(dir.path().join("services/a b")).unwrap();
+        let rows = [
+            ("/services", "/services/"),
+            ("//services", "/services/"),
+            ("///services?q=1", "/services/"),
+            ("/services//a%20b", "/services/a%20b/"),
+        ];
+        for (path, location) in rows {
+            assert_eq!(
+                target(dir.path(), path),
+                Target::Redirect(location.into()),
+                "{path}"
+            );
+        }
     }
 
     #[test]

@@ -13,12 +13,13 @@ pub struct Snapshot(BTreeMap<PathBuf, (u64, Option<SystemTime>)>);
 impl Snapshot {
     /// Takes a snapshot of the files under `paths` (files, or folders searched recursively)
     /// that `wanted` accepts. A path that does not exist is simply absent, so creating it
-    /// later counts as a change.
+    /// later counts as a change. As when the logs are found, a path named here may be a
+    /// symlink, but links inside a folder are not followed.
     pub fn take(paths: &[PathBuf], wanted: fn(&Path) -> bool) -> Snapshot {
         let mut files = BTreeMap::new();
         for root in paths {
             for entry in walkdir::WalkDir::new(root)
-                .follow_links(true)
+                .follow_links(false)
                 .into_iter()
                 .filter_entry(|e| e.depth() == 0 || !is_hidden(e.path()))
                 .filter_map(Result::ok)
@@ -122,6 +123,28 @@ mod tests {
             Snapshot::take(&paths, is_log).changed_since(&before),
             vec![dir.path().join("b.yml")]
         );
+    }
+
+    /// Regression: links inside a watched folder were followed, so a link to `/usr` made
+    /// every poll walk thousands of files.
+    #[cfg(unix)]
+    #[test]
+    fn links_inside_a_watched_folder_are_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        std::fs::create_dir(&outside).unwrap();
+        std::fs::write(outside.join("far.yaml"), "x").unwrap();
+        let logs = dir.path().join("logs");
+        std::fs::create_dir(&logs).unwrap();
+        std::fs::write(logs.join("near.yaml"), "x").unwrap();
+        std::os::unix::fs::symlink(&outside, logs.join("usr")).unwrap();
+        std::os::unix::fs::symlink(outside.join("far.yaml"), logs.join("link.yaml")).unwrap();
+        let snapshot = Snapshot::take(std::slice::from_ref(&logs), is_log);
+        let files: Vec<&PathBuf> = snapshot.0.keys().collect();
+        assert_eq!(files, [&logs.join("near.yaml")]);
+        // Named itself, a link is followed.
+        let named = Snapshot::take(&[logs.join("usr")], is_log);
+        assert_eq!(named.0.len(), 1);
     }
 
     #[test]

@@ -212,16 +212,18 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
                 .cloned()
                 .collect();
             removed = stale.len();
-            let cache = new.to_json();
-            write::update(req.out, &tree, &stale, (cache::FILE, cache.as_bytes()))?;
+            Cache::remove(req.out)?;
+            write::update(req.out, &tree, &stale)?;
         }
         Some(staging) => {
             tree.par_iter()
                 .try_for_each(|(rel, bytes)| staging.write(rel, bytes))?;
-            staging.write(cache::FILE, new.to_json().as_bytes())?;
+            // A cache of another build key (another audience) must not outlive its site.
+            Cache::remove(req.out)?;
             staging.commit()?;
         }
     }
+    new.write(req.out)?;
     Ok(Outcome {
         written: true,
         full,

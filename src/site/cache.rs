@@ -1,18 +1,28 @@
-//! The incremental build cache, kept in the site as `.postevent-cache.json`: for every log,
-//! its size, modification time and content hash, and the listing [`Entry`] it gave. A log
-//! whose size and time (or, failing that, content hash) match, built with the same templates
-//! and options, is neither parsed nor rendered again; its page stays as it is.
+//! The incremental build cache: for every log, its size, modification time and content hash,
+//! and the listing [`Entry`] it gave. A log whose size and time (or, failing that, content
+//! hash) match, built with the same templates and options, is neither parsed nor rendered
+//! again; its page stays as it is.
+//!
+//! The cache describes the private logs (their paths, sizes, a hash of each whole file), so it
+//! is kept beside the site folder, never in it: a site gets published, and a public site must
+//! hold nothing derived from what the public may not see.
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use super::write::{self, WriteError};
 use super::{Entry, Options, SiteTemplates};
+use crate::output::write_atomic;
 
-/// The cache's file name inside the site folder.
-pub const FILE: &str = ".postevent-cache.json";
+/// Where the cache of the site in `out` is kept: `.NAME.postevent-cache.json` beside it, in
+/// the folder that also holds the staging folder of a full build.
+pub fn path(out: &Path) -> PathBuf {
+    let (parent, name) = write::parent_and_name(out);
+    parent.join(format!(".{name}.postevent-cache.json"))
+}
 
 /// Bumped when the cache's own shape changes.
 const FORMAT: u32 = 1;
@@ -87,14 +97,54 @@ impl Cache {
     /// The cache of the site in `out`, if there is one with this `key`. A missing, unreadable
     /// or foreign cache is simply no cache: the build starts from scratch.
     pub fn read(out: &Path, key: &str) -> Option<Cache> {
-        let text = std::fs::read_to_string(out.join(FILE)).ok()?;
+        let text = std::fs::read_to_string(path(out)).ok()?;
         let cache: Cache = serde_json::from_str(&text).ok()?;
         (cache.key == key).then_some(cache)
     }
 
-    pub fn to_json(&self) -> String {
-        let mut s = serde_json::to_string(self).unwrap_or_default();
-        s.push('\n');
-        s
+    /// Removes the cache of the site in `out`, before the site changes: a build stopped
+    /// half-way must not leave a cache that describes pages no longer there, or the next
+    /// build would trust it and keep a mix.
+    pub fn remove(out: &Path) -> Result<(), WriteError> {
+        let path = path(out);
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(WriteError::Io {
+                path: path.display().to_string(),
+                source: e,
+            }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Writes the cache of the site in `out` (atomically), once the site is complete.
+    pub fn write(&self, out: &Path) -> Result<(), WriteError> {
+        let path = path(out);
+        let mut json = serde_json::to_string(self).unwrap_or_default();
+        json.push('\n');
+        write_atomic(&path, json.as_bytes()).map_err(|source| WriteError::Io {
+            path: path.display().to_string(),
+            source,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cache_lives_beside_the_site() {
+        let rows = [
+            ("site", "./.site.postevent-cache.json"),
+            ("public/site", "public/.site.postevent-cache.json"),
+            (
+                "/srv/www/incidents/",
+                "/srv/www/.incidents.postevent-cache.json",
+            ),
+        ];
+        for (out, cache) in rows {
+            assert_eq!(path(Path::new(out)), Path::new(cache), "{out}");
+            assert!(!path(Path::new(out)).starts_with(out), "{out}");
+        }
     }
 }

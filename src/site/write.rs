@@ -109,6 +109,19 @@ pub fn replace(out: &Path, tree: &Tree) -> Result<(), WriteError> {
     staging.commit()
 }
 
+/// The folder that holds `out`, and the name of `out` in it: where the files that belong
+/// beside a site (its staging folder, its cache) go.
+pub fn parent_and_name(out: &Path) -> (PathBuf, String) {
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let name = out
+        .file_name()
+        .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
+    (parent, name)
+}
+
 /// A new site being written into a temporary folder beside `out`; dropped without
 /// [`Staging::commit`], it is removed and `out` stays as it was.
 pub struct Staging {
@@ -122,14 +135,8 @@ impl Staging {
     /// Starts a new site for `out` (which must be new, empty, or a site postevent built).
     pub fn begin(out: &Path) -> Result<Staging, WriteError> {
         check_target(out)?;
-        let parent = match out.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-            _ => PathBuf::from("."),
-        };
+        let (parent, name) = parent_and_name(out);
         std::fs::create_dir_all(&parent).map_err(io(&parent))?;
-        let name = out
-            .file_name()
-            .map_or_else(|| "site".into(), |n| n.to_string_lossy().into_owned());
         let dir = tempfile::Builder::new()
             .prefix(&format!(".{name}.postevent-new-"))
             .tempdir_in(&parent)
@@ -236,22 +243,9 @@ fn set_readable(_: &Path) -> Result<(), WriteError> {
 }
 
 /// Updates the site in `out` in place: writes each file of `tree` atomically, then removes
-/// the `stale` files (relative paths). `last` is written after everything else (the cache,
-/// so a build that stops half-way is redone next time).
-pub fn update(
-    out: &Path,
-    tree: &Tree,
-    stale: &[String],
-    last: (&str, &[u8]),
-) -> Result<(), WriteError> {
+/// the `stale` files (relative paths).
+pub fn update(out: &Path, tree: &Tree, stale: &[String]) -> Result<(), WriteError> {
     check_target(out)?;
-    // The old cache goes first: a build killed half-way must not leave a cache that still
-    // describes the old pages, or the next build would trust it and keep the mix.
-    let cache = out.join(inside(last.0)?);
-    match std::fs::remove_file(&cache) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(io(&cache)(e)),
-        _ => {}
-    }
     let mut folders = std::collections::BTreeSet::new();
     for rel in tree.keys().chain(stale) {
         if let Some(parent) = inside(rel)?.parent() {
@@ -278,8 +272,7 @@ pub fn update(
             _ => {}
         }
     }
-    let path = out.join(inside(last.0)?);
-    replace_file(&path, last.1).map_err(io(&path))
+    Ok(())
 }
 
 #[cfg(test)]
@@ -344,12 +337,7 @@ mod tests {
         std::fs::create_dir_all(&elsewhere).unwrap();
         replace(&out, &tree(&[("index.html", "1")])).unwrap();
         std::os::unix::fs::symlink(&elsewhere, out.join("incidents")).unwrap();
-        let e = update(
-            &out,
-            &tree(&[("incidents/a.html", "x")]),
-            &[],
-            ("c.json", b"{}"),
-        );
+        let e = update(&out, &tree(&[("incidents/a.html", "x")]), &[]);
         assert!(matches!(e, Err(WriteError::UnsafePath { .. })));
         assert!(!elsewhere.join("a.html").exists());
     }

@@ -3,12 +3,13 @@
 
 mod rules;
 
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-use crate::diagnostics::{Code, Diagnostic, did_you_mean, one_of};
+use crate::diagnostics::{Code, Diagnostic, Level, closest, did_you_mean, one_of};
 use crate::model::{
     ActionItem, ActionKind, ActionStatus, Event, Incident, Lessons, Link, Phase, Service,
     ServiceStatus, Severity, Status,
@@ -17,11 +18,24 @@ use crate::parse::{self, Limits, RawActionItem, RawEvent, RawIncident, SpannedSt
 use crate::source::Source;
 use crate::time;
 
-/// The outcome of checking one file: the model when it is valid, and every diagnostic.
+/// Diagnostics of one code kept for one file; the rest are counted and summed up in one
+/// diagnostic ("and 1950 more of code E012"), so a log with thousands of the same mistake
+/// prints a screenful, not megabytes.
+pub const MAX_PER_CODE: usize = 50;
+
+/// Candidate names compared when suggesting corrections in one file ("did you mean"); past
+/// that, hints name no candidates. Keeps suggestions linear in the size of the log.
+const SUGGESTION_BUDGET: usize = 1_000_000;
+
+/// The outcome of checking one file: the model when it is valid, and its diagnostics: at most
+/// [`MAX_PER_CODE`] of each code, then for each code that had more, one file-level diagnostic
+/// of that code saying how many more there were (these come last).
 #[derive(Debug, Clone, Default)]
 pub struct Checked {
     pub incident: Option<Incident>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Diagnostics left out, by code.
+    pub omitted: BTreeMap<Code, usize>,
     /// Where each event of `incident.timeline` was written (the span of its `at`), in the
     /// same order, so that an editor can tell which event is under the cursor; empty without
     /// an incident.
@@ -29,12 +43,29 @@ pub struct Checked {
 }
 
 impl Checked {
+    /// Errors found, those left out included.
     pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count()
+        self.count(true)
     }
 
+    /// Warnings found, those left out included.
     pub fn warnings(&self) -> usize {
-        self.diagnostics.len() - self.errors()
+        self.count(false)
+    }
+
+    fn count(&self, errors: bool) -> usize {
+        let kept = self.diagnostics.len() - self.omitted.len();
+        let shown = self.diagnostics[..kept]
+            .iter()
+            .filter(|d| d.is_error() == errors)
+            .count();
+        let left_out: usize = self
+            .omitted
+            .iter()
+            .filter(|(code, _)| (code.level() == Level::Error) == errors)
+            .map(|(_, n)| n)
+            .sum();
+        shown + left_out
     }
 }
 
@@ -45,6 +76,7 @@ pub fn check(source: &Source, limits: Limits) -> Checked {
         Err(diagnostic) => Checked {
             incident: None,
             diagnostics: vec![*diagnostic],
+            omitted: BTreeMap::new(),
             timeline_spans: Vec::new(),
         },
     }
@@ -56,11 +88,20 @@ pub fn validate(source: &Source, raw: RawIncident) -> Checked {
         source,
         diagnostics: Vec::new(),
         timeline_spans: Vec::new(),
+        kept: HashMap::new(),
+        omitted: BTreeMap::new(),
+        suggestion_budget: SUGGESTION_BUDGET,
     };
     let incident = v.incident(raw);
     let mut diagnostics = v.diagnostics;
     diagnostics.sort_by_key(|d| (d.span.as_ref().map(|s| s.start), d.code));
     let incident = incident.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
+    for (&code, &n) in &v.omitted {
+        diagnostics.push(
+            Diagnostic::new(code, format!("and {n} more of code {}", code.code()))
+                .hint("fix the ones above and run `postevent check` again to see the rest"),
+        );
+    }
     let timeline_spans = match incident {
         Some(_) => v.timeline_spans,
         None => Vec::new(),
@@ -68,8 +109,18 @@ pub fn validate(source: &Source, raw: RawIncident) -> Checked {
     Checked {
         incident,
         diagnostics,
+        omitted: v.omitted,
         timeline_spans,
     }
+}
+
+/// The declared services, as event status maps look them up.
+struct Declared<'a> {
+    /// In declaration order, for suggestions.
+    names: &'a [&'a str],
+    known: &'a HashSet<&'a str>,
+    /// Whether `services:` could be read (else every name is unknown, and nothing is said).
+    read: bool,
 }
 
 /// Ids already used in a file, with where they were first used.
@@ -94,11 +145,38 @@ pub(crate) struct Validator<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// The `at` span of each event of the sorted timeline (see [`Checked::timeline_spans`]).
     pub timeline_spans: Vec<Range<usize>>,
+    /// Diagnostics kept so far, by code.
+    kept: HashMap<Code, usize>,
+    /// Diagnostics counted but not kept, by code.
+    omitted: BTreeMap<Code, usize>,
+    /// Candidate names that suggestions may still compare (see [`SUGGESTION_BUDGET`]).
+    suggestion_budget: usize,
 }
 
 impl Validator<'_> {
+    /// Records a diagnostic: kept while its code has fewer than [`MAX_PER_CODE`], else counted.
     pub fn push(&mut self, d: Diagnostic) {
-        self.diagnostics.push(d);
+        if self.keeps(d.code) {
+            *self.kept.entry(d.code).or_default() += 1;
+            self.diagnostics.push(d);
+        } else {
+            *self.omitted.entry(d.code).or_default() += 1;
+        }
+    }
+
+    /// Whether a diagnostic of `code` would be kept; costly details (suggestions, related
+    /// spans) are worth working out only then.
+    pub fn keeps(&self, code: Code) -> bool {
+        self.kept.get(&code).copied().unwrap_or(0) < MAX_PER_CODE
+    }
+
+    /// At most three of `names` close to `word`, within the file's suggestion budget.
+    fn suggest<'n>(&mut self, word: &str, names: &[&'n str]) -> Vec<&'n str> {
+        if names.len() > self.suggestion_budget {
+            return Vec::new();
+        }
+        self.suggestion_budget -= names.len();
+        closest(word, names.iter().copied(), 3)
     }
 
     pub fn span(&self, s: &SpannedStr) -> Range<usize> {
@@ -108,6 +186,23 @@ impl Validator<'_> {
     fn incident(&mut self, raw: RawIncident) -> Option<Incident> {
         let id = self.incident_id(raw.id.as_ref());
         let title = self.non_empty(&raw.title, "title");
+        self.printable(&raw.title, "the title");
+        for (list, what) in [
+            (&raw.regions, "a region"),
+            (&raw.tags, "a tag"),
+            (&raw.authors, "an author"),
+        ] {
+            for item in list {
+                self.printable(item, what);
+            }
+        }
+        for s in &raw.services {
+            let at = span(self.source, s);
+            self.printable_at(s.value.name.trim(), at, "a service name");
+        }
+        for a in &raw.action_items {
+            self.printable(&a.title, "an action item title");
+        }
         let severity = self.keyword(&raw.severity, "severity", Severity::parse, Severity::NAMES);
         let status = match &raw.status {
             Some(s) => self.keyword(s, "status", Status::parse, Status::NAMES),
@@ -139,9 +234,9 @@ impl Validator<'_> {
             severity: severity?,
             status: status?,
             timezone: timezone?,
-            regions: raw.regions,
-            tags: raw.tags,
-            authors: raw.authors,
+            regions: values(raw.regions),
+            tags: values(raw.tags),
+            authors: values(raw.authors),
             services: services?,
             summary: raw.summary,
             impact: raw.impact,
@@ -229,6 +324,34 @@ impl Validator<'_> {
         None
     }
 
+    /// Warns when a one-line value holds a control character or a non-character (U+FFFE,
+    /// U+FDD0...): pasted from a terminal or a binary file, it shows as `?` or not at all, and
+    /// some readers of the outputs refuse it.
+    fn printable(&mut self, text: &SpannedStr, what: &str) {
+        let span = self.span(text);
+        self.printable_at(&text.value, span, what);
+    }
+
+    /// [`Validator::printable`] for a value written at `span`.
+    fn printable_at(&mut self, value: &str, span: Range<usize>, what: &str) {
+        let Some(c) = value.chars().find(|&c| is_unsafe_char(c)) else {
+            return;
+        };
+        let kind = if c.is_control() {
+            "a control character"
+        } else {
+            "a non-character"
+        };
+        self.push(
+            Diagnostic::new(
+                Code::UnsafeCharacter,
+                format!("{what} holds {kind} (U+{:04X})", u32::from(c)),
+            )
+            .at(span, format!("holds U+{:04X}", u32::from(c)))
+            .hint("remove it: it shows as `?` or not at all, and some readers refuse it"),
+        );
+    }
+
     fn non_empty(&mut self, text: &SpannedStr, what: &str) -> Option<String> {
         if text.value.trim().is_empty() {
             let span = self.span(text);
@@ -301,7 +424,9 @@ impl Validator<'_> {
         &mut self,
         raw: &[serde_saphyr::Spanned<parse::RawService>],
     ) -> Option<Vec<Service>> {
-        let mut services: Vec<(Service, Range<usize>)> = Vec::new();
+        let mut services: Vec<Service> = Vec::new();
+        // By name in ASCII lower case: names must differ by more than letter case.
+        let mut first: HashMap<String, Range<usize>> = HashMap::new();
         let mut ok = true;
         for s in raw {
             let span = span(self.source, s);
@@ -315,10 +440,7 @@ impl Validator<'_> {
                 ok = false;
                 continue;
             }
-            if let Some((_, first)) = services
-                .iter()
-                .find(|(o, _)| o.name.eq_ignore_ascii_case(&name))
-            {
+            if let Some(first) = first.get(&name.to_ascii_lowercase()) {
                 self.push(
                     Diagnostic::new(
                         Code::DuplicateService,
@@ -331,15 +453,13 @@ impl Validator<'_> {
                 ok = false;
                 continue;
             }
-            services.push((
-                Service {
-                    name,
-                    description: s.value.description.clone(),
-                },
-                span,
-            ));
+            first.insert(name.to_ascii_lowercase(), span);
+            services.push(Service {
+                name,
+                description: s.value.description.clone(),
+            });
         }
-        ok.then(|| services.into_iter().map(|(s, _)| s).collect())
+        ok.then_some(services)
     }
 
     /// Every event, placed in time; `None` if any could not be read.
@@ -350,6 +470,12 @@ impl Validator<'_> {
         services: &Option<Vec<Service>>,
     ) -> Option<Vec<Located>> {
         let names: Vec<&str> = services.iter().flatten().map(|s| s.name.as_str()).collect();
+        let known: HashSet<&str> = names.iter().copied().collect();
+        let declared = Declared {
+            names: &names,
+            known: &known,
+            read: services.is_some(),
+        };
         let mut ids = SeenIds::new();
         let mut previous: Option<DateTime<Utc>> = None;
         let mut chain_broken = false;
@@ -367,7 +493,7 @@ impl Validator<'_> {
                 .phase
                 .as_ref()
                 .map(|p| self.keyword(p, "phase", Phase::parse, Phase::NAMES));
-            let (status, status_spans) = self.status_map(&e.status, &names, services.is_some());
+            let (status, status_spans) = self.status_map(&e.status, &declared);
             let text = self.non_empty(&e.text, "event text");
             let has_bad_id = e.id.is_some() && id.is_none();
             let phase_bad = matches!(phase, Some(None));
@@ -448,8 +574,7 @@ impl Validator<'_> {
     fn status_map(
         &mut self,
         map: &parse::StatusMap,
-        names: &[&str],
-        services_known: bool,
+        declared: &Declared,
     ) -> (Option<StatusChanges>, Vec<Range<usize>>) {
         let mut out = Vec::new();
         let mut spans = Vec::new();
@@ -458,18 +583,13 @@ impl Validator<'_> {
             let service_span = self.span(service);
             // Declared names are trimmed (see `services`), so a key is read the same way.
             let name = service.value.trim();
-            let known = names.contains(&name);
-            if !known && services_known {
-                let close = did_you_mean(name, names.iter().copied());
-                let hint = match close {
-                    Some(close) => format!("did you mean `{close}`?"),
-                    None if names.is_empty() => {
-                        "declare it under `services:` at the top of the log".to_owned()
-                    }
-                    None => format!(
-                        "declare it under `services:`; declared services are {}",
-                        one_of(names)
-                    ),
+            let known = declared.known.contains(name);
+            if !known && declared.read {
+                let (hint, close) = if self.keeps(Code::UnknownService) {
+                    let close = self.suggest(name, declared.names);
+                    (self.unknown_service_hint(&close, declared.names), close)
+                } else {
+                    (String::new(), Vec::new())
                 };
                 self.push(
                     Diagnostic::new(
@@ -496,6 +616,25 @@ impl Validator<'_> {
             }
         }
         (ok.then_some(out), spans)
+    }
+
+    /// "did you mean" up to three declared names, else where to declare it.
+    fn unknown_service_hint(&self, close: &[&str], names: &[&str]) -> String {
+        if !close.is_empty() {
+            format!("did you mean {}?", one_of(close))
+        } else if names.is_empty() {
+            "declare it under `services:` at the top of the log".to_owned()
+        } else if names.len() <= 3 {
+            format!(
+                "declare it under `services:`; declared services are {}",
+                one_of(names)
+            )
+        } else {
+            format!(
+                "declare it under `services:`, or name one of the {} declared services",
+                names.len()
+            )
+        }
     }
 
     fn action_items(&mut self, raw: &[RawActionItem]) -> Option<Vec<ActionItem>> {
@@ -585,6 +724,7 @@ fn time_diagnostic(e: &time::TimeError, span: Range<usize>) -> Diagnostic {
     use time::TimeError::*;
     let (code, label) = match e {
         Syntax(_) => (Code::InvalidTime, "not a time"),
+        LeapSecond(_) => (Code::InvalidTime, "second 60"),
         Nonexistent { .. } => (Code::NonexistentTime, "skipped by a clock change"),
         Ambiguous { .. } => (Code::AmbiguousTime, "happens twice"),
         WrongAbbreviation { .. } => (Code::WrongAbbreviation, "wrong zone abbreviation"),
@@ -593,6 +733,18 @@ fn time_diagnostic(e: &time::TimeError, span: Range<usize>) -> Diagnostic {
     Diagnostic::new(code, e.to_string())
         .at(span, label)
         .hint(e.hint())
+}
+
+/// A control character, or a Unicode non-character (U+FDD0..U+FDEF, and the last two code
+/// points of every plane, such as U+FFFE).
+fn is_unsafe_char(c: char) -> bool {
+    let n = u32::from(c);
+    c.is_control() || (0xFDD0..=0xFDEF).contains(&n) || n & 0xFFFE == 0xFFFE
+}
+
+/// The values of spanned strings.
+fn values(list: Vec<SpannedStr>) -> Vec<String> {
+    list.into_iter().map(|s| s.value).collect()
 }
 
 /// Whether `id` is lowercase letters, digits and `-`, starting with a letter or digit.

@@ -120,17 +120,22 @@ pub(super) fn incident_rules(
 }
 
 fn open_windows(v: &mut Validator, incident: &Incident, events: &[Located]) {
-    for service in &incident.services {
-        for window in metrics::windows_of(incident, &service.name) {
+    for (service, windows) in incident.services.iter().zip(metrics::all_windows(incident)) {
+        for window in windows {
             if !window.is_ongoing() {
                 continue;
             }
             let opener = &events[window.opened_by];
-            let span = opener
-                .event
-                .status
-                .iter()
-                .position(|(n, _)| *n == service.name)
+            // Finding the entry costs a scan of the event's status: only for a kept diagnostic.
+            let entry = match v.keeps(Code::OpenImpactWindow) {
+                true => opener
+                    .event
+                    .status
+                    .iter()
+                    .position(|(n, _)| *n == service.name),
+                false => None,
+            };
+            let span = entry
                 .and_then(|i| opener.status_spans.get(i).cloned())
                 .unwrap_or(opener.at_span.clone());
             v.push(

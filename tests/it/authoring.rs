@@ -492,3 +492,53 @@ fn log_through_a_symlink_edits_the_target_and_keeps_the_link() {
     );
     assert_eq!(load(&path).timeline.last().unwrap().text, "Follow-up filed");
 }
+
+/// Regression: `new --schema $'https://x\nbogus: 1'` wrote the line break into the header
+/// comment, so the log it wrote failed `check` (`bogus` is no field). A control character in
+/// anything `new` or `log` writes into a comment or a one-line value is refused; a line break
+/// or a tab in event text (Markdown) is fine.
+#[test]
+fn control_characters_in_what_new_and_log_write_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let incidents = dir.path().join("incidents");
+    let at = ["--at", "2026-01-01 10:00"];
+    let cases: [(&[&str], &str); 4] = [
+        (&["--schema", "https://x\nbogus: 1"], "the schema"),
+        (&["--schema", "https://x\rbogus: 1"], "the schema"),
+        (&["--text", "started\u{1b}]0;owned\u{7}"], "the text"),
+        (&["--id", "fine-id", "--tz", "UTC"], "the title"),
+    ];
+    for (i, (extra, named)) in cases.into_iter().enumerate() {
+        let title = if i == 3 { "Bad\u{1}title" } else { "Title" };
+        let mut args = vec!["new", title, "--dir", s(&incidents)];
+        args.extend_from_slice(&at);
+        args.extend_from_slice(extra);
+        run(&args).code(2).stderr_has(&["control character", named]);
+        assert!(!incidents.exists(), "{extra:?}: something was written");
+    }
+    let out = run(&[
+        "new",
+        "Title",
+        "--dir",
+        s(&incidents),
+        "--at",
+        "2026-01-01 10:00",
+        "--text",
+        "two\nlines\twith a tab",
+    ])
+    .code(0);
+    let path = PathBuf::from(out.stdout.trim());
+    load(&path);
+    let before = std::fs::read_to_string(&path).unwrap();
+    run(&[
+        "log",
+        s(&path),
+        "bell \u{7} here",
+        "--at",
+        "2026-01-01 10:05",
+    ])
+    .code(2)
+    .stderr_has(&["control character"]);
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), before);
+    run(&["log", s(&path), "two\nlines", "--at", "2026-01-01 10:05"]).code(0);
+}

@@ -38,10 +38,36 @@ fn headless(extra: &[String], page: &Path) -> String {
 
 /// The document's title after the page loaded and every script that could run has run.
 pub fn title_after_load(page: &Path) -> String {
-    let dom = headless(&["--dump-dom".into()], page);
+    title_in(&headless(&["--dump-dom".into()], page))
+}
+
+/// The text of the `<title>` of a dumped DOM.
+fn title_in(dom: &str) -> String {
     let start = dom.find("<title>").expect("a <title>") + "<title>".len();
     let end = dom[start..].find("</title>").expect("</title>") + start;
     dom[start..end].to_owned()
+}
+
+/// The title of the page at `url` (http://127.0.0.1:PORT/...) once loaded, in a fresh profile.
+#[cfg(feature = "serve")]
+pub fn title_of_url(url: &str) -> String {
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--virtual-time-budget=3000",
+            "--dump-dom",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(url)
+        .output()
+        .expect("chromium runs (install Debian's `chromium`, or set CHROMIUM)");
+    assert!(out.status.success(), "chromium failed on {url}: {out:?}");
+    title_in(&String::from_utf8_lossy(&out.stdout))
 }
 
 fn screenshot(page: &Path, png: &Path) {

@@ -148,3 +148,78 @@ fn standard_input_is_checked_with_the_binary() {
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
     assert!(stderr.contains("checked 1 log: no problems"), "{stderr}");
 }
+
+/// Regression: a file `check` cannot read (not UTF-8, over the size limit) exited 2 but the
+/// summary said `checked 1 log: no problems`.
+#[test]
+fn an_unreadable_file_counts_in_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let binary = dir.path().join("binary.yaml");
+    std::fs::write(&binary, [b't', b':', b' ', 0xff, b'\n']).unwrap();
+    let out = run(&["check", binary.to_str().unwrap()]).code(2);
+    assert!(!out.stderr.contains("no problems"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("checked 1 log: 1 unreadable"),
+        "{}",
+        out.stderr
+    );
+    let big = fixture("site/dns-typo-2025-12-01.yaml");
+    let both = [
+        "check",
+        big.to_str().unwrap(),
+        binary.to_str().unwrap(),
+        "--max-file-bytes",
+        "100",
+    ];
+    let out = run(&both).code(2);
+    assert!(
+        out.stderr.contains("checked 2 logs: 2 unreadable"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Regression: `at: "2026-03-14 10:15:60"` was taken as a leap second at any minute and
+/// written out as `10:15:60Z`, which Python's `fromisoformat` and JavaScript's `Date` refuse.
+#[test]
+fn second_60_is_refused_where_it_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("site/dns-typo-2025-12-01.yaml")).unwrap();
+    for (at, column) in [
+        ("\"2025-12-01 08:25:60\"", 9),
+        ("2025-12-01T08:25:60Z", 9),
+        ("\"08:25:60\"", 9),
+    ] {
+        let log = dir.path().join("leap.yaml");
+        std::fs::write(&log, text.replace("2025-12-01T08:25:00Z", at)).unwrap();
+        run(&["check", log.to_str().unwrap()]).code(1).stderr_has(&[
+            &format!("leap.yaml:16:{column}"),
+            "E009",
+            "second 60",
+        ]);
+    }
+}
+
+/// Regression: titles, tags and names holding control characters or non-characters (an
+/// escape sequence pasted from a terminal, U+FFFE) passed `check` without a word; each is
+/// now a located warning. Ids, which name files, were already refused (E006).
+#[test]
+fn control_characters_in_names_are_located_warnings() {
+    let path = fixture("invalid/w006-unsafe-character.yaml");
+    let out = run(&["check", path.to_str().unwrap()]).code(0);
+    let out = out.stderr_has(&[
+        "W006",
+        "w006-unsafe-character.yaml:3:8",
+        "w006-unsafe-character.yaml:5:18",
+        "w006-unsafe-character.yaml:6:12",
+        "0 errors, 3 warnings",
+    ]);
+    assert!(!out.stderr.contains('\u{1b}'), "{}", out.stderr);
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("ids.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&log, format!("id: \"a\\uFFFE\"\n{text}")).unwrap();
+    run(&["check", log.to_str().unwrap()])
+        .code(1)
+        .stderr_has(&["E006"]);
+}

@@ -323,6 +323,29 @@ fn reads_rev_path_from_git() {
     );
 }
 
+/// Regression: the revision went to `git show` as an argument of its own, so
+/// `diff -- '--output=out/W:x' a.yaml` made git write its output to the file `out/W:x`.
+/// A revision that starts with `-` is refused, and git is told where its options end.
+#[test]
+fn a_revision_that_looks_like_an_option_is_refused() {
+    let Some(repo) = git_repo() else { return };
+    let written = repo.path().join("W:x");
+    let injected = format!("--output={}", repo.path().join("W").display());
+    let spec = format!("{injected}:x");
+    let out = Command::new(binary())
+        .args(["diff", "--", &spec, "incidents/checkout.yaml"])
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!written.exists(), "git wrote {}", written.display());
+    assert!(
+        stderr.contains("a git revision cannot start with `-`"),
+        "{stderr}"
+    );
+}
+
 /// The git configuration line of docs/diff.md, with `postevent` replaced by this build.
 fn documented_driver() -> String {
     let docs = std::fs::read_to_string(crate::root().join("docs/diff.md")).unwrap();

@@ -313,6 +313,52 @@ fn import_never_overwrites_without_force() {
     load(&paths[0]);
 }
 
+/// Regression: the size budget was checked only once the whole log had been built (a 40 KB
+/// document could build a log of 37.5 MB first). A log whose text alone is over
+/// `--max-file-bytes` is now refused before it is built, and nothing is written.
+#[test]
+fn a_log_over_the_size_budget_is_refused_before_it_is_built() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "*".repeat(3_000);
+    let doc = serde_json::json!({
+        "incidents": [{
+            "id": "stars",
+            "name": "Stars",
+            "status": "resolved",
+            "impact": "minor",
+            "created_at": "2026-01-01T10:05:00Z",
+            "started_at": "2026-01-01T10:00:00Z",
+            "resolved_at": "2026-01-01T11:00:00Z",
+            "incident_updates": [{
+                "status": "resolved",
+                "body": body,
+                "created_at": "2026-01-01T10:30:00Z"
+            }]
+        }]
+    });
+    let input = dir.path().join("stars.json");
+    std::fs::write(&input, doc.to_string()).unwrap();
+    let logs = dir.path().join("logs");
+    let limit = "4000";
+    assert!(std::fs::metadata(&input).unwrap().len() < 4_000);
+    run(&[
+        "import",
+        "statuspage",
+        s(&input),
+        "--dir",
+        s(&logs),
+        "--max-file-bytes",
+        limit,
+    ])
+    .code(2)
+    .stderr_has(&[
+        "would be larger than the limit of 4000 bytes",
+        "--max-file-bytes",
+    ]);
+    assert!(!logs.exists(), "something was written");
+    run(&["import", "statuspage", s(&input), "--dir", s(&logs)]).code(0);
+}
+
 /// The incident in `path` and the codes of what `check` says about it.
 fn load_with_codes(path: &Path) -> (Incident, Vec<&'static str>) {
     let text = std::fs::read_to_string(path).unwrap();

@@ -270,8 +270,11 @@ fn build_and_export_write_only_inside_their_folders() {
             .as_os_str()
             .to_str()
             .unwrap();
+        // `build` keeps its cache beside the site (docs/site.md).
         assert!(
-            top == "logs" || outputs.iter().any(|o| o == top),
+            top == "logs"
+                || top == ".site.postevent-cache.json"
+                || outputs.iter().any(|o| o == top),
             "{file:?} is outside the output folders"
         );
         for part in file.components() {
@@ -285,4 +288,65 @@ fn build_and_export_write_only_inside_their_folders() {
         }
     }
     assert!(!Path::new("/tmp/postevent-escape").exists());
+}
+
+/// Regression: folders were walked following symlinks, so `incidents/creds.yaml ->
+/// ~/.git-credentials` made `check incidents` print the token in a snippet, and a link to
+/// `/usr` pulled in thousands of files. A folder is walked without following links (like
+/// ripgrep without `-L`); a file or folder named on the command line may still be a link.
+#[cfg(unix)]
+#[test]
+fn links_inside_a_folder_are_not_followed() {
+    use std::os::unix::fs::symlink;
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("git-credentials");
+    std::fs::write(&secret, "https://user:ghp_SECRET_TOKEN_42@github.com\n").unwrap();
+    let outside = dir.path().join("elsewhere");
+    std::fs::create_dir(&outside).unwrap();
+    let valid = std::fs::read_to_string(crate::fixture("site/dns-typo-2025-12-01.yaml")).unwrap();
+    let other = valid
+        .replace("id: dns-typo-2025-12-01", "id: from-outside")
+        .replace("Typo in a DNS zone file", "Pulled in through a link");
+    std::fs::write(outside.join("other.yaml"), &other).unwrap();
+    let logs = dir.path().join("incidents");
+    std::fs::create_dir(&logs).unwrap();
+    std::fs::write(logs.join("dns.yaml"), &valid).unwrap();
+    symlink(&secret, logs.join("creds.yaml")).unwrap();
+    symlink(&outside, logs.join("usr")).unwrap();
+
+    let out = run(&["check", s(&logs)]).code(0);
+    assert!(out.stderr.contains("checked 1 log:"), "{}", out.stderr);
+    assert!(!out.stderr.contains("SECRET_TOKEN"), "{}", out.stderr);
+    let site = dir.path().join("site");
+    run(&["build", s(&logs), "-o", s(&site), "-q"]).code(0);
+    assert!(site.join("incidents/dns-typo-2025-12-01.html").is_file());
+    assert!(!site.join("incidents/from-outside.html").exists());
+    let export = dir.path().join("export");
+    run(&["export", s(&logs), "--to", "mkdocs", "-o", s(&export)]).code(0);
+    let exported: Vec<String> = files(&export)
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    assert!(
+        exported.iter().any(|p| p.contains("dns-typo-2025-12-01")),
+        "{exported:?}"
+    );
+    assert!(
+        !exported.iter().any(|p| p.contains("from-outside")),
+        "{exported:?}"
+    );
+
+    // Named on the command line, a link is read: a file, a folder, and each side of `diff`.
+    let named = dir.path().join("named.yaml");
+    symlink(outside.join("other.yaml"), &named).unwrap();
+    run(&["check", s(&named)]).code(0);
+    run(&["report", s(&named)])
+        .code(0)
+        .stdout_has(&["Pulled in through a link"]);
+    let linked_folder = dir.path().join("linked");
+    symlink(&outside, &linked_folder).unwrap();
+    run(&["check", s(&linked_folder)])
+        .code(0)
+        .stderr_has(&["checked 1 log:"]);
+    run(&["diff", s(&named), s(&outside.join("other.yaml"))]).code(0);
 }

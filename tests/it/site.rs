@@ -677,9 +677,52 @@ fn a_template_error_leaves_the_previous_site_untouched() {
         .code(2)
         .stderr_has(&["site/list.html", "no_such_field"]);
     assert!(tree(&out) == before, "the site changed");
-    let beside: Vec<_> = std::fs::read_dir(dir.path())
+    // The cache of the untouched site stays beside it, and nothing else is left there.
+    let mut beside: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(beside.len(), 2, "left beside the site: {beside:?}");
+    beside.sort();
+    assert_eq!(beside, [".site.postevent-cache.json", "site", "templates"]);
+}
+
+/// Regression: a `--audience public` site published `.postevent-cache.json`, which held each
+/// log's path, size and a 64-bit hash of the whole private file: its size changed when only
+/// `internal_notes` did, and the hash confirmed a guess at the file. The cache now lives
+/// beside the site, and nothing in the site depends on what the public cannot see.
+#[test]
+fn a_public_site_holds_nothing_about_the_private_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("private-logs-k7q2");
+    std::fs::create_dir(&logs).unwrap();
+    let log = logs.join("secret-name-x9.yaml");
+    let text = std::fs::read_to_string(fixture("site/dns-typo-2025-12-01.yaml")).unwrap();
+    std::fs::write(&log, format!("{text}internal_notes: first draft\n")).unwrap();
+    let out = dir.path().join("site");
+    let public = ["--audience", "public"];
+    build_dir(&logs, &out, &public)
+        .code(0)
+        .stderr_has(&["built"]);
+    let before = tree(&out);
+    for (rel, bytes) in &before {
+        let text = String::from_utf8_lossy(bytes);
+        for word in ["private-logs-k7q2", "secret-name-x9"] {
+            assert!(!text.contains(word), "{rel} names the input `{word}`");
+        }
+    }
+
+    // Only the internal notes change: the site does not change by one byte.
+    std::fs::write(
+        &log,
+        format!("{text}internal_notes: a much longer second draft of the notes\n"),
+    )
+    .unwrap();
+    build_dir(&logs, &out, &public)
+        .code(0)
+        .stderr_has(&["updated (1 page rendered"]);
+    assert!(tree(&out) == before, "the public site changed");
+    // The cache still works, from beside the site.
+    build_dir(&logs, &out, &public)
+        .code(0)
+        .stderr_has(&["updated (0 pages rendered"]);
 }
