@@ -76,6 +76,7 @@ codes! {
     MissingKeyPhase = "W003", "missing-key-phase", Warning;
     EmptySummary = "W004", "empty-summary", Warning;
     StatusMismatch = "W005", "status-mismatch", Warning;
+    ProseMismatch = "W006", "prose-mismatch", Warning;
 }
 
 impl fmt::Display for Code {
