@@ -96,12 +96,14 @@ const QUANTIFIERS: &[(&[&str], Quantifier)] = &[
     (&["in", "excess", "of"], Quantifier::AtLeast),
     (&["more", "than"], Quantifier::AtLeast),
     (&["longer", "than"], Quantifier::AtLeast),
+    (&["greater", "than"], Quantifier::AtLeast),
     (&["at", "least"], Quantifier::AtLeast),
     (&["upwards", "of"], Quantifier::AtLeast),
     (&["just", "over"], Quantifier::AtLeast),
     (&["well", "over"], Quantifier::AtLeast),
     (&["less", "than"], Quantifier::AtMost),
     (&["shorter", "than"], Quantifier::AtMost),
+    (&["fewer", "than"], Quantifier::AtMost),
     (&["up", "to"], Quantifier::AtMost),
     (&["at", "most"], Quantifier::AtMost),
     (&["just", "under"], Quantifier::Nearly),
@@ -142,6 +144,24 @@ const APPROXIMATE_TIME: &[&[&str]] = &[
     &["approx"],
     &["roughly"],
     &["circa"],
+];
+
+/// Words shortly before a clock time that make it a schedule, not a moment of the incident.
+const SCHEDULE_BEFORE: &[&str] = &[
+    "every",
+    "each",
+    "daily",
+    "nightly",
+    "weekly",
+    "scheduled",
+    "schedule",
+    "window",
+    "cron",
+];
+
+/// Words right after a clock time (or range) that make it a schedule.
+const SCHEDULE_AFTER: &[&str] = &[
+    "every", "each", "daily", "nightly", "weekly", "weekday", "weekdays",
 ];
 
 /// How far an approximate clock time may be from an event, in seconds.
@@ -191,6 +211,48 @@ const SETTING_NOUNS: &[&str] = &[
     "old",
     "stale",
     "behind",
+    "rto",
+    "rpo",
+    "mttr",
+    "mttd",
+    "mtta",
+    "target",
+    "objective",
+];
+
+/// Verbs before a duration that make it the level of some measure ("latency rose to 2
+/// minutes", "MTTR dropped to 45m"), not a stretch of the timeline.
+const LEVEL_VERBS: &[&str] = &[
+    "rose",
+    "reached",
+    "peaked",
+    "spiked",
+    "climbed",
+    "grew",
+    "increased",
+    "jumped",
+    "dropped",
+    "fell",
+    "improved",
+    "decreased",
+    "averaged",
+];
+
+/// What a duration measures after "of" when it is an amount rather than a stretch of the
+/// timeline: "6 hours of data", "7 hours of work".
+const MEASURED_NOUNS: &[&str] = &[
+    "data",
+    "work",
+    "writes",
+    "logs",
+    "traffic",
+    "history",
+    "messages",
+    "metrics",
+    "records",
+    "transactions",
+    "backups",
+    "requests",
 ];
 
 /// Words skipped when looking back from a duration for a setting noun: "a TTL of 5 minutes".
@@ -251,35 +313,31 @@ pub fn phrases(markdown: &str) -> Vec<Phrase> {
 
 /// The tolerance of a duration from the smallest unit written, in seconds: a minute for
 /// minutes and seconds; half an hour for whole hours ("14 hours" is 13h 30m to 14h 30m) and
-/// 7.5 minutes for fractions of an hour ("1.5 hours", "half an hour"); 12 hours for whole days
-/// and 3 hours for fractions of one.
+/// 7.5 minutes for fractions of an hour ("1.5 hours", "half an hour").
 fn tolerance(unit: i64, fractional: bool) -> i64 {
     match (unit, fractional) {
         (HOUR, false) => HOUR / 2,
         (HOUR, true) => HOUR / 8,
-        (DAY, false) => DAY / 2,
-        (DAY, true) => DAY / 8,
         _ => MINUTE,
     }
 }
 
 const MINUTE: i64 = 60;
 const HOUR: i64 = 3600;
-const DAY: i64 = 86_400;
 
-/// The seconds in a unit as written: `h`, `hours`, `min`, `s`, `days`. One-letter units are
-/// lowercase only (`5 M` is five million, not minutes).
+/// The seconds in a unit as written: `h`, `hours`, `min`, `s`. One-letter units are
+/// lowercase only (`5 M` is five million, not minutes). Days and longer are not read: a
+/// timeline is measured in hours and minutes, and "90 days" in a post-mortem is a
+/// certificate's life or a retention, not a stretch of the incident.
 fn unit_seconds(word: &str) -> Option<i64> {
     let seconds = match word {
         "s" => 1,
         "m" => MINUTE,
         "h" => HOUR,
-        "d" => DAY,
         _ => match word.to_ascii_lowercase().as_str() {
             "sec" | "secs" | "second" | "seconds" => 1,
             "min" | "mins" | "minute" | "minutes" => MINUTE,
             "hr" | "hrs" | "hour" | "hours" => HOUR,
-            "day" | "days" => DAY,
             _ => return None,
         },
     };
@@ -362,6 +420,8 @@ struct Clock {
     pm: Option<bool>,
     zone: Option<Zone>,
     date: Option<Day>,
+    /// Written `23:00-ish`.
+    approximate: bool,
 }
 
 /// Reads the claims of one block of plain text.
@@ -725,6 +785,14 @@ impl<'a> Reader<'a> {
         {
             return true;
         }
+        // "6 hours of data": an amount of something, not a stretch of the timeline.
+        if after.first().is_some_and(|w| w == "of")
+            && after[1..]
+                .iter()
+                .any(|w| MEASURED_NOUNS.contains(&w.as_str()))
+        {
+            return true;
+        }
         let before = self.words_before(start, 3);
         let mut words = before.iter().rev().map(|(_, w)| w.as_str());
         let Some(first) = words.next() else {
@@ -733,10 +801,15 @@ impl<'a> Reader<'a> {
         if CADENCE.contains(&first) {
             return true;
         }
-        std::iter::once(first)
-            .chain(words)
-            .find(|w| !FILLERS.contains(w))
-            .is_some_and(|w| SETTING_NOUNS.contains(&w))
+        let mut words = std::iter::once(first).chain(words);
+        let level = words
+            .clone()
+            .find(|w| !["to", "at", "of", "by", "from"].contains(w))
+            .is_some_and(|w| LEVEL_VERBS.contains(&w));
+        level
+            || words
+                .find(|w| !FILLERS.contains(w))
+                .is_some_and(|w| SETTING_NOUNS.contains(&w))
     }
 
     // ---- Clock times ----
@@ -898,10 +971,29 @@ impl<'a> Reader<'a> {
                 first.either = true;
             }
             end = second.end;
-            self.push_clock(second, out);
+            if !self.is_schedule(first.start, end) {
+                self.push_clock(second, out);
+            }
         }
-        self.push_clock(first, out);
+        if !self.is_schedule(first.start, end) {
+            self.push_clock(first, out);
+        }
         end
+    }
+
+    /// Whether the clock times from token `start` to `end` are a schedule rather than a moment
+    /// of the incident: "every day at 02:00", "the batch window (08:30-10:00)", "from 08:30 to
+    /// 10:00 every weekday".
+    fn is_schedule(&self, mut start: usize, end: usize) -> bool {
+        while start > 0 && self.is_punct(start - 1, &['(', '[', '"', '“', '*', '_']) {
+            start -= 1;
+        }
+        let before = self.words_before(start, 3);
+        let after = self.words_after(end, 2);
+        before
+            .iter()
+            .any(|(_, w)| SCHEDULE_BEFORE.contains(&w.as_str()))
+            || after.iter().any(|w| SCHEDULE_AFTER.contains(&w.as_str()))
     }
 
     /// The token after a range's connector (`-`, `–`, `to`, `until`, `till`, `through`, `and`)
@@ -921,7 +1013,11 @@ impl<'a> Reader<'a> {
 
     fn push_clock(&self, clock: Clock, out: &mut Vec<Read>) {
         let mut start = clock.start;
-        let mut tolerance = MINUTE;
+        let mut tolerance = if clock.approximate {
+            APPROXIMATE_TIME_TOLERANCE
+        } else {
+            MINUTE
+        };
         let approximate = APPROXIMATE_TIME.iter().map(|p| (*p, ()));
         if let Some((at, ())) = self.phrase_before(clock.start, approximate) {
             start = at;
@@ -976,7 +1072,12 @@ impl<'a> Reader<'a> {
             return None;
         }
         let (pm, end) = self.meridiem(end);
-        let (zone, end) = self.zone(end, iso);
+        let (zone, mut end) = self.zone(end, iso);
+        // "23:00-ish"
+        let ish = self.is_punct(end, &['-']) && self.is_word(end + 1, &["ish"]);
+        if ish {
+            end += 2;
+        }
         if matches!(self.kind(end), Some(Kind::Word | Kind::Other)) {
             return None;
         }
@@ -1000,6 +1101,7 @@ impl<'a> Reader<'a> {
             pm,
             zone,
             date,
+            approximate: ish,
         })
     }
 
@@ -1220,7 +1322,8 @@ mod tests {
             ("two hours", &[("two hours", "1h 30m..2h 30m")]),
             ("forty-five minutes", &[("forty-five minutes", "44m..46m")]),
             ("Fifteen minutes clean", &[("Fifteen minutes", "14m..16m")]),
-            ("3 days", &[("3 days", "60h..84h")]),
+            ("3 days", &[]),
+            ("expired after 90 days", &[]),
             // Fractions of an hour: 7.5 minutes either way.
             ("1.5 hours", &[("1.5 hours", "1h 22m..1h 37m")]),
             ("half an hour", &[("half an hour", "22m 30s..37m 30s")]),
@@ -1280,6 +1383,16 @@ mod tests {
             ("were up to 4 minutes stale", &[]),
             ("2 hours ago", &[]),
             ("a timeout of 10 minutes", &[]),
+            (
+                "delays greater than 5 minutes",
+                &[("greater than 5 minutes", "4m..")],
+            ),
+            ("p99 latency rose to 2 minutes", &[]),
+            ("MTTR dropped to 45m", &[]),
+            ("our RPO 15 minutes", &[]),
+            ("we lost 6 hours of database data", &[]),
+            ("the remaining 7 hours of work", &[]),
+            ("2 hours of downtime", &[("2 hours", "1h 30m..2h 30m")]),
             ("replication lag of 40 minutes", &[]),
             ("p99 latency of about 3 minutes", &[]),
             ("a 46-minute write outage", &[("46-minute", "45m..47m")]),
@@ -1421,8 +1534,17 @@ mod tests {
                 &[("shortly after 9:36 AM", "09:36 ~")],
             ),
             ("just before 9:36 AM", &[("just before 9:36 AM", "09:36 ~")]),
+            ("at 23:00-ish", &[("23:00-ish", "23:00 ~")]),
             // Not clock times.
             ("noon", &[]),
+            ("deploys run every day at 10:00", &[]),
+            ("the nightly backup at 02:00", &[]),
+            ("muted from 08:30 to 10:00 every weekday", &[]),
+            ("the batch window (08:30-10:00)", &[]),
+            (
+                "the job scheduled for 02:00 ran at 02:05",
+                &[("02:05", "02:05")],
+            ),
             ("midnight", &[]),
             ("took 1:30", &[]),
             ("at 3 PM", &[]),
