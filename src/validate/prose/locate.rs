@@ -1,31 +1,137 @@
 //! Where a phrase of a field's value is written in the file. A plain scalar is its value byte
-//! for byte; a block scalar (`|`, `>`) drops its indentation and a quoted one its quotes and
-//! escapes, so there the phrase is looked for in the field's text in the file, with any run
-//! of whitespace matching any other (a folded line break is a space in the value).
+//! for byte. A block scalar (`|`, `>`) drops its indentation and folds lines, a quoted one its
+//! quotes and escapes: there the value's words are lined up with the file's, whitespace aside,
+//! and when escapes change the words the phrase is looked for in the file's text.
 
 use std::ops::Range;
 
-/// The file span of `range` in `value`, the value of a field written at `span` in `file`;
-/// the whole field when the phrase cannot be found there.
-pub fn locate(file: &str, span: Range<usize>, value: &str, range: Range<usize>) -> Range<usize> {
-    let Some(written) = file.get(span.clone()) else {
-        return span;
-    };
-    if written == value {
-        return span.start + range.start..span.start + range.end;
+/// The largest field in which a phrase is looked for by search (the slow way, for quoted
+/// fields whose escapes change their words); a larger one points at the whole field.
+const MAX_SEARCH: usize = 64 * 1024;
+
+/// A field's value lined up with its text in the file; built once per field with a warning,
+/// then [`Written::locate`] maps each phrase.
+pub struct Written<'a> {
+    file: &'a str,
+    span: Range<usize>,
+    value: &'a str,
+    how: How,
+}
+
+enum How {
+    /// The file holds the value byte for byte from `span.start`.
+    Verbatim,
+    /// Word `i` of the value (its range in the value) is word `i` of the file (its range in
+    /// the file).
+    Words(Vec<(Range<usize>, Range<usize>)>),
+    /// Escapes change the words: look for the phrase in the file.
+    Search,
+    /// The span does not fit the file.
+    Nowhere,
+}
+
+impl<'a> Written<'a> {
+    /// `value` is the value of a field written at `span` in `file`.
+    pub fn new(file: &'a str, span: Range<usize>, value: &'a str) -> Self {
+        let how = match file.get(span.clone()) {
+            None => How::Nowhere,
+            Some(written) if written == value => How::Verbatim,
+            Some(written) => {
+                let inner = unquoted(written);
+                let offset = span.start + (inner.as_ptr() as usize - written.as_ptr() as usize);
+                let value_words = words(value, 0);
+                let file_words = words(inner, offset);
+                if value_words.len() == file_words.len() {
+                    How::Words(value_words.into_iter().zip(file_words).collect())
+                } else {
+                    How::Search
+                }
+            }
+        };
+        Written {
+            file,
+            span,
+            value,
+            how,
+        }
     }
-    let Some(phrase) = value.get(range.clone()) else {
-        return span;
-    };
-    let words: Vec<&str> = phrase.split_whitespace().collect();
-    // The phrase is the n-th of its kind in the value; take the n-th in the file.
-    let nth = matches(value, &words)
-        .take_while(|m| m.start < range.start)
-        .count();
-    match matches(written, &words).nth(nth) {
-        Some(found) => span.start + found.start..span.start + found.end,
-        None => span,
+
+    /// The file span of `range` in the value; the whole field when it cannot be found.
+    pub fn locate(&self, range: Range<usize>) -> Range<usize> {
+        match &self.how {
+            How::Verbatim => self.span.start + range.start..self.span.start + range.end,
+            How::Words(words) => self.by_words(words, range),
+            How::Search if self.span.len() <= MAX_SEARCH => self.search(range),
+            How::Search | How::Nowhere => self.span.clone(),
+        }
     }
+
+    fn by_words(
+        &self,
+        words: &[(Range<usize>, Range<usize>)],
+        range: Range<usize>,
+    ) -> Range<usize> {
+        let at = |offset: usize, end: bool| {
+            let i = words
+                .partition_point(|(v, _)| v.start <= offset)
+                .saturating_sub(1);
+            let (v, f) = words.get(i)?;
+            let same = self.value.get(v.clone()) == self.file.get(f.clone());
+            Some(match (same, end) {
+                (true, _) => f.start + (offset - v.start).min(v.len()),
+                (false, false) => f.start,
+                (false, true) => f.end,
+            })
+        };
+        let start = at(range.start, false);
+        let end = at(range.end, true).or(start);
+        match (start, end) {
+            (Some(start), Some(end)) if start <= end => start..end,
+            _ => self.span.clone(),
+        }
+    }
+
+    /// The phrase is the n-th of its kind in the value; take the n-th in the file.
+    fn search(&self, range: Range<usize>) -> Range<usize> {
+        let Some(phrase) = self.value.get(range.clone()) else {
+            return self.span.clone();
+        };
+        let Some(written) = self.file.get(self.span.clone()) else {
+            return self.span.clone();
+        };
+        let words: Vec<&str> = phrase.split_whitespace().collect();
+        let nth = matches(self.value, &words)
+            .take_while(|m| m.start < range.start)
+            .count();
+        match matches(written, &words).nth(nth) {
+            Some(found) => self.span.start + found.start..self.span.start + found.end,
+            None => self.span.clone(),
+        }
+    }
+}
+
+/// A quoted scalar without its quotes.
+fn unquoted(written: &str) -> &str {
+    for quote in ['"', '\''] {
+        if let Some(inner) = written
+            .strip_prefix(quote)
+            .and_then(|w| w.strip_suffix(quote))
+        {
+            return inner;
+        }
+    }
+    written
+}
+
+/// The ranges of the whitespace-separated words of `text`, shifted by `offset`.
+fn words(text: &str, offset: usize) -> Vec<Range<usize>> {
+    let base = text.as_ptr() as usize;
+    text.split_whitespace()
+        .map(|word| {
+            let start = offset + (word.as_ptr() as usize - base);
+            start..start + word.len()
+        })
+        .collect()
 }
 
 /// Every place, left to right and not overlapping, where `words` are written in `text` one
@@ -106,6 +212,13 @@ mod tests {
                 0,
                 "2:40 AM",
             ),
+            // An escape inside the phrase: the file's word, as written.
+            (
+                "summary: \"at \\u0032:40 AM\"\n",
+                "2:40 AM",
+                0,
+                "\\u0032:40 AM",
+            ),
             // Single-quoted with a doubled quote.
             ("summary: 'it''s 14:20'\n", "14:20", 0, "14:20"),
             // The second of two equal phrases is the second in the file.
@@ -119,7 +232,7 @@ mod tests {
         for (yaml, phrase, nth, expected) in cases {
             let (value, span) = field(yaml);
             let (start, _) = value.match_indices(phrase).nth(*nth).unwrap();
-            let got = locate(yaml, span, &value, start..start + phrase.len());
+            let got = Written::new(yaml, span, &value).locate(start..start + phrase.len());
             assert_eq!(&yaml[got.clone()], *expected, "{yaml:?}");
             let (in_file, _) = yaml.match_indices(expected).nth(*nth).unwrap();
             assert_eq!(got.start, in_file, "{yaml:?}");
@@ -132,7 +245,7 @@ mod tests {
         let yaml = "summary: \"for \\u0032\\u0020h\"\n";
         let (value, span) = field(yaml);
         assert_eq!(value, "for 2 h");
-        assert_eq!(locate(yaml, span.clone(), &value, 4..7), span);
-        assert_eq!(locate(yaml, 500..600, &value, 4..7), 500..600);
+        assert_eq!(Written::new(yaml, span.clone(), &value).locate(4..7), span);
+        assert_eq!(Written::new(yaml, 500..600, &value).locate(4..7), 500..600);
     }
 }

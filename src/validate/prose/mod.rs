@@ -66,36 +66,45 @@ pub fn check(
 ) -> Vec<Diagnostic> {
     let facts = Facts::new(incident);
     let mut out = Vec::new();
-    for (field, span) in fields {
-        let Some(text) = field.text(incident) else {
-            continue;
+    let claims = fields.iter().flat_map(|(field, span)| {
+        let text = field.text(incident).unwrap_or_default();
+        // Lining the field up with the file costs a pass over it: only for a warning.
+        let written = std::rc::Rc::new(OnceCell::new());
+        extract::phrases(text)
+            .into_iter()
+            .map(move |phrase| (*field, span, text, written.clone(), phrase))
+    });
+    for (field, span, text, written, phrase) in claims.take(MAX_CLAIMS) {
+        let written = || Quoted {
+            field,
+            text: text[phrase.range.clone()]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" "),
+            at: written
+                .get_or_init(|| locate::Written::new(source.text(), span.clone(), text))
+                .locate(phrase.range.clone()),
         };
-        for phrase in extract::phrases(text) {
-            // Finding the phrase in the file costs a scan of the field: only for a warning.
-            let written = || Written {
-                field: *field,
-                text: text[phrase.range.clone()]
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                at: locate::locate(source.text(), span.clone(), text, phrase.range.clone()),
-            };
-            let diagnostic = match &phrase.claim {
-                Claim::Duration(claim) => facts
-                    .duration(claim)
-                    .map(|closest| duration_diagnostic(written(), claim, closest)),
-                Claim::Clock(claim) => facts
-                    .clock(claim)
-                    .map(|miss| clock_diagnostic(written(), claim, miss)),
-            };
-            out.extend(diagnostic);
-        }
+        let diagnostic = match &phrase.claim {
+            Claim::Duration(claim) => facts
+                .duration(claim)
+                .map(|closest| duration_diagnostic(written(), claim, closest)),
+            Claim::Clock(claim) => facts
+                .clock(claim)
+                .map(|miss| clock_diagnostic(written(), claim, miss)),
+        };
+        out.extend(diagnostic);
     }
     out
 }
 
+/// At most this many numbers of one log are checked, in the order of the fields and the text.
+/// A post-mortem quotes a few dozen; each costs a pass over the events, so a hostile log that
+/// quotes millions cannot make `check` slow.
+pub const MAX_CLAIMS: usize = 1_000;
+
 /// A phrase as the diagnostic shows it: its field, its text on one line, its span in the file.
-struct Written {
+struct Quoted {
     field: Field,
     text: String,
     at: Range<usize>,
@@ -110,7 +119,7 @@ struct ClockMiss {
     closest: Option<String>,
 }
 
-fn duration_diagnostic(written: Written, claim: &DurationClaim, closest: Closest) -> Diagnostic {
+fn duration_diagnostic(written: Quoted, claim: &DurationClaim, closest: Closest) -> Diagnostic {
     let hint = match closest {
         Some((name, value)) => format!(
             "the closest computed duration is {name}, {}; correct the text or the timeline",
@@ -131,7 +140,7 @@ fn duration_diagnostic(written: Written, claim: &DurationClaim, closest: Closest
     .hint(hint)
 }
 
-fn clock_diagnostic(written: Written, claim: &ClockClaim, miss: ClockMiss) -> Diagnostic {
+fn clock_diagnostic(written: Quoted, claim: &ClockClaim, miss: ClockMiss) -> Diagnostic {
     let hint = match miss.closest {
         Some(event) => {
             format!("the closest event is {event}; correct the text or the event's time")
@@ -688,6 +697,16 @@ timeline:
         let wrong = "down for 9 h 9 m at 4:44 PM";
         assert_eq!(warnings(wrong, Lints::default()).len(), 2);
         assert!(warnings(wrong, Lints { prose: false }).is_empty());
+    }
+
+    /// A hostile log cannot make the check do unbounded work: past the cap, claims are not read.
+    #[test]
+    fn at_most_max_claims_are_checked() {
+        let summary = vec!["down for 9 h 9 m."; super::MAX_CLAIMS + 5].join("\n  ");
+        assert_eq!(
+            warnings(&summary, Lints::default()).len(),
+            super::MAX_CLAIMS
+        );
     }
 
     /// An event at 23:59:40 is 20 seconds from midnight, not a day.

@@ -228,17 +228,25 @@ fn join_numbers(tokens: Vec<Token>) -> Vec<Token> {
     out
 }
 
-/// Marks the tokens of every bare URL (`https://host:8080/12:30`) as [`Kind::Other`].
+/// Marks the tokens of every bare URL (`https://host:8080/12:30`) as [`Kind::Other`]: every
+/// whitespace-separated word with `://` in it. One pass over the words and one over the
+/// tokens, both in order.
 fn hide_urls(text: &str, tokens: &mut [Token]) {
-    for (at, _) in text.match_indices("://") {
-        let start = text[..at].rfind(char::is_whitespace).map_or(0, |i| i + 1);
-        let end = text[at..]
-            .find(char::is_whitespace)
-            .map_or(text.len(), |i| at + i);
-        for token in tokens.iter_mut() {
-            if token.start < end && token.end > start {
-                token.kind = Kind::Other;
-            }
+    let base = text.as_ptr() as usize;
+    let mut urls = text
+        .split_whitespace()
+        .filter(|word| word.contains("://"))
+        .map(|word| {
+            let start = word.as_ptr() as usize - base;
+            start..start + word.len()
+        })
+        .peekable();
+    for token in tokens.iter_mut() {
+        while urls.peek().is_some_and(|url| url.end <= token.start) {
+            urls.next();
+        }
+        if urls.peek().is_some_and(|url| url.start < token.end) {
+            token.kind = Kind::Other;
         }
     }
 }

@@ -1,0 +1,89 @@
+//! What the truth check (W006) costs `check`: the same generated logs validated in process with
+//! `Lints { prose: false }` and with it on. Run: `cargo bench --bench prose`.
+//!
+//! Two inputs per size: the generator's log as is (its prose quotes no number, as many logs
+//! do), and the same log with a summary quoting 20 durations longer than its whole timeline
+//! (the worst case: each scans every pair of neighbouring events, then the impact windows of
+//! every service are computed and the closest pair is searched) and 20 clock times (the
+//! events' times of day are sorted once). Off and on runs alternate, 7 of each; the table
+//! shows their medians.
+
+mod corpus;
+
+use std::time::{Duration, Instant};
+
+use corpus::Shape;
+use postevent::parse::Limits;
+use postevent::source::Source;
+use postevent::validate::{self, Lints};
+
+/// A summary of 20 durations longer than any generated timeline (a year and more) and 20
+/// clock times.
+fn wrong_summary() -> String {
+    let lines: Vec<String> = (0..20)
+        .map(|i| {
+            format!(
+                "  - down for {} h {} m, and again at {:02}:{:02} UTC",
+                9_000 + i,
+                7 + i,
+                i,
+                13 + i
+            )
+        })
+        .collect();
+    format!("summary: |\n{}\n", lines.join("\n"))
+}
+
+fn median(mut runs: Vec<Duration>) -> Duration {
+    runs.sort();
+    runs[runs.len() / 2]
+}
+
+/// One run: how long `check` took and how many W006 it gave.
+fn once(source: &Source, prose: bool) -> (Duration, usize) {
+    let start = Instant::now();
+    let checked = validate::check_with(source, Limits::default(), Lints { prose });
+    let took = start.elapsed();
+    let warnings = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.code() == "W006")
+        .count();
+    (took, warnings)
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1}", d.as_secs_f64() * 1000.0)
+}
+
+fn main() {
+    println!("| log | prose | check ms, check off | check ms, check on | W006 | cost |");
+    println!("|---|---|---|---|---|---|");
+    for events in [10_000usize, 100_000] {
+        let shape = Shape {
+            events,
+            services: 12,
+            seed: 11,
+        };
+        let plain = corpus::incident(0, shape);
+        // The generated summary goes on after the claims, in the same block.
+        let wrong = plain.replacen("summary: |\n", &wrong_summary(), 1);
+        for (name, text) in [("no numbers", &plain), ("40 wrong numbers", &wrong)] {
+            let source = Source::from_text("bench.yaml", text.clone());
+            let (mut off, mut on, mut warnings) = (Vec::new(), Vec::new(), 0);
+            for _ in 0..7 {
+                off.push(once(&source, false).0);
+                let (took, found) = once(&source, true);
+                on.push(took);
+                warnings = found;
+            }
+            let (off, on) = (median(off), median(on));
+            let cost = (on.as_secs_f64() / off.as_secs_f64() - 1.0) * 100.0;
+            println!(
+                "| 1 log x {events} events | {name} | {} | {} | {warnings} | {cost:+.1}% |",
+                ms(off),
+                ms(on)
+            );
+        }
+    }
+}
