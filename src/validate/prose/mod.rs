@@ -22,7 +22,7 @@ use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeDelt
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::metrics::{self, human_duration};
-use crate::model::Incident;
+use crate::model::{Incident, ServiceStatus};
 use crate::source::Source;
 use crate::time;
 use extract::{Claim, ClockClaim, DurationClaim};
@@ -184,13 +184,22 @@ fn accepted(claim: &DurationClaim) -> String {
     }
 }
 
+/// A computed duration, named only when a hint shows it: a metric (by its label), a service's
+/// (by its index) impact window or segment (with its ends), or total.
+enum Named {
+    Metric(&'static str),
+    Window(usize, DateTime<Utc>, DateTime<Utc>),
+    Segment(usize, ServiceStatus, DateTime<Utc>, DateTime<Utc>),
+    Total(usize),
+}
+
 /// What the timeline computes, built as claims need it.
 struct Facts<'a> {
     incident: &'a Incident,
     /// Event instants in seconds, in timeline order (sorted).
-    instants: Vec<i64>,
+    instants: OnceCell<Vec<i64>>,
     /// Durations with names: metrics, windows, segments and totals.
-    named: OnceCell<Vec<(String, TimeDelta)>>,
+    named: OnceCell<Vec<(Named, TimeDelta)>>,
     /// Each event's time of day in UTC, in seconds, sorted, with the event's index.
     utc_days: OnceCell<Vec<(i64, usize)>>,
     /// Each event's local date and time in the log's zone, in seconds, sorted.
@@ -205,7 +214,7 @@ impl<'a> Facts<'a> {
     fn new(incident: &'a Incident) -> Self {
         Facts {
             incident,
-            instants: incident.timeline.iter().map(|e| e.at.timestamp()).collect(),
+            instants: OnceCell::new(),
             named: OnceCell::new(),
             utc_days: OnceCell::new(),
             local: OnceCell::new(),
@@ -235,9 +244,9 @@ impl<'a> Facts<'a> {
         let best_named = named
             .iter()
             .min_by_key(|(_, d)| distance(d.num_seconds()))
-            .map(|(name, d)| (distance(d.num_seconds()), name.clone(), *d));
+            .map(|(name, d)| (distance(d.num_seconds()), self.name(name), *d));
         let best_pair = self.closest_pair(claim.min).map(|(i, j)| {
-            let d = self.instants[j] - self.instants[i];
+            let d = self.instants()[j] - self.instants()[i];
             (distance(d), self.pair_name(i, j), TimeDelta::seconds(d))
         });
         let closest = match (best_named, best_pair) {
@@ -251,7 +260,7 @@ impl<'a> Facts<'a> {
     /// Whether two events are between `min` and `max` seconds apart: one pass with two
     /// indices, as the instants are sorted.
     fn some_pair(&self, min: i64, max: Option<i64>) -> bool {
-        let t = &self.instants;
+        let t = self.instants();
         let mut j = 0;
         for i in 0..t.len() {
             j = j.max(i + 1);
@@ -270,7 +279,7 @@ impl<'a> Facts<'a> {
 
     /// The two events whose distance is closest to `target` seconds (at least, then at most).
     fn closest_pair(&self, target: i64) -> Option<(usize, usize)> {
-        let t = &self.instants;
+        let t = self.instants();
         let mut best: Option<(i64, usize, usize)> = None;
         let mut j = 0;
         for i in 0..t.len() {
@@ -311,45 +320,58 @@ impl<'a> Facts<'a> {
 
     /// Every named duration: the phase metrics, each service's impact windows, their segments
     /// (when a window has more than one) and the total of a service with several windows.
-    fn named(&self) -> &[(String, TimeDelta)] {
+    fn named(&self) -> &[(Named, TimeDelta)] {
         self.named.get_or_init(|| {
             let incident = self.incident;
-            let zone = incident.timezone;
-            let show = |at: DateTime<Utc>| time::show(at, zone);
             let (_, last) = incident.span();
-            let mut out: Vec<(String, TimeDelta)> = metrics::phase_metrics(incident)
+            let mut out: Vec<(Named, TimeDelta)> = metrics::phase_metrics(incident)
                 .all()
                 .iter()
-                .filter_map(|m| Some((format!("the {}", m.label.to_lowercase()), m.value?)))
+                .filter_map(|m| Some((Named::Metric(m.label), m.value?)))
                 .collect();
-            for impact in metrics::service_impacts(incident) {
-                let name = &impact.name;
+            for (service, impact) in metrics::service_impacts(incident).iter().enumerate() {
                 for w in &impact.windows {
                     let to = w.to.unwrap_or(last);
-                    out.push((
-                        format!("{name}'s impact window ({} to {})", show(w.from), show(to)),
-                        w.duration(last),
-                    ));
+                    out.push((Named::Window(service, w.from, to), w.duration(last)));
                     if w.segments.len() > 1 {
                         for s in &w.segments {
-                            out.push((
-                                format!(
-                                    "{name}'s {} ({} to {})",
-                                    s.status.label(),
-                                    show(s.from),
-                                    show(s.to.unwrap_or(last))
-                                ),
-                                s.duration(last),
-                            ));
+                            let to = s.to.unwrap_or(last);
+                            let segment = Named::Segment(service, s.status, s.from, to);
+                            out.push((segment, s.duration(last)));
                         }
                     }
                 }
                 if impact.windows.len() > 1 {
-                    out.push((format!("{name}'s total impact"), impact.total));
+                    out.push((Named::Total(service), impact.total));
                 }
             }
             out
         })
+    }
+
+    /// A named duration for a hint: "the time to detect", "DynamoDB's impact window
+    /// (2025-10-19 23:48 PDT to 2025-10-20 02:40 PDT)".
+    fn name(&self, named: &Named) -> String {
+        let incident = self.incident;
+        let show = |at: DateTime<Utc>| time::show(at, incident.timezone);
+        let service = |i: usize| incident.services.get(i).map_or("", |s| s.name.as_str());
+        match named {
+            Named::Metric(label) => format!("the {}", label.to_lowercase()),
+            Named::Window(i, from, to) => format!(
+                "{}'s impact window ({} to {})",
+                service(*i),
+                show(*from),
+                show(*to)
+            ),
+            Named::Segment(i, status, from, to) => format!(
+                "{}'s {} ({} to {})",
+                service(*i),
+                status.label(),
+                show(*from),
+                show(*to)
+            ),
+            Named::Total(i) => format!("{}'s total impact", service(*i)),
+        }
     }
 
     // ---- Clock times ----
@@ -446,18 +468,28 @@ impl<'a> Facts<'a> {
     }
 
     fn nearest_instant(&self, target: i64) -> Option<(i64, usize)> {
-        let index = self.instants.partition_point(|&t| t < target);
+        let index = self.instants().partition_point(|&t| t < target);
         [index.checked_sub(1), Some(index)]
             .into_iter()
             .flatten()
-            .filter_map(|i| Some(((self.instants.get(i)? - target).abs(), i)))
+            .filter_map(|i| Some(((self.instants().get(i)? - target).abs(), i)))
             .min()
+    }
+
+    fn instants(&self) -> &[i64] {
+        self.instants.get_or_init(|| {
+            self.incident
+                .timeline
+                .iter()
+                .map(|e| e.at.timestamp())
+                .collect()
+        })
     }
 
     fn utc_days(&self) -> &[(i64, usize)] {
         self.utc_days.get_or_init(|| {
             let mut days: Vec<(i64, usize)> = self
-                .instants
+                .instants()
                 .iter()
                 .enumerate()
                 .map(|(i, t)| (t.rem_euclid(DAY), i))
