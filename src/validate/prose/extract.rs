@@ -1285,6 +1285,18 @@ mod tests {
         }
     }
 
+    /// One row per input: the Markdown, and each phrase read (its text, [`describe`]).
+    type Rows<'a> = &'a [(&'a str, &'a [(&'a str, &'a str)])];
+
+    fn assert_reads(cases: Rows) {
+        for (markdown, expected) in cases {
+            let got = read(markdown);
+            let got: Vec<(&str, &str)> =
+                got.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            assert_eq!(got, *expected, "{markdown:?}");
+        }
+    }
+
     fn read(markdown: &str) -> Vec<(String, String)> {
         phrases(markdown)
             .iter()
@@ -1295,7 +1307,7 @@ mod tests {
     /// One row per input: each phrase read (its text, what it claims), or none.
     #[test]
     fn reads_durations() {
-        let cases: &[(&str, &[(&str, &str)])] = &[
+        let cases: Rows = &[
             ("for 2 h 52 m", &[("2 h 52 m", "2h 51m..2h 53m")]),
             ("for 2h52m", &[("2h52m", "2h 51m..2h 53m")]),
             ("(14 h 32 m)", &[("14 h 32 m", "14h 31m..14h 33m")]),
@@ -1428,19 +1440,13 @@ mod tests {
             ("[docs](https://x/5 minutes)", &[]),
             ("pg-01 h", &[]),
         ];
-        for (markdown, expected) in cases {
-            let expected: Vec<(String, String)> = expected
-                .iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect();
-            assert_eq!(read(markdown), expected, "{markdown:?}");
-        }
+        assert_reads(cases);
     }
 
     /// One row per input: each clock time read (its text, what it claims), or none.
     #[test]
     fn reads_clock_times() {
-        let cases: &[(&str, &[(&str, &str)])] = &[
+        let cases: Rows = &[
             ("at 2:40 AM", &[("2:40 AM", "02:40")]),
             ("at 2:40 PM", &[("2:40 PM", "14:40")]),
             ("at 2:40pm.", &[("2:40pm", "14:40")]),
@@ -1562,13 +1568,7 @@ mod tests {
             ("lasted 2:52", &[]),
             ("14:20 est", &[("14:20", "14:20")]),
         ];
-        for (markdown, expected) in cases {
-            let expected: Vec<(String, String)> = expected
-                .iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect();
-            assert_eq!(read(markdown), expected, "{markdown:?}");
-        }
+        assert_reads(cases);
     }
 
     #[test]
