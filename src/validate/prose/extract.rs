@@ -370,12 +370,9 @@ fn number_word(word: &str) -> Option<u32> {
     const TENS: &[&str] = &[
         "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
     ];
-    let word = word.to_ascii_lowercase();
-    let small = SMALL.iter().position(|w| *w == word).map(|i| i as u32 + 1);
-    let tens = TENS
-        .iter()
-        .position(|w| *w == word)
-        .map(|i| i as u32 * 10 + 20);
+    let find = |words: &[&str]| words.iter().position(|w| w.eq_ignore_ascii_case(word));
+    let small = find(SMALL).map(|i| i as u32 + 1);
+    let tens = find(TENS).map(|i| i as u32 * 10 + 20);
     small.or(tens)
 }
 
@@ -606,8 +603,11 @@ impl<'a> Reader<'a> {
             _ => return None,
         }
         // "two and a half hours"
-        if !amount.article && !amount.fractional && self.and_a_half(amount.end).is_some() {
-            amount.end = self.and_a_half(amount.end)?;
+        if !amount.article
+            && !amount.fractional
+            && let Some(end) = self.and_a_half(amount.end)
+        {
+            amount.end = end;
             amount.value += 0.5;
             amount.fractional = true;
         }
@@ -709,7 +709,10 @@ impl<'a> Reader<'a> {
             return None;
         }
         let first = self.amount(i)?;
-        let between = self.is_word(i.saturating_sub(2), &["between"]) && i >= 2;
+        let between = self
+            .words_before(i, 1)
+            .first()
+            .is_some_and(|(_, w)| w == "between");
         let (low, mut term) = match self.range_end(&first, between) {
             Some(term) => (Some(first.value), term),
             None => (None, self.term(i)?),
@@ -925,7 +928,8 @@ impl<'a> Reader<'a> {
                 || (lower.len() == 3 && m.starts_with(&lower))
                 || lower == "sept" && *m == "september"
         })?;
-        let end = if lower.len() < 5 && lower != "may" && self.is_punct(i + 1, &['.']) {
+        let abbreviated = (lower.len() == 3 || lower == "sept") && lower != "may";
+        let end = if abbreviated && self.is_punct(i + 1, &['.']) {
             i + 2
         } else {
             i + 1
@@ -948,8 +952,9 @@ impl<'a> Reader<'a> {
         Some(self.push_clocks(clock, out))
     }
 
-    /// Pushes `first`, and the clock time of a range that follows it, which lends its zone (and
-    /// year, and AM/PM) to the first; the token after the last one read.
+    /// Pushes `first`, and the clock time of a range that follows it, which lends the first its
+    /// zone and year when it has none, and makes it read either way when only the second has
+    /// AM/PM; the token after the last one read.
     fn push_clocks(&self, mut first: Clock, out: &mut Vec<Read>) -> usize {
         let second = self
             .range_connector(first.end)
@@ -1485,6 +1490,11 @@ mod tests {
             (
                 "20 Oct 2025, 14:20",
                 &[("20 Oct 2025, 14:20", "14:20 2025-10-20")],
+            ),
+            ("Oct. 20 at 14:20", &[("Oct. 20 at 14:20", "14:20 10-20")]),
+            (
+                "at 14:20 on 20 June.",
+                &[("14:20 on 20 June", "14:20 06-20")],
             ),
             (
                 "at 2025-10-20 06:48",
