@@ -224,3 +224,42 @@ fn the_prose_of_every_valid_log_agrees_with_its_timeline() {
         assert_eq!(prose_warnings(&path), expected, "{}", path.display());
     }
 }
+
+/// Imported logs are checked too, and the truth check finds what a feed's prose says but its
+/// updates do not: Statuspage's resolution text puts the end of impact at 08:09, but the
+/// feed's updates (and so the timeline) have nothing then; its resolution was posted at 08:14.
+#[test]
+fn the_truth_check_finds_what_an_imported_feed_says_but_does_not_log() {
+    let dir = tempfile::tempdir().unwrap();
+    for (kind, feed) in [
+        ("statuspage", "statuspage-incidents.json"),
+        ("gcp", "gcp-incidents.json"),
+    ] {
+        let input = fixture(&format!("import/{feed}"));
+        let out_dir = dir.path().join(kind);
+        run(&[
+            "import",
+            kind,
+            input.to_str().unwrap(),
+            "--dir",
+            out_dir.to_str().unwrap(),
+        ])
+        .code(0);
+    }
+    let mut warned = Vec::new();
+    for entry in walkdir::WalkDir::new(dir.path()) {
+        let path = entry.unwrap().into_path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            for w in prose_warnings(&path) {
+                warned.push(format!(
+                    "{} {w}",
+                    path.file_name().unwrap().to_str().unwrap()
+                ));
+            }
+        }
+    }
+    assert_eq!(
+        warned,
+        ["2026-01-22-dashboard-login-session-expired-loop.yaml 12:28 08:09 PST"]
+    );
+}

@@ -11,6 +11,7 @@
 use std::ops::Range;
 
 use chrono::{FixedOffset, NaiveDate, NaiveTime};
+use chrono_tz::Tz;
 
 use super::plain::{self, Kind, Token};
 use crate::time;
@@ -58,7 +59,16 @@ pub struct ClockClaim {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Zone {
     pub name: String,
-    pub offsets: Vec<FixedOffset>,
+    pub offsets: Offsets,
+}
+
+/// What a zone written in prose stands for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Offsets {
+    /// An abbreviation or an offset: `PDT`, `UTC+2`, `Z` (an abbreviation may be several).
+    Fixed(Vec<FixedOffset>),
+    /// An IANA name, `US/Pacific`: the offsets it has while the timeline runs.
+    Iana(Tz),
 }
 
 /// A date as written, perhaps without its year ("on 21 October").
@@ -281,6 +291,23 @@ const INCIDENT_NOUNS: &[&str] = &[
 
 /// Words before a bare `H:MM` that make it a duration, which this reader does not take.
 const DURATION_VERBS: &[&str] = &["for", "lasted", "lasting", "took", "duration"];
+
+const WEEKDAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mon",
+    "tue",
+    "wed",
+    "thu",
+    "fri",
+    "sat",
+    "sun",
+];
 
 const MONTHS: &[&str] = &[
     "january",
@@ -839,7 +866,17 @@ impl<'a> Reader<'a> {
         if !free {
             return None;
         }
-        let (day, j) = self.day(i)?;
+        // "Wednesday, 2026-03-04 11:47"
+        let mut d = i;
+        if self.is_word(i, WEEKDAYS) {
+            let k = if self.is_punct(i + 1, &[',']) {
+                i + 2
+            } else {
+                i + 1
+            };
+            d = self.spaced(k)?;
+        }
+        let (day, j) = self.day(d)?;
         let iso = self.is_word(j, &["T"]);
         let at = if iso {
             Some(j + 1)
@@ -993,11 +1030,18 @@ impl<'a> Reader<'a> {
         while start > 0 && self.is_punct(start - 1, &['(', '[', '"', '“', '*', '_']) {
             start -= 1;
         }
-        let before = self.words_before(start, 3);
+        let before = self.words_before(start, 4);
+        let near = &before[before.len().saturating_sub(3)..];
+        // "we will provide an update by 02:00", "next update at 14:00": a promise.
+        let promised_update = before.windows(2).any(|pair| {
+            ["next", "an", "another", "further", "new"].contains(&pair[0].1.as_str())
+                && ["update", "updates"].contains(&pair[1].1.as_str())
+        });
         let after = self.words_after(end, 2);
-        before
-            .iter()
-            .any(|(_, w)| SCHEDULE_BEFORE.contains(&w.as_str()))
+        promised_update
+            || near
+                .iter()
+                .any(|(_, w)| SCHEDULE_BEFORE.contains(&w.as_str()))
             || after.iter().any(|w| SCHEDULE_AFTER.contains(&w.as_str()))
     }
 
@@ -1131,8 +1175,8 @@ impl<'a> Reader<'a> {
         (None, i)
     }
 
-    /// A zone right after a time: `Z` (glued), ` PDT`, ` UTC`, ` UTC+2`, ` GMT-07:00`; after an
-    /// ISO date, a glued offset (`+02:00`) too.
+    /// A zone right after a time: `Z` (glued), ` PDT`, ` UTC`, ` UTC+2`, ` GMT-07:00`,
+    /// ` US/Pacific`; after an ISO date, a glued offset (`+02:00`) too.
     fn zone(&self, i: usize, iso: bool) -> (Option<Zone>, usize) {
         if self.kind(i) == Some(Kind::Word) && self.str(i) == "Z" {
             return (
@@ -1149,6 +1193,14 @@ impl<'a> Reader<'a> {
         let Some(j) = self.spaced(i) else {
             return (None, i);
         };
+        if let Some((tz, end)) = self.iana(j) {
+            let name = &self.text[self.start(j)..self.end(end)];
+            let zone = Zone {
+                name: name.to_owned(),
+                offsets: Offsets::Iana(tz),
+            };
+            return (Some(zone), end);
+        }
         let word = self.str(j);
         let upper = self.kind(j) == Some(Kind::Word)
             && (1..=5).contains(&word.len())
@@ -1170,6 +1222,26 @@ impl<'a> Reader<'a> {
             );
         }
         (Some(zone(word, offsets.to_vec())), j + 1)
+    }
+
+    /// An IANA zone name at `i`, `US/Pacific` or `America/Argentina/Buenos_Aires`: words joined
+    /// by `/`, `_` and `-`, with a `/`.
+    fn iana(&self, i: usize) -> Option<(Tz, usize)> {
+        let mut end = i;
+        while matches!(
+            self.kind(end),
+            Some(Kind::Word | Kind::Punct('/' | '_' | '-'))
+        ) {
+            end += 1;
+        }
+        while end > i && self.kind(end - 1) != Some(Kind::Word) {
+            end -= 1;
+        }
+        let name = self.text.get(self.start(i)..self.end(end))?;
+        if !name.contains('/') {
+            return None;
+        }
+        time::parse_zone(name).map(|tz| (tz, end))
     }
 
     /// An offset glued at `i`: `+2`, `-7`, `+02:00`, `+0530`, `−07:00`.
@@ -1215,7 +1287,7 @@ impl<'a> Reader<'a> {
 fn zone(name: &str, offsets: Vec<FixedOffset>) -> Zone {
     Zone {
         name: name.to_owned(),
-        offsets,
+        offsets: Offsets::Fixed(offsets),
     }
 }
 
@@ -1473,6 +1545,21 @@ mod tests {
             ("13:00 UTC+2", &[("13:00 UTC+2", "13:00 UTC+2")]),
             ("13:00 GMT-07:00", &[("13:00 GMT-07:00", "13:00 GMT-07:00")]),
             ("06:48Z", &[("06:48Z", "06:48 Z")]),
+            (
+                "as of Wednesday, 2026-03-04 11:47 US/Pacific.",
+                &[(
+                    "Wednesday, 2026-03-04 11:47 US/Pacific",
+                    "11:47|23:47 US/Pacific 2026-03-04",
+                )],
+            ),
+            (
+                "at 14:20 America/Argentina/Buenos_Aires",
+                &[(
+                    "14:20 America/Argentina/Buenos_Aires",
+                    "14:20 America/Argentina/Buenos_Aires",
+                )],
+            ),
+            ("at 14:20 Mars/Olympus", &[("14:20", "14:20")]),
             ("14:20 API calls", &[("14:20", "14:20")]),
             // Dates before or after.
             (
@@ -1554,6 +1641,15 @@ mod tests {
             // Not clock times.
             ("noon", &[]),
             ("deploys run every day at 10:00", &[]),
+            (
+                "We will provide an update by Monday, 2026-03-09 02:00 US/Pacific.",
+                &[],
+            ),
+            ("next update at 14:00 UTC", &[]),
+            (
+                "the first status page update at 09:33",
+                &[("09:33", "09:33")],
+            ),
             ("the nightly backup at 02:00", &[]),
             ("muted from 08:30 to 10:00 every weekday", &[]),
             ("the batch window (08:30-10:00)", &[]),

@@ -18,7 +18,9 @@ mod plain;
 use std::cell::OnceCell;
 use std::ops::Range;
 
-use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, TimeDelta, Timelike, Utc};
+use chrono::{
+    DateTime, Datelike, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeDelta, Timelike, Utc,
+};
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::metrics::{self, human_duration};
@@ -389,7 +391,7 @@ impl<'a> Facts<'a> {
         };
         match &claim.zone {
             Some(zone) => {
-                for offset in &zone.offsets {
+                for offset in &self.offsets(&zone.offsets) {
                     let shift = i64::from(offset.local_minus_utc());
                     for reading in &claim.readings {
                         let target = i64::from(reading.num_seconds_from_midnight());
@@ -449,6 +451,23 @@ impl<'a> Facts<'a> {
             }
         });
         Some(ClockMiss { zone, closest })
+    }
+
+    /// The offsets a zone written in prose stands for; for an IANA name, those it has at the
+    /// first and the last event (both sides of a clock change the timeline spans).
+    fn offsets(&self, offsets: &extract::Offsets) -> Vec<FixedOffset> {
+        match offsets {
+            extract::Offsets::Fixed(fixed) => fixed.clone(),
+            extract::Offsets::Iana(tz) => {
+                let (first, last) = self.incident.span();
+                let mut out: Vec<FixedOffset> = [first, last]
+                    .iter()
+                    .map(|at| at.with_timezone(tz).offset().fix())
+                    .collect();
+                out.dedup();
+                out
+            }
+        }
     }
 
     /// The dates a day written without a year can be: that day in every year of the timeline.
