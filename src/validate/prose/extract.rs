@@ -1677,6 +1677,24 @@ mod tests {
         assert_reads(cases);
     }
 
+    proptest::proptest! {
+        /// Text made of the pieces claims are made of, Markdown and non-ASCII never panics the
+        /// reader, and every phrase is a slice of the text on character boundaries.
+        #[test]
+        fn phrases_are_slices_of_any_text(parts in proptest::collection::vec(proptest::sample::select(vec![
+            "2", "14", "09", "1.5", ":", "20", " ", "\n", "h", "m", "min", "hours", "AM", "PM", "p.m.",
+            "-", "–", "to", "and", "about", "over", "on", "October", "Oct.", "2025-10-20", "T", "Z",
+            "PDT", "UTC", "+02:00", "US/Pacific", "**", "`", "é", "日本", "an", "half", "every",
+            "https://x/1:20", ",", "~", "-ish", "Wednesday", "\\", "&amp;", "[a](b)",
+        ]), 0..40)) {
+            let text: String = parts.concat();
+            for phrase in phrases(&text) {
+                proptest::prop_assert!(text.get(phrase.range.clone()).is_some(), "{text:?} {:?}", phrase.range);
+                proptest::prop_assert!(!phrase.range.is_empty());
+            }
+        }
+    }
+
     #[test]
     fn ranges_point_into_the_markdown() {
         let markdown =

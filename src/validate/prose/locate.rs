@@ -171,12 +171,13 @@ mod tests {
     use super::*;
     use crate::source::Source;
 
+    #[derive(serde::Deserialize)]
+    struct Doc {
+        summary: serde_saphyr::Spanned<String>,
+    }
+
     /// A field as the parser reads it: its value and its span in the file.
     fn field(yaml: &str) -> (String, Range<usize>) {
-        #[derive(serde::Deserialize)]
-        struct Doc {
-            summary: serde_saphyr::Spanned<String>,
-        }
         let doc: Doc = serde_saphyr::from_str(yaml).unwrap();
         let span = crate::parse::span(&Source::from_text("t.yaml", yaml), &doc.summary);
         (doc.summary.value, span)
@@ -236,6 +237,37 @@ mod tests {
             assert_eq!(&yaml[got.clone()], *expected, "{yaml:?}");
             let (in_file, _) = yaml.match_indices(expected).nth(*nth).unwrap();
             assert_eq!(got.start, in_file, "{yaml:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the text and the scalar style, every phrase maps to a place inside the
+        /// field, on character boundaries.
+        #[test]
+        fn phrases_land_inside_their_field(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "2 h 52 m", "14:20", "2:40 AM", " ", "\n", "é", "\"", "'", "\\", "x", "at", "for",
+            ]), 1..20),
+            style in 0..4usize,
+        ) {
+            let text: String = parts.concat();
+            let line = text.replace('\n', " ");
+            let yaml = match style {
+                0 => format!("summary: |\n  {}\n", text.replace('\n', "\n  ")),
+                1 => format!("summary: >\n  {}\n", text.replace('\n', "\n  ")),
+                2 => format!("summary: \"{}\"\n", line.replace('\\', "\\\\").replace('"', "\\\"")),
+                _ => format!("summary: '{}'\n", line.replace('\'', "''")),
+            };
+            let Ok(doc) = serde_saphyr::from_str::<Doc>(&yaml) else {
+                return Ok(());
+            };
+            let span = crate::parse::span(&Source::from_text("t.yaml", yaml.as_str()), &doc.summary);
+            let written = Written::new(&yaml, span.clone(), &doc.summary.value);
+            for phrase in crate::validate::prose::extract::phrases(&doc.summary.value) {
+                let at = written.locate(phrase.range);
+                proptest::prop_assert!(yaml.get(at.clone()).is_some(), "{yaml:?} {at:?}");
+                proptest::prop_assert!(at.start >= span.start && at.end <= span.end, "{yaml:?} {at:?} {span:?}");
+            }
         }
     }
 
