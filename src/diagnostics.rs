@@ -92,6 +92,15 @@ pub struct Related {
     pub label: String,
 }
 
+/// A fix an editor can apply for the user: the text at `span` becomes `replacement`. Each
+/// "did you mean" hint carries one per candidate, so that the language server can offer them
+/// as quick fixes; printers for people and the JSON output leave them out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Suggestion {
+    pub span: Range<usize>,
+    pub replacement: String,
+}
+
 /// One problem in one file. Spans are byte ranges into the file's text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -101,6 +110,8 @@ pub struct Diagnostic {
     pub label: Option<String>,
     pub hint: Option<String>,
     pub related: Vec<Related>,
+    /// Replacements that fix the problem, most likely first (see [`Suggestion`]).
+    pub suggestions: Vec<Suggestion>,
 }
 
 impl Diagnostic {
@@ -112,6 +123,7 @@ impl Diagnostic {
             label: None,
             hint: None,
             related: Vec::new(),
+            suggestions: Vec::new(),
         }
     }
 
@@ -132,6 +144,20 @@ impl Diagnostic {
             span,
             label: label.into(),
         });
+        self
+    }
+
+    /// Offers each of `replacements` for the text at `span` (a "did you mean" candidate).
+    pub fn suggest<S: Into<String>>(
+        mut self,
+        span: Range<usize>,
+        replacements: impl IntoIterator<Item = S>,
+    ) -> Self {
+        self.suggestions
+            .extend(replacements.into_iter().map(|r| Suggestion {
+                span: span.clone(),
+                replacement: r.into(),
+            }));
         self
     }
 
@@ -288,6 +314,7 @@ fn printable_parts(d: &Diagnostic) -> Option<Diagnostic> {
                 label: fix(&r.label),
             })
             .collect(),
+        suggestions: d.suggestions.clone(),
     })
 }
 

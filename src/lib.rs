@@ -12,6 +12,8 @@ pub mod diagnostics;
 pub mod diff;
 pub mod exit;
 pub mod import;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod metrics;
 pub mod model;
 pub mod output;

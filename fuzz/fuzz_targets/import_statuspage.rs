@@ -5,8 +5,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use postevent::import::statuspage;
-use postevent::parse::Limits;
-use postevent::source::Source;
+
+mod imported;
 
 fuzz_target!(|data: &[u8]| {
     // The first byte picks the display zone: the feed's own (or UTC), or Berlin.
@@ -26,14 +26,6 @@ fuzz_target!(|data: &[u8]| {
             "two drafts share the id {}",
             draft.id
         );
-        assert!(
-            !draft.id.is_empty() && !draft.id.contains(['/', '\\', '.']),
-            "the id {:?} is not a safe file stem",
-            draft.id
-        );
-        let yaml = draft.to_yaml();
-        let source = Source::from_text(format!("{}.yaml", draft.id), yaml.clone());
-        let checked = postevent::validate::check(&source, Limits::default());
-        assert_eq!(checked.errors(), 0, "{yaml}\n{:#?}", checked.diagnostics);
+        imported::assert_valid(&draft);
     }
 });

@@ -9,6 +9,8 @@ mod export;
 mod import;
 mod inputs;
 mod log;
+#[cfg(feature = "lsp")]
+mod lsp;
 mod new;
 mod report;
 mod schema;
@@ -47,7 +49,7 @@ pub enum Command {
     New(new::NewArgs),
     /// Append an event to a log, keeping its comments and layout.
     Log(log::LogArgs),
-    /// Turn a status page's incidents (Statuspage, Google Cloud) into logs.
+    /// Draft logs from status feeds (Statuspage, Google Cloud), a Slack export or a PagerDuty log.
     Import(import::ImportArgs),
     /// Print a shell completion script.
     Completions(completions::CompletionsArgs),
@@ -64,6 +66,9 @@ pub enum Command {
     /// Preview the docs site on 127.0.0.1, rebuilt and reloaded on every save.
     #[cfg(feature = "serve")]
     Serve(serve::ServeArgs),
+    /// Run the language server for editors (LSP over standard input and output).
+    #[cfg(feature = "lsp")]
+    Lsp(lsp::LspArgs),
 }
 
 /// When to colour output.
@@ -144,6 +149,8 @@ pub fn run(
         Command::Export(args) => export::run(&args, &mut io),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(&args, &mut io),
+        #[cfg(feature = "lsp")]
+        Command::Lsp(args) => lsp::run(&args, &mut io),
     };
     let _ = io.stdout.flush();
     code

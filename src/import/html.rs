@@ -69,7 +69,7 @@ fn tokens(html: &str) -> Vec<Token<'_>> {
     out
 }
 
-fn decode(text: &str) -> String {
+pub(super) fn decode(text: &str) -> String {
     text.replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
@@ -206,10 +206,10 @@ impl Writer {
 }
 
 /// Text with the characters that Markdown would read as markup escaped.
-fn escape(text: &str) -> String {
+pub(super) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>') {
+        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '~') {
             out.push('\\');
         }
         out.push(c);
@@ -218,7 +218,7 @@ fn escape(text: &str) -> String {
 }
 
 /// A link target that cannot end the link early.
-fn link_target(href: &str) -> String {
+pub(super) fn link_target(href: &str) -> String {
     href.replace(' ', "%20")
         .replace('(', "%28")
         .replace(')', "%29")
@@ -252,6 +252,8 @@ mod tests {
             ("<img src=x onerror=alert(1)>after", "after"),
             ("a < b & c > d", "a \\< b & c \\> d"),
             ("use *_literal_* [x]", "use \\*\\_literal\\_\\* \\[x\\]"),
+            // GitHub-flavoured strikethrough is markup too.
+            ("~5% of ~requests~", "\\~5% of \\~requests\\~"),
             ("<ul><li>one</li><li>two</li></ul>", "- one\n- two"),
             ("<ol><li>one</li><li>two</li></ol>", "1. one\n2. two"),
             ("run <code>a_b *c*</code>", "run `a_b *c*`"),

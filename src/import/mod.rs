@@ -1,14 +1,18 @@
 //! Timelines from elsewhere into incident logs: an Atlassian Statuspage API v2 document or the
-//! Google Cloud status `incidents.json` becomes one [`Draft`] per incident, and each draft
-//! becomes the text of a log that passes `check`.
+//! Google Cloud status `incidents.json` becomes one [`Draft`] per incident, a Slack channel
+//! export or a PagerDuty incident log one draft, and each draft becomes the text of a log that
+//! passes `check` ([`Draft::to_yaml`], the one writer of imported logs). Text reaches the
+//! Markdown through one escaper (`html::escape`).
 //!
-//! Both importers share the phase rules in [`Draft::new`]: `started` is the feed's own start
+//! The two status feeds share the phase rules in [`Draft::new`]: `started` is the feed's own start
 //! field (Statuspage `started_at`, GCP `begin`), never the first update; the first update is
 //! `detected` and `acknowledged`; `resolved` is the feed's end field (`resolved_at`, `end`),
 //! so that the log's duration equals end - start to the second.
 
 pub mod gcp;
 mod html;
+pub mod pagerduty;
+pub mod slack;
 pub mod statuspage;
 
 use std::collections::BTreeSet;
@@ -26,7 +30,7 @@ use crate::validate::slug;
 /// Why a document could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ImportError {
-    #[error("not JSON: {message} (line {line}, column {column})")]
+    #[error("not JSON: {message}")]
     Json {
         message: String,
         line: usize,
@@ -39,22 +43,78 @@ pub enum ImportError {
     },
     #[error("{at}: {message}")]
     Field { at: String, message: String },
+    /// Bad input with a hint, at a line and column of one file when known (Slack, PagerDuty).
+    #[error("{message}")]
+    Input {
+        /// The file inside the input (a Slack export holds many), when not the input itself.
+        file: Option<String>,
+        /// Line and column of the JSON, from 1.
+        at: Option<(usize, usize)>,
+        message: String,
+        hint: Option<String>,
+    },
 }
 
 impl ImportError {
     fn json(e: &serde_json::Error) -> Self {
-        let message = e.to_string();
-        let message = message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .to_owned();
         ImportError::Json {
-            message,
+            message: json_message(e),
             line: e.line(),
             column: e.column(),
         }
     }
+
+    /// A document that is not JSON or not of the expected shape, located in `file` (inside
+    /// the input; `None` for the input itself), with `hint`.
+    fn from_serde(e: &serde_json::Error, file: Option<&str>, hint: &str) -> Self {
+        let message = match e.classify() {
+            serde_json::error::Category::Data => json_message(e),
+            _ => format!("not JSON: {}", json_message(e)),
+        };
+        ImportError::Input {
+            file: file.map(str::to_owned),
+            // serde_json says column 0 at the end of a file that ends with a line break.
+            at: (e.line() > 0).then(|| (e.line(), e.column().max(1))),
+            message,
+            hint: Some(hint.to_owned()),
+        }
+    }
+
+    /// A problem with no place in a file.
+    fn input(message: impl Into<String>, hint: Option<String>) -> Self {
+        ImportError::Input {
+            file: None,
+            at: None,
+            message: message.into(),
+            hint,
+        }
+    }
+
+    /// Where the problem is: a file inside the input, and a line and column.
+    pub fn place(&self) -> (Option<&str>, Option<(usize, usize)>) {
+        match self {
+            ImportError::Json { line, column, .. } => (None, Some((*line, *column))),
+            ImportError::Input { file, at, .. } => (file.as_deref(), *at),
+            _ => (None, None),
+        }
+    }
+
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            ImportError::Input { hint, .. } => hint.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+/// serde_json's message without its " at line L column C" (the place is told apart).
+fn json_message(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_owned()
 }
 
 /// One update of a feed, in the feed's terms mapped to ours.
@@ -76,6 +136,8 @@ pub struct DraftEvent {
     pub phase: Option<Phase>,
     pub status: Vec<(String, ServiceStatus)>,
     pub text: String,
+    /// Kept out of public reports (chat and pager entries are).
+    pub internal: bool,
 }
 
 /// An incident ready to be written as a log.
@@ -143,6 +205,7 @@ impl Draft {
             phase: Some(Phase::Started),
             status: Vec::new(),
             text: "Impact starts (the start time the status page gives).".into(),
+            internal: false,
         }];
         let mut reached = Phase::Started;
         let mut resolved_written = false;
@@ -177,6 +240,7 @@ impl Draft {
                 phase: phases.last().copied(),
                 status,
                 text: update.text,
+                internal: false,
             });
         }
         if let Some(end) = resolved
@@ -187,6 +251,7 @@ impl Draft {
                 phase: Some(Phase::Resolved),
                 status: Vec::new(),
                 text: "Resolved (the end time the status page gives).".into(),
+                internal: false,
             });
         }
         timeline.sort_by_key(|e| e.at);
@@ -275,7 +340,7 @@ impl Draft {
                 phase: e.phase,
                 status: e.status.clone(),
                 text: block(&e.text),
-                internal: false,
+                internal: e.internal,
             };
             out.push_str(&event_text(&event, 2, 4));
         }
@@ -355,6 +420,7 @@ fn marker(at: DateTime<Utc>, phase: Phase) -> DraftEvent {
         phase: Some(phase),
         status: Vec::new(),
         text: text.into(),
+        internal: false,
     }
 }
 
@@ -465,7 +531,8 @@ mod tests {
         }
     }
 
-    fn phases(draft: &Draft) -> Vec<(String, Option<Phase>)> {
+    /// Each event's time of day and phase.
+    pub(super) fn phases(draft: &Draft) -> Vec<(String, Option<Phase>)> {
         draft
             .timeline
             .iter()

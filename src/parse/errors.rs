@@ -1,6 +1,8 @@
 //! Turns a serde-saphyr error into one of our diagnostics, with a code, a located label and a
 //! hint (a "did you mean" for a misspelt field).
 
+use std::ops::Range;
+
 use serde_saphyr::budget::BudgetBreach;
 use serde_saphyr::{Error, MessageFormatter, UserMessageFormatter};
 
@@ -12,10 +14,14 @@ use crate::source::Source;
 pub fn from_yaml_error(source: &Source, error: &Error, limits: Limits) -> Diagnostic {
     let error = innermost(error);
     let message = UserMessageFormatter.format_message(error).into_owned();
+    let span = error
+        .location()
+        .filter(|location| location.line() > 0)
+        .map(|location| span_of(source, &location));
     let diagnostic = match error {
         Error::SerdeUnknownField {
             field, expected, ..
-        } => unknown_field(field, expected),
+        } => unknown_field(field, expected, span.clone()),
         Error::SerdeMissingField { field, .. } => {
             Diagnostic::new(Code::MissingField, format!("missing required field `{field}`"))
                 .hint(format!("add `{field}:` to this map"))
@@ -79,9 +85,9 @@ pub fn from_yaml_error(source: &Source, error: &Error, limits: Limits) -> Diagno
         Code::LimitExceeded => "limit reached here",
         _ => "here",
     };
-    match error.location() {
-        Some(location) if location.line() > 0 => diagnostic.at(span_of(source, &location), label),
-        _ => diagnostic,
+    match span {
+        Some(span) => diagnostic.at(span, label),
+        None => diagnostic,
     }
 }
 
@@ -157,13 +163,20 @@ fn innermost(error: &Error) -> &Error {
     }
 }
 
-fn unknown_field(field: &str, expected: &[&'static str]) -> Diagnostic {
-    let hint = match did_you_mean(field, expected.iter().copied()) {
+/// An unknown field; a close field name is also a suggestion for the key at `span`.
+fn unknown_field(field: &str, expected: &[&'static str], span: Option<Range<usize>>) -> Diagnostic {
+    let close = did_you_mean(field, expected.iter().copied());
+    let hint = match close {
         Some(close) => format!("did you mean `{close}`?"),
         None if expected.is_empty() => "remove it".to_owned(),
         None => format!("fields here are {}", one_of(expected)),
     };
-    Diagnostic::new(Code::UnknownField, format!("unknown field `{field}`")).hint(hint)
+    let diagnostic =
+        Diagnostic::new(Code::UnknownField, format!("unknown field `{field}`")).hint(hint);
+    match span {
+        Some(span) => diagnostic.suggest(span, close),
+        None => diagnostic,
+    }
 }
 
 /// "a boolean", "an integer".

@@ -19,7 +19,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model;
 use crate::source::Source;
 
-pub use errors::from_yaml_error;
+pub use errors::{MAX_DEPTH, from_yaml_error};
 
 /// A string with where it was written.
 pub type SpannedStr = Spanned<String>;

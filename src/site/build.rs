@@ -267,7 +267,7 @@ fn first_pass(
     staging: Option<&write::Staging>,
 ) -> Result<Step, BuildError> {
     let (path, stamp, source, checked) = match loaded {
-        Loaded::Cached { path, stamp, entry } => return Ok(Step::Cached((path, stamp, entry))),
+        Loaded::Cached { path, stamp, entry } => return Ok(Step::Cached((path, stamp, *entry))),
         Loaded::Unreadable { path, reason } => {
             return Ok(Step::Problem(Problem::Unreadable { path, reason }));
         }

@@ -10,20 +10,21 @@ use crate::parse::Limits;
 use crate::source::Source;
 use crate::validate;
 
-/// One log after loading.
+/// One log after loading. The large parts are boxed, so that a list of them costs little
+/// beside what it points to.
 pub enum Loaded {
     /// Unchanged since the last build, whose page is still there.
     Cached {
         path: PathBuf,
         stamp: Stamp,
-        entry: Entry,
+        entry: Box<Entry>,
     },
     /// Read and validated.
     Checked {
         path: PathBuf,
         stamp: Stamp,
         source: Source,
-        checked: validate::Checked,
+        checked: Box<validate::Checked>,
     },
     /// Could not be read: the reason, for a person.
     Unreadable { path: PathBuf, reason: String },
@@ -86,7 +87,7 @@ pub fn load_one(
         return Loaded::Cached {
             path: path.to_owned(),
             stamp: c.stamp,
-            entry: c.entry.clone(),
+            entry: Box::new(c.entry.clone()),
         };
     }
     let source = match read(path) {
@@ -98,7 +99,7 @@ pub fn load_one(
         return Loaded::Cached {
             path: path.to_owned(),
             stamp,
-            entry: c.entry.clone(),
+            entry: Box::new(c.entry.clone()),
         };
     }
     let checked = validate::check(&source, limits);
@@ -106,6 +107,6 @@ pub fn load_one(
         path: path.to_owned(),
         stamp,
         source,
-        checked,
+        checked: Box::new(checked),
     }
 }

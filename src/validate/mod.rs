@@ -19,10 +19,14 @@ use crate::source::Source;
 use crate::time;
 
 /// The outcome of checking one file: the model when it is valid, and every diagnostic.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Checked {
     pub incident: Option<Incident>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Where each event of `incident.timeline` was written (the span of its `at`), in the
+    /// same order, so that an editor can tell which event is under the cursor; empty without
+    /// an incident.
+    pub timeline_spans: Vec<Range<usize>>,
 }
 
 impl Checked {
@@ -62,6 +66,7 @@ pub fn check_with(source: &Source, limits: Limits, lints: Lints) -> Checked {
         Err(diagnostic) => Checked {
             incident: None,
             diagnostics: vec![*diagnostic],
+            timeline_spans: Vec::new(),
         },
     }
 }
@@ -77,14 +82,20 @@ pub fn validate_with(source: &Source, raw: RawIncident, lints: Lints) -> Checked
         source,
         lints,
         diagnostics: Vec::new(),
+        timeline_spans: Vec::new(),
     };
     let incident = v.incident(raw);
     let mut diagnostics = v.diagnostics;
     diagnostics.sort_by_key(|d| (d.span.as_ref().map(|s| s.start), d.code));
     let incident = incident.filter(|_| !diagnostics.iter().any(Diagnostic::is_error));
+    let timeline_spans = match incident {
+        Some(_) => v.timeline_spans,
+        None => Vec::new(),
+    };
     Checked {
         incident,
         diagnostics,
+        timeline_spans,
     }
 }
 
@@ -109,6 +120,8 @@ pub(crate) struct Validator<'a> {
     pub source: &'a Source,
     pub lints: Lints,
     pub diagnostics: Vec<Diagnostic>,
+    /// The `at` span of each event of the sorted timeline (see [`Checked::timeline_spans`]).
+    pub timeline_spans: Vec<Range<usize>>,
 }
 
 impl Validator<'_> {
@@ -184,6 +197,7 @@ impl Validator<'_> {
             internal_notes: raw.internal_notes,
         };
         let located = timeline?;
+        self.timeline_spans = located.iter().map(|l| l.at_span.clone()).collect();
         let incident = Incident {
             timeline: located.iter().map(|l| l.event.clone()).collect(),
             ..incident
@@ -287,7 +301,8 @@ impl Validator<'_> {
             return Some(v);
         }
         let span = self.span(value);
-        let hint = match did_you_mean(&value.value, names.iter().copied()) {
+        let close = did_you_mean(&value.value, names.iter().copied());
+        let hint = match close {
             Some(close) => format!("did you mean `{close}`? {what} is one of {}", one_of(names)),
             None => format!("{what} is one of {}", one_of(names)),
         };
@@ -296,8 +311,9 @@ impl Validator<'_> {
                 Code::InvalidValue,
                 format!("invalid {what} `{}`", value.value),
             )
-            .at(span, format!("not a {what}"))
-            .hint(hint),
+            .at(span.clone(), format!("not a {what}"))
+            .hint(hint)
+            .suggest(span, close),
         );
         None
     }
@@ -310,7 +326,8 @@ impl Validator<'_> {
             return Some(tz);
         }
         let span = self.span(zone);
-        let hint = match time::suggest_zone(&zone.value) {
+        let close = time::suggest_zone(&zone.value);
+        let hint = match close {
             Some(close) => format!("did you mean `{close}`?"),
             None => "use an IANA zone name such as `America/Los_Angeles`, `Europe/Berlin` or `UTC`"
                 .to_owned(),
@@ -320,8 +337,9 @@ impl Validator<'_> {
                 Code::UnknownTimezone,
                 format!("unknown time zone `{}`", zone.value),
             )
-            .at(span, "not an IANA zone")
-            .hint(hint),
+            .at(span.clone(), "not an IANA zone")
+            .hint(hint)
+            .suggest(span, close),
         );
         None
     }
@@ -489,7 +507,8 @@ impl Validator<'_> {
             let name = service.value.trim();
             let known = names.contains(&name);
             if !known && services_known {
-                let hint = match did_you_mean(name, names.iter().copied()) {
+                let close = did_you_mean(name, names.iter().copied());
+                let hint = match close {
                     Some(close) => format!("did you mean `{close}`?"),
                     None if names.is_empty() => {
                         "declare it under `services:` at the top of the log".to_owned()
@@ -505,7 +524,8 @@ impl Validator<'_> {
                         format!("unknown service `{}`", service.value),
                     )
                     .at(service_span.clone(), "not declared under `services:`")
-                    .hint(hint),
+                    .hint(hint)
+                    .suggest(service_span.clone(), close),
                 );
             }
             let status = self.keyword(
@@ -670,6 +690,58 @@ mod tests {
         assert_eq!(checked.errors(), 0, "{:?}", checked.diagnostics);
         let incident = checked.incident.unwrap();
         assert_eq!(incident.timeline[0].status[0].0, "API");
+    }
+
+    #[test]
+    fn timeline_spans_follow_the_sorted_timeline() {
+        let text = "title: T\nseverity: SEV3\ntimeline:\n  - at: 2026-01-01 10:30\n    text: later\n  - at: 2026-01-01 10:00\n    text: earlier\n";
+        let checked = check(&Source::from_text("t.yaml", text), Limits::default());
+        let incident = checked.incident.expect("valid");
+        assert_eq!(incident.timeline[0].text, "earlier");
+        let written: Vec<&str> = checked
+            .timeline_spans
+            .iter()
+            .map(|s| &text[s.clone()])
+            .collect();
+        assert_eq!(written, ["2026-01-01 10:00", "2026-01-01 10:30"]);
+        let broken = check(
+            &Source::from_text(
+                "t.yaml",
+                "title: T\nseverity: SEV9\ntimeline:\n  - at: 2026-01-01 10:30\n    text: x\n",
+            ),
+            Limits::default(),
+        );
+        assert!(broken.incident.is_none() && broken.timeline_spans.is_empty());
+    }
+
+    /// Every "did you mean" carries its replacement for the exact text it names.
+    #[test]
+    fn did_you_mean_hints_carry_their_replacement() {
+        let text = "title: T\nseverity: SEV3\ntimezone: Europe/Berln\nservices: [DynamoDB]\ntimeline:\n  - at: 2026-01-01 10:30\n    phase: detcted\n    status: {Dynamodb: major_outage}\n    text: x\n";
+        let checked = check(&Source::from_text("t.yaml", text), Limits::default());
+        let fixes: Vec<(&str, &str)> = checked
+            .diagnostics
+            .iter()
+            .flat_map(|d| &d.suggestions)
+            .map(|s| (&text[s.span.clone()], s.replacement.as_str()))
+            .collect();
+        assert_eq!(
+            fixes,
+            [
+                ("Europe/Berln", "Europe/Berlin"),
+                ("detcted", "detected"),
+                ("Dynamodb", "DynamoDB")
+            ]
+        );
+        let unknown = check(
+            &Source::from_text("t.yaml", "titel: T\n"),
+            Limits::default(),
+        );
+        let s = &unknown.diagnostics[0].suggestions[0];
+        assert_eq!(
+            (&"titel: T\n"[s.span.clone()], s.replacement.as_str()),
+            ("titel", "title")
+        );
     }
 
     #[test]

@@ -5,9 +5,12 @@ mod browser;
 mod check;
 mod diff;
 mod docs;
+mod hooks;
 mod import;
 mod kill;
 mod limits;
+#[cfg(feature = "lsp")]
+mod lsp;
 mod paths;
 mod properties;
 mod regressions;
