@@ -77,6 +77,7 @@ codes! {
     EmptySummary = "W004", "empty-summary", Warning;
     StatusMismatch = "W005", "status-mismatch", Warning;
     UnsafeCharacter = "W006", "unsafe-character", Warning;
+    ProseMismatch = "W007", "prose-mismatch", Warning;
 }
 
 impl fmt::Display for Code {

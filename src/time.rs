@@ -284,6 +284,46 @@ pub fn abbreviation_of(t: &DateTime<Tz>) -> String {
     }
 }
 
+/// The UTC offsets a zone abbreviation stands for, as written in prose: `UTC`, `GMT` and `Z`
+/// are +00:00; any other abbreviation has the offsets under which an IANA zone used it in
+/// January or July of 2000 to 2030 (`PDT` is -07:00; `IST` is +05:30, +01:00 and +02:00).
+/// Empty when no zone uses it. Case-sensitive: `est` is a word, `EST` a zone.
+pub fn abbreviation_offsets(abbreviation: &str) -> &'static [FixedOffset] {
+    static TABLE: std::sync::LazyLock<std::collections::HashMap<String, Vec<FixedOffset>>> =
+        std::sync::LazyLock::new(abbreviation_table);
+    static UNIVERSAL: [FixedOffset; 1] = [FixedOffset::east_opt(0).expect("zero is an offset")];
+    if ["UTC", "GMT", "Z"].contains(&abbreviation) {
+        return &UNIVERSAL;
+    }
+    TABLE.get(abbreviation).map_or(&[], Vec::as_slice)
+}
+
+/// Every abbreviation of every IANA zone, sampled twice a year (winter and summer time).
+fn abbreviation_table() -> std::collections::HashMap<String, Vec<FixedOffset>> {
+    let mut table: std::collections::HashMap<String, Vec<FixedOffset>> = Default::default();
+    let instants: Vec<NaiveDateTime> = (2000..=2030)
+        .flat_map(|year| [1, 7].map(|month| NaiveDate::from_ymd_opt(year, month, 15)))
+        .flatten()
+        .filter_map(|date| date.and_hms_opt(12, 0, 0))
+        .collect();
+    for zone in chrono_tz::TZ_VARIANTS {
+        for instant in &instants {
+            let offset = zone.offset_from_utc_datetime(instant);
+            let Some(name) = offset.abbreviation() else {
+                continue;
+            };
+            let offsets = table.entry(name.to_owned()).or_default();
+            if !offsets.contains(&offset.fix()) {
+                offsets.push(offset.fix());
+            }
+        }
+    }
+    for offsets in table.values_mut() {
+        offsets.sort_by_key(FixedOffset::local_minus_utc);
+    }
+    table
+}
+
 /// An instant for messages: `2025-10-19 23:48 PDT` (seconds only when not zero).
 pub fn show(at: DateTime<Utc>, zone: Tz) -> String {
     let local = at.with_timezone(&zone);
@@ -550,6 +590,37 @@ mod tests {
             }
             assert!(!err.hint().is_empty());
         }
+    }
+
+    /// One row per abbreviation: the offsets it stands for, in minutes east of UTC.
+    #[test]
+    fn abbreviations_name_their_offsets() {
+        let cases: &[(&str, &[i32])] = &[
+            ("UTC", &[0]),
+            ("GMT", &[0]),
+            ("Z", &[0]),
+            ("PDT", &[-7 * 60]),
+            ("PST", &[-8 * 60, 8 * 60]),
+            ("EDT", &[-4 * 60]),
+            ("CET", &[60]),
+            ("CEST", &[120]),
+            ("JST", &[9 * 60]),
+            ("pdt", &[]),
+            ("API", &[]),
+            ("", &[]),
+        ];
+        for (abbreviation, minutes) in cases {
+            let got: Vec<i32> = abbreviation_offsets(abbreviation)
+                .iter()
+                .map(|o| o.local_minus_utc() / 60)
+                .collect();
+            assert_eq!(got, *minutes, "{abbreviation}");
+        }
+        let ist: Vec<i32> = abbreviation_offsets("IST")
+            .iter()
+            .map(|o| o.local_minus_utc() / 60)
+            .collect();
+        assert!(ist.contains(&330) && ist.contains(&60), "{ist:?}");
     }
 
     #[test]

@@ -61,17 +61,21 @@ pub struct RawIncident {
     #[schemars(with = "Vec<RawService>")]
     pub services: Vec<Spanned<RawService>>,
     /// Markdown.
-    pub summary: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub summary: Option<SpannedStr>,
     /// Markdown.
-    pub impact: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub impact: Option<SpannedStr>,
     /// Markdown.
     pub root_cause: Option<String>,
     /// Markdown.
     pub trigger: Option<String>,
     /// Markdown.
-    pub detection: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub detection: Option<SpannedStr>,
     /// Markdown.
-    pub resolution: Option<String>,
+    #[schemars(with = "Option<String>")]
+    pub resolution: Option<SpannedStr>,
     /// At least one event.
     #[schemars(with = "Vec<RawEvent>")]
     pub timeline: Spanned<Vec<RawEvent>>,

@@ -1,6 +1,7 @@
 //! Raw incident -> model. Every rule records a diagnostic and moves on, so one run reports
 //! every problem in a file; the model is built only when no rule found an error.
 
+pub mod prose;
 mod rules;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -69,10 +70,30 @@ impl Checked {
     }
 }
 
-/// Parses and validates one incident log.
+/// Which lints `check` runs beyond the rules every log must pass; each is on by default.
+/// `postevent.toml`'s `[lint]` table is meant to set these; a library caller sets them here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lints {
+    /// The truth check (W007 prose-mismatch): durations and clock times in the summary,
+    /// impact, detection and resolution must agree with the timeline.
+    pub prose: bool,
+}
+
+impl Default for Lints {
+    fn default() -> Self {
+        Lints { prose: true }
+    }
+}
+
+/// Parses and validates one incident log, with every lint.
 pub fn check(source: &Source, limits: Limits) -> Checked {
+    check_with(source, limits, Lints::default())
+}
+
+/// Parses and validates one incident log, with the lints `lints` turns on.
+pub fn check_with(source: &Source, limits: Limits, lints: Lints) -> Checked {
     match parse::parse(source, limits) {
-        Ok(raw) => validate(source, raw),
+        Ok(raw) => validate_with(source, raw, lints),
         Err(diagnostic) => Checked {
             incident: None,
             diagnostics: vec![*diagnostic],
@@ -82,10 +103,16 @@ pub fn check(source: &Source, limits: Limits) -> Checked {
     }
 }
 
-/// Validates a parsed log.
+/// Validates a parsed log, with every lint.
 pub fn validate(source: &Source, raw: RawIncident) -> Checked {
+    validate_with(source, raw, Lints::default())
+}
+
+/// Validates a parsed log, with the lints `lints` turns on.
+pub fn validate_with(source: &Source, raw: RawIncident, lints: Lints) -> Checked {
     let mut v = Validator {
         source,
+        lints,
         diagnostics: Vec::new(),
         timeline_spans: Vec::new(),
         kept: HashMap::new(),
@@ -142,6 +169,7 @@ pub(crate) struct Located {
 
 pub(crate) struct Validator<'a> {
     pub source: &'a Source,
+    pub lints: Lints,
     pub diagnostics: Vec<Diagnostic>,
     /// The `at` span of each event of the sorted timeline (see [`Checked::timeline_spans`]).
     pub timeline_spans: Vec<Range<usize>>,
@@ -209,6 +237,7 @@ impl Validator<'_> {
             None => Some(Status::Investigating),
         };
         let timezone = self.timezone(raw.timezone.as_ref());
+        let narrative = self.narrative(&raw);
         let services = self.services(&raw.services);
         let timeline_span = span(self.source, &raw.timeline);
         let events = self.events(&raw.timeline.value, timezone, &services);
@@ -238,12 +267,12 @@ impl Validator<'_> {
             tags: values(raw.tags),
             authors: values(raw.authors),
             services: services?,
-            summary: raw.summary,
-            impact: raw.impact,
+            summary: raw.summary.map(|s| s.value),
+            impact: raw.impact.map(|s| s.value),
             root_cause: raw.root_cause,
             trigger: raw.trigger,
-            detection: raw.detection,
-            resolution: raw.resolution,
+            detection: raw.detection.map(|s| s.value),
+            resolution: raw.resolution.map(|s| s.value),
             timeline: Vec::new(),
             contributing_factors: raw.contributing_factors,
             lessons: Lessons {
@@ -269,7 +298,25 @@ impl Validator<'_> {
             ..incident
         };
         rules::incident_rules(self, &incident, &located, raw.status.as_ref(), &raw.title);
+        // The truth check reads a sound timeline only: with an error, its metrics mean nothing.
+        if self.lints.prose && !self.diagnostics.iter().any(Diagnostic::is_error) {
+            let warnings = prose::check(self.source, &incident, &narrative);
+            self.diagnostics.extend(warnings);
+        }
         Some(incident)
+    }
+
+    /// The narrative fields the truth check reads, with their spans.
+    fn narrative(&self, raw: &RawIncident) -> Vec<(prose::Field, Range<usize>)> {
+        [
+            (prose::Field::Summary, &raw.summary),
+            (prose::Field::Impact, &raw.impact),
+            (prose::Field::Detection, &raw.detection),
+            (prose::Field::Resolution, &raw.resolution),
+        ]
+        .into_iter()
+        .filter_map(|(field, text)| Some((field, self.span(text.as_ref()?))))
+        .collect()
     }
 
     fn incident_id(&mut self, id: Option<&SpannedStr>) -> Option<String> {

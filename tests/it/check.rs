@@ -223,3 +223,118 @@ fn control_characters_in_names_are_located_warnings() {
         .code(1)
         .stderr_has(&["E006"]);
 }
+
+/// The W007 warnings of one log, each as `line:column text` with the text it underlines.
+fn prose_warnings(path: &std::path::Path) -> Vec<String> {
+    let out = run(&["check", "--format", "json", path.to_str().unwrap()]);
+    let text = std::fs::read_to_string(path).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    out.stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|d| d["code"] == "W007")
+        .map(|d| {
+            let n = |key: &str| d[key].as_u64().unwrap() as usize;
+            assert_eq!(n("line"), n("end_line"), "{d}");
+            let line: Vec<char> = lines[n("line") - 1].chars().collect();
+            let under: String = line[n("column") - 1..n("end_column") - 1].iter().collect();
+            format!("{}:{} {under}", n("line"), n("column"))
+        })
+        .collect()
+}
+
+/// The truth check warns on exactly the numbers planted in its fixture (wrong durations,
+/// times, zones, dates and AM/PM) and on none of the right ones written every other way, in
+/// block, folded, quoted and plain fields.
+#[test]
+fn prose_mismatches_warn_on_exactly_the_planted_numbers() {
+    let got = prose_warnings(&fixture("invalid/w007-prose-mismatch.yaml"));
+    let planted = [
+        "9:62 1 h 54 m",
+        "11:43 10 minutes",
+        "13:36 10:02",
+        "13:45 11:47 UTC",
+        "18:56 about 3 hours",
+        "20:12 10:39",
+        "22:30 11:47 PM",
+        "22:66 3 June at 10:02",
+    ];
+    assert_eq!(got, planted);
+}
+
+/// No valid log we ship quotes a number its timeline lacks, except the preliminary drafts of
+/// the diff fixtures: their timelines moved (a later end, an event not yet logged) while
+/// their prose, copied from the final version, did not. That drift is what W007 is for.
+#[test]
+fn the_prose_of_every_valid_log_agrees_with_its_timeline() {
+    let mut logs: Vec<std::path::PathBuf> = Vec::new();
+    for dir in ["incidents", "tests/fixtures"] {
+        for entry in walkdir::WalkDir::new(crate::root().join(dir)) {
+            let path = entry.unwrap().into_path();
+            let invalid = path
+                .components()
+                .any(|c| matches!(c.as_os_str().to_str(), Some("invalid" | "site-invalid")));
+            if path.extension().is_some_and(|e| e == "yaml") && !invalid {
+                logs.push(path);
+            }
+        }
+    }
+    assert!(logs.len() >= 10, "{logs:?}");
+    for path in logs {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let expected: &[&str] = match name {
+            "aws-preliminary.yaml" => &[
+                "42:44 2:20 PM PDT on 20 October 2025",
+                "42:78 14 h 32 m",
+                "62:61 2:32 AM",
+                "75:82 2:20 PM",
+                "300:79 12:38 AM",
+                "310:35 5:28 AM",
+                "311:66 11:23 AM",
+                "316:39 2:20 PM",
+            ],
+            "checkout-preliminary.yaml" => &["94:32 14:18", "97:34 14:15"],
+            _ => &[],
+        };
+        assert_eq!(prose_warnings(&path), expected, "{}", path.display());
+    }
+}
+
+/// Imported logs are checked too, and the truth check finds what a feed's prose says but its
+/// updates do not: Statuspage's resolution text puts the end of impact at 08:09, but the
+/// feed's updates (and so the timeline) have nothing then; its resolution was posted at 08:14.
+#[test]
+fn the_truth_check_finds_what_an_imported_feed_says_but_does_not_log() {
+    let dir = tempfile::tempdir().unwrap();
+    for (kind, feed) in [
+        ("statuspage", "statuspage-incidents.json"),
+        ("gcp", "gcp-incidents.json"),
+    ] {
+        let input = fixture(&format!("import/{feed}"));
+        let out_dir = dir.path().join(kind);
+        run(&[
+            "import",
+            kind,
+            input.to_str().unwrap(),
+            "--dir",
+            out_dir.to_str().unwrap(),
+        ])
+        .code(0);
+    }
+    let mut warned = Vec::new();
+    for entry in walkdir::WalkDir::new(dir.path()) {
+        let path = entry.unwrap().into_path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            for w in prose_warnings(&path) {
+                warned.push(format!(
+                    "{} {w}",
+                    path.file_name().unwrap().to_str().unwrap()
+                ));
+            }
+        }
+    }
+    assert_eq!(
+        warned,
+        ["2026-01-22-dashboard-login-session-expired-loop.yaml 12:28 08:09 PST"]
+    );
+}
