@@ -11,6 +11,7 @@ pub mod cli;
 pub mod diagnostics;
 pub mod diff;
 pub mod exit;
+pub mod git;
 pub mod import;
 #[cfg(feature = "lsp")]
 pub mod lsp;

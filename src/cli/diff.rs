@@ -3,7 +3,6 @@
 
 use std::io::IsTerminal;
 use std::path::Path;
-use std::process::Command;
 
 use clap::{Args, ValueEnum};
 
@@ -13,6 +12,7 @@ use crate::diagnostics::{RenderStyle, render_human};
 use crate::diff::diff;
 use crate::diff::display::{self, DisplayOptions};
 use crate::exit;
+use crate::git;
 use crate::model::Incident;
 use crate::parse::Limits;
 use crate::render::markdown;
@@ -23,10 +23,23 @@ use crate::validate;
 pub struct DiffArgs {
     /// The old version: a file, `-` for standard input, or `REV:PATH` from git
     /// (`main:incidents/x.yaml`).
-    pub old: String,
+    #[arg(required_unless_present = "changed")]
+    pub old: Option<String>,
 
     /// The new version, in the same forms.
-    pub new: String,
+    #[arg(required_unless_present = "changed")]
+    pub new: Option<String>,
+
+    /// Diff every log that changed between two git revisions instead: `BASE` (against the
+    /// working tree), `BASE..HEAD`, or `BASE...HEAD` (from their merge base, as a pull
+    /// request shows). Added, deleted and renamed logs included.
+    #[arg(long, value_name = "BASE[..HEAD]", conflicts_with_all = ["old", "new", "label"])]
+    pub changed: Option<String>,
+
+    /// With `--changed`: where to look for logs (repeatable; default `incidents/` when that
+    /// folder exists, else the current folder). Only `.yaml` and `.yml` files count.
+    #[arg(long, value_name = "PATH", requires = "changed")]
+    pub path: Vec<std::path::PathBuf>,
 
     /// How to print the diff: for a terminal, Markdown for a pull-request comment, or JSON.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -64,7 +77,17 @@ pub enum Audience {
 }
 
 pub fn run(args: &DiffArgs, color: Color, io: &mut Io) -> u8 {
-    if args.old == "-" && args.new == "-" {
+    if let Some(range) = &args.changed {
+        return super::changed::run(range, args, color, io);
+    }
+    let (Some(old), Some(new)) = (&args.old, &args.new) else {
+        let _ = writeln!(
+            io.stderr,
+            "error: give OLD and NEW, or `--changed BASE[..HEAD]`"
+        );
+        return exit::TROUBLE;
+    };
+    if old == "-" && new == "-" {
         let _ = writeln!(
             io.stderr,
             "error: only one of OLD and NEW can be `-` (standard input)"
@@ -76,8 +99,8 @@ pub fn run(args: &DiffArgs, color: Color, io: &mut Io) -> u8 {
         return exit::TROUBLE;
     }
     let limits = args.limits.limits();
-    let old = load(&args.old, args.label.first(), limits, io);
-    let new = load(&args.new, args.label.get(1), limits, io);
+    let old = load(old, args.label.first(), limits, io);
+    let new = load(new, args.label.get(1), limits, io);
     let (Some((old_name, old)), Some((new_name, new))) = (old, new) else {
         return exit::TROUBLE;
     };
@@ -90,25 +113,17 @@ pub fn run(args: &DiffArgs, color: Color, io: &mut Io) -> u8 {
         old_name,
         new_name,
         all: args.all,
-        color: match color {
-            Color::Always => true,
-            Color::Never => false,
-            Color::Auto => io.stderr_color && std::io::stdout().is_terminal(),
-        },
+        color: use_color(color, io),
     };
     let text = match args.format {
         Format::Text => display::text(&result, &options),
         Format::Md => display::markdown(&result, &options),
         Format::Json => display::json(&result, &options),
     };
-    // The logs are untrusted: no escape sequence from them reaches a terminal (the display's
-    // own colours are kept). JSON escapes control characters itself.
-    let text = match (args.format, options.color) {
-        (Format::Json, _) => text,
-        (_, true) => markdown::strip_controls_but_colours(text),
-        (_, false) => markdown::strip_controls(text),
-    };
-    if let Err(e) = io.stdout.write_all(text.as_bytes()) {
+    if let Err(e) = io
+        .stdout
+        .write_all(safe(text, args.format, options.color).as_bytes())
+    {
         let _ = writeln!(io.stderr, "error: cannot write the diff: {e}");
         return exit::TROUBLE;
     }
@@ -116,6 +131,25 @@ pub fn run(args: &DiffArgs, color: Color, io: &mut Io) -> u8 {
         exit::SUCCESS
     } else {
         exit::FAILURE
+    }
+}
+
+/// Colour on standard output, as `--color` and the terminal say.
+pub(super) fn use_color(color: Color, io: &Io) -> bool {
+    match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => io.stderr_color && std::io::stdout().is_terminal(),
+    }
+}
+
+/// The logs are untrusted: no escape sequence from them reaches a terminal (the display's
+/// own colours are kept). JSON escapes control characters itself.
+pub(super) fn safe(text: String, format: Format, color: bool) -> String {
+    match (format, color) {
+        (Format::Json, _) => text,
+        (_, true) => markdown::strip_controls_but_colours(text),
+        (_, false) => markdown::strip_controls(text),
     }
 }
 
@@ -137,14 +171,23 @@ fn load(
         Some(label) => Source::new(label.clone(), None, source.text().to_owned()),
         None => source,
     };
-    let checked = validate::check(&source, limits);
+    validated(&source, limits, io)
+}
+
+/// Validates one side; prints its diagnostics and returns `None` when it has errors.
+pub(super) fn validated(
+    source: &Source,
+    limits: Limits,
+    io: &mut Io,
+) -> Option<(String, Incident)> {
+    let checked = validate::check(source, limits);
     if checked.errors() > 0 || checked.incident.is_none() {
         let style = RenderStyle {
             color: io.stderr_color,
             ..RenderStyle::default()
         };
         for d in &checked.diagnostics {
-            let _ = write!(io.stderr, "{}", render_human(&source, d, style));
+            let _ = write!(io.stderr, "{}", render_human(source, d, style));
         }
         let _ = writeln!(
             io.stderr,
@@ -165,7 +208,7 @@ fn load(
 
 /// Reads one side: a file or `-` as `check` does, or `REV:PATH` from git when no such file
 /// exists and the argument has that shape.
-fn read(spec: &str, max_bytes: usize) -> Result<Source, inputs::InputError> {
+pub(super) fn read(spec: &str, max_bytes: usize) -> Result<Source, inputs::InputError> {
     let path = Path::new(spec);
     if spec == "-" || path.exists() {
         return inputs::read(path, max_bytes);
@@ -186,30 +229,18 @@ fn read(spec: &str, max_bytes: usize) -> Result<Source, inputs::InputError> {
     }
 }
 
-/// Runs `git show REV:PATH` and keeps its output as the source; `--end-of-options` keeps
-/// git from reading the argument as an option whatever it starts with.
-fn git_show(spec: &str, file: &str, max_bytes: usize) -> Result<Source, inputs::InputError> {
+/// Reads `REV:PATH` with `git show` and keeps its output as the source.
+pub(super) fn git_show(
+    spec: &str,
+    file: &str,
+    max_bytes: usize,
+) -> Result<Source, inputs::InputError> {
     let error = |reason: String| inputs::InputError {
         path: spec.to_owned(),
         reason,
     };
-    let output = Command::new("git")
-        .args(["show", "--no-textconv", "--end-of-options", spec])
-        .output()
-        .map_err(|e| {
-            error(format!(
-                "cannot run `git show {spec}`: {e} (is git installed?)"
-            ))
-        })?;
-    if !output.status.success() {
-        let message = String::from_utf8_lossy(&output.stderr);
-        let first = message.lines().next().unwrap_or("git failed").trim();
-        return Err(error(format!(
-            "`git show {spec}` failed: {}",
-            first.trim_start_matches("fatal: ")
-        )));
-    }
-    let text = inputs::decode(output.stdout, max_bytes).map_err(error)?;
+    let bytes = git::show(spec).map_err(|e| error(e.to_string()))?;
+    let text = inputs::decode(bytes, max_bytes).map_err(error)?;
     // The name shows in messages; the path only gives the default incident id (its stem).
     Ok(Source::new(spec, Some(Path::new(file).to_owned()), text))
 }

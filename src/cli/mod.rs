@@ -2,6 +2,7 @@
 //! arguments, prints, and picks an exit code.
 
 mod build;
+mod changed;
 mod check;
 mod completions;
 mod diff;

@@ -10,7 +10,7 @@ use chrono::TimeDelta;
 use super::{Change, EventDiff, IncidentDiff, WordOp, WordSpan};
 use crate::metrics::human_duration;
 
-pub use json::json;
+pub use json::{document as json_document, json};
 pub use markdown::markdown;
 pub use text::text;
 
