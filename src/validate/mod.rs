@@ -231,7 +231,7 @@ impl Validator<'_> {
         for a in &raw.action_items {
             self.printable(&a.title, "an action item title");
         }
-        let severity = self.keyword(&raw.severity, "severity", Severity::parse, Severity::NAMES);
+        let severity = self.severity(&raw.severity);
         let status = match &raw.status {
             Some(s) => self.keyword(s, "status", Status::parse, Status::NAMES),
             None => Some(Status::Investigating),
@@ -437,6 +437,48 @@ impl Validator<'_> {
             .at(span.clone(), format!("not a {what}"))
             .hint(hint)
             .suggest(span, close),
+        );
+        None
+    }
+
+    /// A severity on the scale. A level off the scale (`SEV0`, `SEV7`) is told where the scale
+    /// ends, not offered the nearest spelling (`SEV0` is not "almost `SEV5`").
+    fn severity(&mut self, value: &SpannedStr) -> Option<Severity> {
+        let names = Severity::NAMES;
+        let level = |name: &str| -> Option<u32> {
+            let lower = name.to_ascii_lowercase();
+            let digits = lower.strip_prefix("sev")?;
+            digits.trim_start_matches(['-', ' ']).parse().ok()
+        };
+        let (Some(n), None) = (level(&value.value), Severity::parse(&value.value)) else {
+            return self.keyword(value, "severity", Severity::parse, names);
+        };
+        let (worst, least) = (names[0], names[names.len() - 1]);
+        let on_scale = names.iter().find(|s| level(s) == Some(n)).copied();
+        let (hint, fix) = match on_scale {
+            Some(name) => (format!("write it `{name}`"), Some(name)),
+            None if level(worst).is_some_and(|w| n < w) => (
+                format!(
+                    "the worst severity here is `{worst}`; the scale runs {worst} (worst) to {least}"
+                ),
+                None,
+            ),
+            None => (
+                format!(
+                    "the least severe here is `{least}`; the scale runs {worst} (worst) to {least}"
+                ),
+                None,
+            ),
+        };
+        let span = self.span(value);
+        self.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                format!("invalid severity `{}`", value.value),
+            )
+            .at(span.clone(), "not on the scale")
+            .hint(hint)
+            .suggest(span, fix),
         );
         None
     }
@@ -864,6 +906,30 @@ mod tests {
             Limits::default(),
         );
         assert!(broken.incident.is_none() && broken.timeline_spans.is_empty());
+    }
+
+    /// A level off the scale is told where the scale ends; a level on it spelled otherwise is
+    /// told the spelling.
+    #[test]
+    fn severities_off_the_scale() {
+        let hint = |severity: &str| {
+            let text = format!(
+                "title: T\nseverity: {severity}\ntimeline:\n  - at: 2026-01-01 10:30\n    text: x\n"
+            );
+            let checked = check(&Source::from_text("t.yaml", text), Limits::default());
+            let d = checked
+                .diagnostics
+                .iter()
+                .find(|d| d.code == Code::InvalidValue)
+                .expect("an invalid severity");
+            (d.hint.clone().unwrap_or_default(), d.suggestions.len())
+        };
+        let (sev0, fixes) = hint("SEV0");
+        assert!(sev0.contains("the worst severity here is `SEV1`"), "{sev0}");
+        assert_eq!(fixes, 0, "no quick fix turns SEV0 into SEV5");
+        assert!(hint("SEV9").0.contains("the least severe here is `SEV5`"));
+        assert_eq!(hint("sev-2"), ("write it `SEV2`".to_owned(), 1));
+        assert!(hint("critical").0.contains("severity is one of"));
     }
 
     /// Every "did you mean" carries its replacement for the exact text it names.
