@@ -267,7 +267,7 @@ impl Validator<'_> {
             tags: values(raw.tags),
             authors: values(raw.authors),
             services: services?,
-            summary: raw.summary.map(|s| s.value),
+            summary: raw.summary.as_ref().map(|s| s.value.clone()),
             impact: raw.impact.map(|s| s.value),
             root_cause: raw.root_cause,
             trigger: raw.trigger,
@@ -297,7 +297,14 @@ impl Validator<'_> {
             timeline: located.iter().map(|l| l.event.clone()).collect(),
             ..incident
         };
-        rules::incident_rules(self, &incident, &located, raw.status.as_ref(), &raw.title);
+        rules::incident_rules(
+            self,
+            &incident,
+            &located,
+            raw.status.as_ref(),
+            &raw.title,
+            raw.summary.as_ref(),
+        );
         // The truth check reads a sound timeline only: with an error, its metrics mean nothing.
         if self.lints.prose && !self.diagnostics.iter().any(Diagnostic::is_error) {
             let warnings = prose::check(self.source, &incident, &narrative);
@@ -930,6 +937,49 @@ mod tests {
         assert!(hint("SEV9").0.contains("the least severe here is `SEV5`"));
         assert_eq!(hint("sev-2"), ("write it `SEV2`".to_owned(), 1));
         assert!(hint("critical").0.contains("severity is one of"));
+    }
+
+    /// W004 and W005 underline what is to be fixed: an empty `summary:` itself; without a
+    /// `status:`, the event that resolved the incident (never the title).
+    #[test]
+    fn resolved_lints_point_at_what_to_fix() {
+        let log = |top: &str| {
+            let text = format!(
+                "title: T\nseverity: SEV3\n{top}timeline:\n  - at: 2026-01-01 10:00\n    phase: started\n    text: x\n  - at: 2026-01-01 10:05\n    phase: detected\n    text: y\n  - at: 2026-01-01 10:30\n    phase: resolved\n    text: z\n"
+            );
+            let checked = check(
+                &Source::from_text("t.yaml", text.clone()),
+                Limits::default(),
+            );
+            checked
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    let span = d.span.clone().unwrap_or_default();
+                    (
+                        d.code.code(),
+                        text[span].to_owned(),
+                        d.label.clone().unwrap_or_default(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let empty = log("summary: ''\nstatus: resolved\n");
+        assert_eq!(empty, [("W004", "''".to_owned(), "empty".to_owned())]);
+        let missing = log("");
+        assert_eq!(
+            missing,
+            [
+                (
+                    "W004",
+                    "resolved".to_owned(),
+                    "resolved, but no `summary:`".to_owned()
+                ),
+                ("W005", "resolved".to_owned(), "resolved here".to_owned()),
+            ]
+        );
+        let written = log("status: monitoring\n");
+        assert!(written.contains(&("W005", "monitoring".to_owned(), "not resolved".to_owned())));
     }
 
     /// Every "did you mean" carries its replacement for the exact text it names.

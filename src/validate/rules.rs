@@ -87,9 +87,14 @@ pub(super) fn incident_rules(
     events: &[Located],
     status: Option<&SpannedStr>,
     title: &SpannedStr,
+    summary: Option<&SpannedStr>,
 ) {
     let has_resolved_phase = incident.phase_at(Phase::Resolved).is_some();
     let status_span = status.map(|s| v.span(s)).unwrap_or_else(|| v.span(title));
+    let resolving = events
+        .iter()
+        .find(|e| e.event.phase == Some(Phase::Resolved))
+        .and_then(|e| e.phase_span.clone());
     if incident.status == Status::Resolved && !has_resolved_phase {
         v.push(
             Diagnostic::new(
@@ -101,8 +106,8 @@ pub(super) fn incident_rules(
         );
     }
     if has_resolved_phase && incident.status != Status::Resolved {
-        v.push(
-            Diagnostic::new(
+        let d = match (status, resolving.clone()) {
+            (Some(_), _) | (None, None) => Diagnostic::new(
                 Code::StatusMismatch,
                 format!(
                     "an event has `phase: resolved` but the status is `{}`",
@@ -111,11 +116,27 @@ pub(super) fn incident_rules(
             )
             .at(status_span.clone(), "not resolved")
             .hint("set `status: resolved`"),
-        );
+            // No `status:` written: point at the event, not at the title.
+            (None, Some(span)) => Diagnostic::new(
+                Code::StatusMismatch,
+                format!(
+                    "an event has `phase: resolved` but the status is `{}` (the default)",
+                    incident.status
+                ),
+            )
+            .at(span, "resolved here")
+            .hint("add `status: resolved` at the top level"),
+        };
+        v.push(d);
     }
     if incident.is_resolved() {
         open_windows(v, incident, events);
-        resolved_lints(v, incident, status_span);
+        // What says it is resolved: the status when written so, else the resolving event.
+        let resolved_span = match (status, incident.status) {
+            (Some(_), Status::Resolved) => status_span,
+            _ => resolving.unwrap_or(status_span),
+        };
+        resolved_lints(v, incident, resolved_span, summary);
     }
 }
 
@@ -161,7 +182,12 @@ fn open_windows(v: &mut Validator, incident: &Incident, events: &[Located]) {
     }
 }
 
-fn resolved_lints(v: &mut Validator, incident: &Incident, status_span: std::ops::Range<usize>) {
+fn resolved_lints(
+    v: &mut Validator,
+    incident: &Incident,
+    status_span: std::ops::Range<usize>,
+    summary: Option<&SpannedStr>,
+) {
     let missing: Vec<&str> = [Phase::Started, Phase::Detected]
         .into_iter()
         .filter(|p| incident.phase_at(*p).is_none())
@@ -185,9 +211,15 @@ fn resolved_lints(v: &mut Validator, incident: &Incident, status_span: std::ops:
         .as_deref()
         .is_none_or(|s| s.trim().is_empty())
     {
+        // A `summary:` written empty is the thing to fix; a missing one is missed where the
+        // incident says it is resolved.
+        let (span, label) = match summary {
+            Some(written) => (v.span(written), "empty".to_owned()),
+            None => (status_span, "resolved, but no `summary:`".to_owned()),
+        };
         v.push(
             Diagnostic::new(Code::EmptySummary, "a resolved incident without a summary")
-                .at(status_span, "resolved")
+                .at(span, label)
                 .hint(
                     "add `summary:`: a few sentences on what happened, for readers of the report",
                 ),
