@@ -824,7 +824,7 @@ fn time_diagnostic(e: &time::TimeError, span: Range<usize>) -> Diagnostic {
         Nonexistent { .. } => (Code::NonexistentTime, "skipped by a clock change"),
         Ambiguous { .. } => (Code::AmbiguousTime, "happens twice"),
         WrongAbbreviation { .. } => (Code::WrongAbbreviation, "wrong zone abbreviation"),
-        NoPreviousDate | Backwards { .. } => (Code::TimeGoesBackwards, "needs a date"),
+        NoPreviousDate { .. } | Backwards { .. } => (Code::TimeGoesBackwards, "needs a date"),
     };
     Diagnostic::new(code, e.to_string())
         .at(span, label)
