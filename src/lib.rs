@@ -8,6 +8,7 @@
 
 pub mod authoring;
 pub mod cli;
+pub mod config;
 pub mod diagnostics;
 pub mod diff;
 pub mod exit;
