@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::metrics::human_duration;
 use crate::render::View;
+use crate::render::filters::{Style, instant, utc};
 
 /// How long a summary runs in listings, the search index and the feed, in characters.
 const SUMMARY_CHARS: usize = 280;
@@ -65,32 +67,29 @@ pub struct EntryService {
 impl Entry {
     /// The entry of a view (already built for the site's audience).
     pub fn new(view: &View) -> Entry {
-        let last_event = view.timeline.last().map(|e| e.at.utc.clone());
-        let updated = [
-            Some(view.start.utc.clone()),
-            view.end.as_ref().map(|t| t.utc.clone()),
-            last_event,
-        ]
-        .into_iter()
-        .flatten()
-        .max()
-        .unwrap_or_default();
+        let last_event = view.timeline.last().map(|e| e.at);
+        let updated = [Some(view.start), view.end, last_event]
+            .into_iter()
+            .flatten()
+            .max()
+            .map_or_else(String::new, utc);
+        let local = |style| instant(view.start, view.timezone, style);
         Entry {
             id: view.id.clone(),
             title: view.title.clone(),
-            severity: view.severity.to_owned(),
-            status: view.status.to_owned(),
+            severity: view.severity.to_string(),
+            status: view.status.to_string(),
             url: super::incident_path(&view.id),
-            start: view.start.utc.clone(),
-            start_unix: view.start.unix,
-            date: view.start.date.clone(),
-            start_display: view.start.display.clone(),
-            end: view.end.as_ref().map(|t| t.utc.clone()),
+            start: utc(view.start),
+            start_unix: view.start.timestamp(),
+            date: local(Style::Date),
+            start_display: local(Style::Display),
+            end: view.end.map(utc),
             updated,
             resolved: view.resolved,
-            duration_s: view.duration.seconds,
-            duration: view.duration.human.clone(),
-            severity_slug: view.severity.to_ascii_lowercase(),
+            duration_s: view.duration.num_seconds(),
+            duration: human_duration(view.duration),
+            severity_slug: view.severity.as_str().to_ascii_lowercase(),
             regions: view.regions.clone(),
             tags: view
                 .tags
@@ -107,12 +106,12 @@ impl Entry {
                     name: s.name.clone(),
                     slug: super::slug_of(&s.name),
                     impacted: s.impacted,
-                    impact_s: s.impact.seconds,
+                    impact_s: s.impact.num_seconds(),
                     worst: s
                         .windows
                         .iter()
-                        .max_by_key(|w| badness(w.worst_status))
-                        .map(|w| w.worst_status.to_owned()),
+                        .max_by_key(|w| w.worst_status.badness())
+                        .map(|w| w.worst_status.to_string()),
                 })
                 .collect(),
             summary: view
@@ -135,10 +134,6 @@ impl Entry {
             .cmp(&a.start_unix)
             .then_with(|| a.id.cmp(&b.id))
     }
-}
-
-fn badness(status: &str) -> u8 {
-    crate::model::ServiceStatus::parse(status).map_or(0, |s| s.badness())
 }
 
 /// `text` cut at a word boundary to at most `max` characters, with `…` when cut.
