@@ -149,33 +149,6 @@ mod tests {
     use super::*;
     use tera::Context;
 
-    fn at(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-    }
-
-    #[test]
-    fn instants_in_every_style() {
-        let la = chrono_tz::America::Los_Angeles;
-        let t = at("2025-10-20T06:48:00Z");
-        let cases = [
-            (la, Style::Display, "2025-10-19 23:48 PDT"),
-            (la, Style::Long, "11:48 PM PDT on October 19, 2025"),
-            (la, Style::Date, "2025-10-19"),
-            (la, Style::Time, "23:48"),
-            (la, Style::Zone, "PDT"),
-            (la, Style::Rfc3339, "2025-10-19T23:48:00-07:00"),
-            (Tz::UTC, Style::Display, "2025-10-20 06:48 UTC"),
-            (Tz::UTC, Style::Rfc3339, "2025-10-20T06:48:00Z"),
-        ];
-        for (zone, style, want) in cases {
-            assert_eq!(instant(t, zone, style), want, "{style:?}");
-        }
-        assert_eq!(
-            instant(at("2025-10-20T06:48:05Z"), la, Style::Time),
-            "23:48:05"
-        );
-    }
-
     fn render(template: &str, ctx: &Context) -> TeraResult<String> {
         let mut tera = Tera::new();
         register(&mut tera);

@@ -324,25 +324,6 @@ mod tests {
     }
 
     #[test]
-    fn every_template_file_is_a_default() {
-        let mut on_disk = Vec::new();
-        for dir in ["templates", "templates/site"] {
-            for f in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir)).unwrap() {
-                let path = f.unwrap().path();
-                if path.is_file() {
-                    let name =
-                        path.strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"));
-                    on_disk.push(name.unwrap().to_string_lossy().replace('\\', "/"));
-                }
-            }
-        }
-        on_disk.sort();
-        let mut names: Vec<String> = DEFAULTS.iter().map(|(n, _)| (*n).to_owned()).collect();
-        names.sort();
-        assert_eq!(on_disk, names);
-    }
-
-    #[test]
     fn an_override_replaces_a_default_and_changes_the_fingerprint() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("site")).unwrap();

@@ -175,9 +175,9 @@ pub fn aggregate(
     let mut ctx = Context::new();
     ctx.insert("site", &site_context(options, "", "index"));
     ctx.insert("rows", ROWS_MARKER);
-    ctx.insert("services", &summaries(&groups.services));
-    ctx.insert("tags", &summaries(&groups.tags));
-    ctx.insert("severities", &summaries(&groups.severities));
+    ctx.insert("services", &groups.services);
+    ctx.insert("tags", &groups.tags);
+    ctx.insert("severities", &groups.severities);
     ctx.insert("count", &entries.len());
     let shell = templates.render("site/index.html", &ctx)?;
     tree.insert(
@@ -195,7 +195,7 @@ pub fn aggregate(
         ctx.insert("site", &site_context(options, "../", folder));
         ctx.insert("kind", kind);
         ctx.insert("heading", heading);
-        ctx.insert("groups", &summaries(list));
+        ctx.insert("groups", list);
         let page = templates.render("site/groups.html", &ctx)?;
         tree.insert(format!("{folder}/index.html"), page.into());
         let pages: Vec<(String, Vec<u8>)> = list
@@ -260,31 +260,6 @@ fn rows(
             ctx.insert("site", &site_context(options, "../", "list"));
             let down = templates.render("site/row.html", &ctx)?;
             Ok([top, down])
-        })
-        .collect()
-}
-
-/// A group without its incidents, for pages that list groups.
-#[derive(Debug, Clone, Serialize)]
-struct Summary<'a> {
-    name: &'a str,
-    slug: &'a str,
-    url: &'a str,
-    count: usize,
-    impact_s: i64,
-    impact: &'a str,
-}
-
-fn summaries<'a>(groups: &'a [Group<'_>]) -> Vec<Summary<'a>> {
-    groups
-        .iter()
-        .map(|g| Summary {
-            name: &g.name,
-            slug: &g.slug,
-            url: &g.url,
-            count: g.count,
-            impact_s: g.impact_s,
-            impact: &g.impact,
         })
         .collect()
 }

@@ -380,7 +380,11 @@ fn templates_are_overridden_by_name_or_path() {
         .code(0)
         .stdout_has(&["custom checkout-bad-deploy-2026-03-14 Typo in a payment-routing flag"]);
     let one = dir.path().join("one.html");
-    std::fs::write(&one, "<p>{{ title }}</p>{{ metrics[0].duration | duration }}").unwrap();
+    std::fs::write(
+        &one,
+        "<p>{{ title }}</p>{{ metrics[0].duration | duration }}",
+    )
+    .unwrap();
     run(&["report", &hostile(), "--template", one.to_str().unwrap()])
         .code(0)
         .stdout_has(&["<p>&lt;script&gt;", "10m"]);
@@ -425,7 +429,11 @@ fn templates_export_copies_the_defaults_and_refuses_to_overwrite() {
             if path.is_file() {
                 let name = Path::new(folder).join(path.file_name().unwrap());
                 let exported = std::fs::read_to_string(target.join(&name)).unwrap();
-                assert_eq!(exported, std::fs::read_to_string(&path).unwrap(), "{name:?}");
+                assert_eq!(
+                    exported,
+                    std::fs::read_to_string(&path).unwrap(),
+                    "{name:?}"
+                );
                 count += 1;
             }
         }
