@@ -124,8 +124,8 @@ impl Entry {
     }
 
     /// The month of the start, in UTC: `2025-10`.
-    pub fn month(&self) -> &str {
-        self.start.get(..7).unwrap_or_default()
+    pub fn month(&self) -> Option<String> {
+        chrono::DateTime::from_timestamp(self.start_unix, 0).map(|t| t.format("%Y-%m").to_string())
     }
 
     /// Newest first, then by id: the order of every listing.
