@@ -27,7 +27,7 @@ pub enum Style {
     Time,
     /// `PDT` (or the offset, `+03`, where the zone has no abbreviation)
     Zone,
-    /// `2025-10-19T23:48:00-07:00`; `2025-10-20T06:48:00Z` in UTC
+    /// `2025-10-19T23:48:00-07:00` (`+00:00` in UTC)
     Rfc3339,
 }
 
@@ -74,14 +74,13 @@ pub fn instant(at: DateTime<Utc>, zone: Tz, style: Style) -> String {
         Style::Date => local.format("%Y-%m-%d").to_string(),
         Style::Time => local.format(clock).to_string(),
         Style::Zone => abbreviation_of(&local),
-        Style::Rfc3339 if zone == Tz::UTC => at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         Style::Rfc3339 => local.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
     }
 }
 
 /// `at` as RFC 3339 UTC: `2025-10-20T06:48:00Z`.
 pub fn utc(at: DateTime<Utc>) -> String {
-    instant(at, Tz::UTC, Style::Rfc3339)
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
 
 /// Registers `local`, `utc` and `duration` on `tera`.
@@ -174,7 +173,10 @@ mod tests {
                 "15:48",
             ),
             ("{{ at | utc }}", "2025-10-20 06:48 UTC"),
-            ("{{ at | utc(format=\"rfc3339\") }}", "2025-10-20T06:48:00Z"),
+            (
+                "{{ at | utc(format=\"rfc3339\") }}",
+                "2025-10-20T06:48:00+00:00",
+            ),
             ("{{ d | duration }} {{ none | duration }}", "2h 52m —"),
         ];
         for (template, want) in cases {

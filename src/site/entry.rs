@@ -25,18 +25,14 @@ pub struct Entry {
     /// Start, RFC 3339 UTC.
     pub start: String,
     pub start_unix: i64,
-    /// The start's date in the incident's display zone: `2025-10-19`.
-    pub date: String,
-    /// `2025-10-19 23:48 PDT`
-    pub start_display: String,
+    /// The incident's zone, in which its listing shows the start: `America/Los_Angeles`.
+    pub timezone: String,
     /// Resolution, RFC 3339 UTC; `None` while unresolved.
     pub end: Option<String>,
     /// The last change the audience can see, RFC 3339 UTC (the feed's `updated`).
     pub updated: String,
     pub resolved: bool,
     pub duration_s: i64,
-    /// `14h 32m`
-    pub duration: String,
     /// `sev1`, for the severity page.
     pub severity_slug: String,
     pub regions: Vec<String>,
@@ -73,7 +69,6 @@ impl Entry {
             .flatten()
             .max()
             .map_or_else(String::new, utc);
-        let local = |style| instant(view.start, view.timezone, style);
         Entry {
             id: view.id.clone(),
             title: view.title.clone(),
@@ -82,13 +77,11 @@ impl Entry {
             url: super::incident_path(&view.id),
             start: utc(view.start),
             start_unix: view.start.timestamp(),
-            date: local(Style::Date),
-            start_display: local(Style::Display),
+            timezone: view.timezone.name().to_owned(),
             end: view.end.map(utc),
             updated,
             resolved: view.resolved,
             duration_s: view.duration.num_seconds(),
-            duration: human_duration(view.duration),
             severity_slug: view.severity.as_str().to_ascii_lowercase(),
             regions: view.regions.clone(),
             tags: view
@@ -126,6 +119,18 @@ impl Entry {
     /// The month of the start, in UTC: `2025-10`.
     pub fn month(&self) -> Option<String> {
         chrono::DateTime::from_timestamp(self.start_unix, 0).map(|t| t.format("%Y-%m").to_string())
+    }
+
+    /// The start's date in the incident's zone: `2025-10-19`.
+    pub fn date(&self) -> String {
+        let zone = self.timezone.parse().unwrap_or(chrono_tz::UTC);
+        let start = chrono::DateTime::from_timestamp(self.start_unix, 0).unwrap_or_default();
+        instant(start, zone, Style::Date)
+    }
+
+    /// `14h 32m`
+    pub fn duration(&self) -> String {
+        human_duration(chrono::TimeDelta::seconds(self.duration_s))
     }
 
     /// Newest first, then by id: the order of every listing.

@@ -129,7 +129,7 @@ fn front_matter(generator: Generator, doc: &Doc, weight: usize) -> String {
                 q(&e.severity),
                 q(&e.status)
             );
-            let _ = writeln!(f, "  duration: {}\n---\n", q(&e.duration));
+            let _ = writeln!(f, "  duration: {}\n---\n", q(&e.duration()));
         }
         Generator::Docusaurus => {
             let _ = writeln!(f, "---\nid: {}\ntitle: {}", q(&e.id), q(&e.title));
@@ -187,11 +187,11 @@ fn index(generator: Generator, docs: &[Doc], page_dir: &str) -> String {
         let _ = writeln!(
             s,
             "| {} | [{}]({link}) | {} | {} | {} |",
-            e.date,
+            e.date(),
             escape_inline(&e.title).replace('|', "\\|"),
             e.severity,
             e.status,
-            e.duration
+            e.duration()
         );
     }
     s
