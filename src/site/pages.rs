@@ -68,9 +68,8 @@ pub struct Group<'a> {
     /// `services/api-gateway.html`, relative to the root.
     pub url: String,
     pub count: usize,
-    /// Total impact over its incidents (services only), seconds and for people.
+    /// Total impact over its incidents (services only), in seconds.
     pub impact_s: i64,
-    pub impact: String,
     /// Its incidents, newest first.
     #[serde(skip)]
     pub incidents: Vec<&'a Entry>,
@@ -96,7 +95,6 @@ fn group<'a>(
                 slug: slug.clone(),
                 count: 0,
                 impact_s: 0,
-                impact: String::new(),
                 incidents: Vec::new(),
                 members: Vec::new(),
             });
@@ -111,13 +109,7 @@ fn group<'a>(
             }
         }
     }
-    groups
-        .into_values()
-        .map(|mut g| {
-            g.impact = crate::metrics::human_duration(chrono::TimeDelta::seconds(g.impact_s));
-            g
-        })
-        .collect()
+    groups.into_values().collect()
 }
 
 /// The three kinds of group pages.
