@@ -1,6 +1,10 @@
 //! The view model: everything a report shows, computed once from the model and its metrics,
 //! with every Markdown field already made safe for each output. Markdown, HTML and JSON are
 //! printers over this one structure; docs/templates.md lists every field.
+//!
+//! The view keeps types, not text: keywords are the model's enums, instants `DateTime<Utc>`,
+//! durations `TimeDelta`. Formatting happens at the edge, in [`super::filters`] (the printers
+//! call it; templates reach it through the filters `local`, `utc` and `duration`).
 
 use std::collections::BTreeMap;
 
