@@ -11,8 +11,9 @@ use super::{Io, inputs};
 use crate::diagnostics::{RenderStyle, render_human};
 use crate::exit;
 use crate::render::Audience;
+use crate::render::TemplateSet;
+use crate::site::Options;
 use crate::site::build::{self, Outcome, Problem, Progress, Request, Silent};
-use crate::site::{Options, SiteTemplates};
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
@@ -81,18 +82,7 @@ pub fn check_base_url(url: &str) -> Result<(), String> {
 
 /// `./templates/` when it is a folder, then `--templates DIR`.
 pub fn template_dirs(dir: Option<&Path>) -> Result<Vec<PathBuf>, String> {
-    let mut dirs = Vec::new();
-    let cwd = Path::new("templates");
-    if cwd.is_dir() {
-        dirs.push(cwd.to_owned());
-    }
-    if let Some(d) = dir {
-        if !d.is_dir() {
-            return Err(format!("--templates `{}` is not a folder", d.display()));
-        }
-        dirs.push(d.to_owned());
-    }
-    Ok(dirs)
+    crate::render::templates::dirs(dir).map_err(|e| e.to_string())
 }
 
 /// The log files named by `paths`; standard input makes no sense for a whole site.
@@ -114,8 +104,7 @@ fn build_site(args: &BuildArgs, io: &mut Io) -> Result<u8, String> {
     }
     let files = log_files(&args.paths)?;
     let dirs = template_dirs(args.templates.as_deref())?;
-    let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
-    let templates = SiteTemplates::load(&dirs)?;
+    let templates = TemplateSet::load(&dirs).map_err(|e| e.to_string())?;
     let audience = match args.audience {
         AudienceArg::Internal => Audience::Internal,
         AudienceArg::Public => Audience::Public,

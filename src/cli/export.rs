@@ -11,9 +11,10 @@ use super::{Io, inputs};
 use crate::diagnostics::{RenderStyle, render_human};
 use crate::exit;
 use crate::render::Audience;
+use crate::render::TemplateSet;
 use crate::site::export::{self, Generator};
 use crate::site::load::{self, Loaded};
-use crate::site::{SiteTemplates, write};
+use crate::site::write;
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -66,8 +67,7 @@ pub fn run(args: &ExportArgs, io: &mut Io) -> u8 {
 fn export_all(args: &ExportArgs, io: &mut Io) -> Result<u8, String> {
     let files = log_files(&args.paths)?;
     let dirs = template_dirs(args.templates.as_deref())?;
-    let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
-    let templates = SiteTemplates::load(&dirs)?;
+    let templates = TemplateSet::load(&dirs).map_err(|e| e.to_string())?;
     write::check_target(&args.output).map_err(|e| e.to_string())?;
     let limits = args.limits.limits();
     let read = move |p: &Path| inputs::read(p, limits.max_file_bytes).map_err(|e| e.reason);

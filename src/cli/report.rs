@@ -164,39 +164,16 @@ fn describe(format: Format) -> &'static str {
 
 /// The defaults, overridden by `./templates/` and then by `--templates DIR`.
 pub fn load_templates(dir: Option<&Path>) -> Result<TemplateSet, String> {
-    let mut set = TemplateSet::default();
-    let cwd = Path::new("templates");
-    let dirs = [Some(cwd), dir].into_iter().flatten();
-    for dir in dirs {
-        if dir == cwd && !cwd.is_dir() {
-            continue;
-        }
-        if !dir.is_dir() {
-            return Err(format!("--templates `{}` is not a folder", dir.display()));
-        }
-        for (name, _) in render::templates::DEFAULTS {
-            let path = dir.join(name);
-            if path.is_file() {
-                let text = read_text(&path)?;
-                set.set(name, text, path.display().to_string());
-            }
-        }
-    }
-    Ok(set)
+    render::templates::dirs(dir)
+        .and_then(|d| TemplateSet::load(&d))
+        .map_err(|e| e.to_string())
 }
 
 /// A `--template` value: the name of a known template, or a file that is read and added
 /// under its file name.
 fn custom_template(value: &str, set: &mut TemplateSet) -> Result<String, String> {
-    let path = Path::new(value);
-    if path.is_file() {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .ok_or_else(|| format!("--template `{value}` has no usable file name"))?
-            .to_owned();
-        set.set(&name, read_text(path)?, path.display().to_string());
-        return Ok(name);
+    if Path::new(value).is_file() {
+        return set.add_file(Path::new(value)).map_err(|e| e.to_string());
     }
     if set.contains(value) {
         return Ok(value.to_owned());
@@ -204,8 +181,4 @@ fn custom_template(value: &str, set: &mut TemplateSet) -> Result<String, String>
     Err(format!(
         "--template `{value}` is neither a file nor a template name (postmortem.md, postmortem.html, summary.md, summary.html)"
     ))
-}
-
-fn read_text(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
 }

@@ -1,7 +1,8 @@
 //! Reports: the model and its metrics in, text out. One view model ([`view::View`]) feeds
 //! three printers: Markdown and HTML through Tera templates, and JSON directly.
-//! Nothing here reads or writes files; the CLI hands in the templates it found.
+//! Nothing here writes files; [`templates`] is the one registry of every template.
 
+pub mod filters;
 pub mod json;
 pub mod markdown;
 pub mod mermaid;
@@ -9,7 +10,6 @@ pub mod svg;
 pub mod templates;
 pub mod view;
 
-use chrono_tz::Tz;
 use tera::Context;
 
 pub use templates::{TemplateError, TemplateSet};
@@ -52,7 +52,7 @@ pub struct Options {
     pub format: Format,
     pub audience: Audience,
     /// The display zone; `None` is the log's own.
-    pub zone: Option<Tz>,
+    pub zone: Option<chrono_tz::Tz>,
     /// A template to use instead of the default for the audience and format.
     pub template: Option<String>,
 }
@@ -68,9 +68,9 @@ pub fn default_template(audience: Audience, format: Format) -> String {
 
 /// The template context: every field of the view, plus `svg` (the timeline picture) and
 /// `mermaid` (the gantt block, empty when no service was hit).
-pub fn context(view: &View, zone: Tz) -> Context {
+pub fn context(view: &View) -> Context {
     let mut ctx = Context::from_serialize(view).unwrap_or_default();
-    ctx.insert("svg", &svg::timeline(view, zone));
+    ctx.insert("svg", &svg::timeline(view));
     ctx.insert("mermaid", &mermaid::gantt(view));
     ctx
 }
@@ -81,8 +81,11 @@ pub fn render(
     options: &Options,
     templates: &TemplateSet,
 ) -> Result<String, TemplateError> {
-    let zone = options.zone.unwrap_or(incident.timezone);
-    let view = view::build(incident, options.audience, zone);
+    let view = view::build(
+        incident,
+        options.audience,
+        options.zone.unwrap_or(incident.timezone),
+    );
     if options.format == Format::Json && options.template.is_none() {
         return Ok(json::render(&view));
     }
@@ -90,6 +93,6 @@ pub fn render(
         .template
         .clone()
         .unwrap_or_else(|| default_template(options.audience, options.format));
-    let text = templates.render(&name, &context(&view, zone))?;
+    let text = templates.render(&name, &context(&view))?;
     Ok(markdown::strip_controls(text))
 }

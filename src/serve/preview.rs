@@ -11,9 +11,10 @@ use super::url::{self, Target};
 use super::watch::{self, Snapshot};
 use crate::diagnostics::{RenderStyle, render_human};
 use crate::parse::Limits;
+use crate::render::TemplateSet;
+use crate::site::Options;
 use crate::site::build::{self, Problem, Request, Silent};
 use crate::site::load::Reader;
-use crate::site::{Options, SiteTemplates};
 
 /// Finds the log files to build; called on every rebuild, so new logs join the site.
 pub type Finder = dyn Fn() -> Result<Vec<PathBuf>, String>;
@@ -151,13 +152,7 @@ impl Preview {
 
     fn build(&self) -> Result<Status, String> {
         let files = (self.setup.files)()?;
-        let dirs: Vec<&Path> = self
-            .setup
-            .template_dirs
-            .iter()
-            .map(PathBuf::as_path)
-            .collect();
-        let templates = SiteTemplates::load(&dirs)?;
+        let templates = TemplateSet::load(&self.setup.template_dirs).map_err(|e| e.to_string())?;
         let request = Request {
             files: &files,
             read: &*self.setup.read,

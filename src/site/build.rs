@@ -10,7 +10,7 @@ use thiserror::Error;
 use super::cache::{self, Cache, Cached};
 use super::load::{self, Loaded, Reader};
 use super::write::{self, WriteError};
-use super::{Entry, Options, SiteTemplates, Tree, pages};
+use super::{Entry, Options, TemplateSet, Tree, pages};
 use crate::diagnostics::Diagnostic;
 use crate::parse::Limits;
 use crate::render::TemplateError;
@@ -39,7 +39,7 @@ pub struct Request<'a> {
     pub limits: Limits,
     pub out: &'a Path,
     pub options: &'a Options,
-    pub templates: &'a SiteTemplates,
+    pub templates: &'a TemplateSet,
     /// Build the valid logs even when others are invalid.
     pub keep_going: bool,
 }

@@ -8,7 +8,7 @@ use std::fmt::Write as _;
 
 use rayon::prelude::*;
 
-use super::{Entry, SiteTemplates, Tree};
+use super::{Entry, TemplateSet, Tree};
 use crate::model::Incident;
 use crate::render::markdown::escape_inline;
 use crate::render::{self, Audience, Format, TemplateError, view};
@@ -45,7 +45,7 @@ pub fn export(
     incidents: &[Incident],
     generator: Generator,
     audience: Audience,
-    templates: &SiteTemplates,
+    templates: &TemplateSet,
 ) -> Result<Tree, TemplateError> {
     let template = render::default_template(audience, Format::Markdown);
     let mut docs: Vec<Doc> = incidents
@@ -54,8 +54,7 @@ pub fn export(
             let view = view::build(incident, audience, incident.timezone);
             let entry = Entry::new(&view);
             let description = entry.summary.clone();
-            let context = render::context(&view, incident.timezone);
-            let markdown = templates.render_markdown(&template, &context)?;
+            let markdown = templates.render(&template, &render::context(&view))?;
             Ok(Doc {
                 entry,
                 markdown,
@@ -130,7 +129,7 @@ fn front_matter(generator: Generator, doc: &Doc, weight: usize) -> String {
                 q(&e.severity),
                 q(&e.status)
             );
-            let _ = writeln!(f, "  duration: {}\n---\n", q(&e.duration));
+            let _ = writeln!(f, "  duration: {}\n---\n", q(&e.duration()));
         }
         Generator::Docusaurus => {
             let _ = writeln!(f, "---\nid: {}\ntitle: {}", q(&e.id), q(&e.title));
@@ -188,11 +187,11 @@ fn index(generator: Generator, docs: &[Doc], page_dir: &str) -> String {
         let _ = writeln!(
             s,
             "| {} | [{}]({link}) | {} | {} | {} |",
-            e.date,
+            e.date(),
             escape_inline(&e.title).replace('|', "\\|"),
             e.severity,
             e.status,
-            e.duration
+            e.duration()
         );
     }
     s

@@ -81,7 +81,7 @@ fn entry(x: &mut String, e: &Entry, href: &str, id: &str) {
         .filter(|s| s.impacted)
         .map(|s| s.name.as_str())
         .collect();
-    let mut summary = format!("{} · {} · {}", e.severity, e.status, e.duration);
+    let mut summary = format!("{} · {} · {}", e.severity, e.status, e.duration());
     if !services.is_empty() {
         let _ = write!(summary, " · {}", services.join(", "));
     }
