@@ -16,7 +16,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostics::{Code, Diagnostic, did_you_mean, one_of};
-use crate::model::{Phase, Severity};
+use crate::model::{Level, Phase, Scale};
 use crate::source::Source;
 
 /// The file name looked for.
@@ -199,46 +199,6 @@ impl Default for Config {
             lint_prose: true,
             public_roles: false,
         }
-    }
-}
-
-/// The severity scale, worst first.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Scale {
-    pub levels: Vec<Level>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Level {
-    /// As written in logs: `SEV0`.
-    pub name: String,
-    /// `Critical`, when the config gives one.
-    pub label: Option<String>,
-}
-
-impl Default for Scale {
-    fn default() -> Self {
-        Scale {
-            levels: Severity::NAMES
-                .iter()
-                .map(|name| Level {
-                    name: (*name).to_owned(),
-                    label: None,
-                })
-                .collect(),
-        }
-    }
-}
-
-impl Scale {
-    /// The rank of `name` (0 is the worst), if it is on the scale.
-    pub fn rank(&self, name: &str) -> Option<usize> {
-        self.levels.iter().position(|l| l.name == name)
-    }
-
-    /// Every name, worst first.
-    pub fn names(&self) -> Vec<&str> {
-        self.levels.iter().map(|l| l.name.as_str()).collect()
     }
 }
 
@@ -704,7 +664,7 @@ impl Checker<'_> {
         let mut out = Vec::new();
         for (key, p) in raw {
             let severity = key.get_ref();
-            if scale.rank(severity).is_none() {
+            if scale.parse(severity).is_none() {
                 let names = scale.names();
                 let hint = match did_you_mean(severity, names.iter().copied()) {
                     Some(close) => {
@@ -941,7 +901,10 @@ title = "Acme incident history"
     fn an_empty_file_is_the_defaults() {
         assert_eq!(read("").unwrap(), Config::default());
         assert_eq!(read("# nothing yet\n").unwrap(), Config::default());
-        assert_eq!(Config::default().severities.names(), Severity::NAMES);
+        assert_eq!(
+            Config::default().severities.names(),
+            crate::model::Severity::NAMES
+        );
         let c = read("public_roles = true\n[lint]\nprose = false\n").unwrap();
         assert!(c.public_roles && !c.lint_prose);
     }

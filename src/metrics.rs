@@ -269,7 +269,7 @@ mod tests {
         Incident {
             id: "t".into(),
             title: "t".into(),
-            severity: Severity::Sev2,
+            severity: Severity::default_level(2),
             status: Status::Resolved,
             timezone: chrono_tz::UTC,
             regions: vec![],

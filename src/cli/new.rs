@@ -57,7 +57,9 @@ pub struct NewArgs {
 
 fn severity_parser() -> impl TypedValueParser<Value = Severity> {
     PossibleValuesParser::new(Severity::NAMES).try_map(|s| {
-        Severity::parse(&s.to_ascii_uppercase()).ok_or_else(|| format!("unknown severity `{s}`"))
+        crate::model::Scale::default()
+            .parse(&s.to_ascii_uppercase())
+            .ok_or_else(|| format!("unknown severity `{s}`"))
     })
 }
 
@@ -99,7 +101,7 @@ pub fn run(args: &NewArgs, io: &mut Io) -> u8 {
     let log = NewLog {
         id,
         title: args.title.clone(),
-        severity: args.severity,
+        severity: args.severity.clone(),
         timezone: zone,
         started,
         text: args

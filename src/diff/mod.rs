@@ -415,7 +415,7 @@ mod tests {
         Incident {
             id: "generated".into(),
             title: "Generated".into(),
-            severity: Severity::Sev2,
+            severity: Severity::default_level(2),
             status: Status::Resolved,
             timezone: chrono_tz::Europe::Berlin,
             regions: vec![],

@@ -38,8 +38,8 @@ pub struct RawIncident {
     /// The incident's title.
     #[schemars(with = "String")]
     pub title: SpannedStr,
-    /// SEV1 (worst) to SEV5.
-    #[schemars(with = "model::Severity")]
+    /// A level of the severity scale: SEV1 (worst) to SEV5, or the levels postevent.toml lists.
+    #[schemars(with = "String")]
     pub severity: SpannedStr,
     /// Where the response stands; default `investigating`.
     #[schemars(with = "Option<model::Status>")]

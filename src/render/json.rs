@@ -118,7 +118,7 @@ impl<'a> Document<'a> {
             format_version: FORMAT_VERSION,
             id: &v.id,
             title: &v.title,
-            severity: v.severity,
+            severity: v.severity.clone(),
             status: v.status,
             timezone: v.timezone.name(),
             audience: v.audience,

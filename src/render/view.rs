@@ -297,7 +297,7 @@ pub fn build(incident: &Incident, audience: Audience, zone: Tz) -> View {
         public,
         id: incident.id.clone(),
         title: incident.title.clone(),
-        severity: incident.severity,
+        severity: incident.severity.clone(),
         status: incident.status,
         timezone: zone,
         log_timezone: incident.timezone,

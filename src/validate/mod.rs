@@ -10,6 +10,7 @@ use std::ops::Range;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic, Level, closest, did_you_mean, one_of};
 use crate::model::{
     ActionItem, ActionKind, ActionStatus, Event, Incident, Lessons, Link, Phase, Service,
@@ -70,30 +71,16 @@ impl Checked {
     }
 }
 
-/// Which lints `check` runs beyond the rules every log must pass; each is on by default.
-/// `postevent.toml`'s `[lint]` table is meant to set these; a library caller sets them here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Lints {
-    /// The truth check (W007 prose-mismatch): durations and clock times in the summary,
-    /// impact, detection and resolution must agree with the timeline.
-    pub prose: bool,
-}
-
-impl Default for Lints {
-    fn default() -> Self {
-        Lints { prose: true }
-    }
-}
-
-/// Parses and validates one incident log, with every lint.
+/// Parses and validates one incident log with the built-in defaults (no `postevent.toml`).
 pub fn check(source: &Source, limits: Limits) -> Checked {
-    check_with(source, limits, Lints::default())
+    check_with(source, limits, &Config::default())
 }
 
-/// Parses and validates one incident log, with the lints `lints` turns on.
-pub fn check_with(source: &Source, limits: Limits, lints: Lints) -> Checked {
+/// Parses and validates one incident log against an organisation's `config`: its severity
+/// scale, its milestones, its policy and the lints it turns on.
+pub fn check_with(source: &Source, limits: Limits, config: &Config) -> Checked {
     match parse::parse(source, limits) {
-        Ok(raw) => validate_with(source, raw, lints),
+        Ok(raw) => validate_with(source, raw, config),
         Err(diagnostic) => Checked {
             incident: None,
             diagnostics: vec![*diagnostic],
@@ -103,16 +90,16 @@ pub fn check_with(source: &Source, limits: Limits, lints: Lints) -> Checked {
     }
 }
 
-/// Validates a parsed log, with every lint.
+/// Validates a parsed log with the built-in defaults.
 pub fn validate(source: &Source, raw: RawIncident) -> Checked {
-    validate_with(source, raw, Lints::default())
+    validate_with(source, raw, &Config::default())
 }
 
-/// Validates a parsed log, with the lints `lints` turns on.
-pub fn validate_with(source: &Source, raw: RawIncident, lints: Lints) -> Checked {
+/// Validates a parsed log against `config`.
+pub fn validate_with(source: &Source, raw: RawIncident, config: &Config) -> Checked {
     let mut v = Validator {
         source,
-        lints,
+        config,
         diagnostics: Vec::new(),
         timeline_spans: Vec::new(),
         kept: HashMap::new(),
@@ -157,6 +144,18 @@ type SeenIds = std::collections::HashMap<String, Range<usize>>;
 type StatusChanges = Vec<(String, ServiceStatus)>;
 
 /// An event with the spans its rules point at, kept beside the model while validating.
+/// `SEV-2` -> (`sev`, 2), `P1` -> (`p`, 1): a severity level's family and number, if it has both.
+fn numbered_level(name: &str) -> Option<(String, i64)> {
+    let lower = name.to_ascii_lowercase();
+    let family: String = lower
+        .chars()
+        .take_while(char::is_ascii_alphabetic)
+        .collect();
+    let number = lower[family.len()..].trim_start_matches(['-', ' ', '_']);
+    (!family.is_empty()).then_some(())?;
+    Some((family, number.parse().ok()?))
+}
+
 pub(crate) struct Located {
     pub event: Event,
     /// Position in the file, for "written before" and order warnings.
@@ -169,7 +168,7 @@ pub(crate) struct Located {
 
 pub(crate) struct Validator<'a> {
     pub source: &'a Source,
-    pub lints: Lints,
+    pub config: &'a Config,
     pub diagnostics: Vec<Diagnostic>,
     /// The `at` span of each event of the sorted timeline (see [`Checked::timeline_spans`]).
     pub timeline_spans: Vec<Range<usize>>,
@@ -306,7 +305,7 @@ impl Validator<'_> {
             raw.summary.as_ref(),
         );
         // The truth check reads a sound timeline only: with an error, its metrics mean nothing.
-        if self.lints.prose && !self.diagnostics.iter().any(Diagnostic::is_error) {
+        if self.config.lint_prose && !self.diagnostics.iter().any(Diagnostic::is_error) {
             let warnings = prose::check(self.source, &incident, &narrative);
             self.diagnostics.extend(warnings);
         }
@@ -448,43 +447,69 @@ impl Validator<'_> {
         None
     }
 
-    /// A severity on the scale. A level off the scale (`SEV0`, `SEV7`) is told where the scale
-    /// ends, not offered the nearest spelling (`SEV0` is not "almost `SEV5`").
+    /// A severity on the config's scale. A level off the scale (`SEV0`, `SEV7`) is told where
+    /// the scale ends, not offered the nearest spelling (`SEV0` is not "almost `SEV5`").
     fn severity(&mut self, value: &SpannedStr) -> Option<Severity> {
-        let names = Severity::NAMES;
-        let level = |name: &str| -> Option<u32> {
-            let lower = name.to_ascii_lowercase();
-            let digits = lower.strip_prefix("sev")?;
-            digits.trim_start_matches(['-', ' ']).parse().ok()
-        };
-        let (Some(n), None) = (level(&value.value), Severity::parse(&value.value)) else {
-            return self.keyword(value, "severity", Severity::parse, names);
-        };
+        let scale = &self.config.severities;
+        if let Some(severity) = scale.parse(&value.value) {
+            return Some(severity);
+        }
+        let names = scale.names();
         let (worst, least) = (names[0], names[names.len() - 1]);
-        let on_scale = names.iter().find(|s| level(s) == Some(n)).copied();
-        let (hint, fix) = match on_scale {
-            Some(name) => (format!("write it `{name}`"), Some(name)),
-            None if level(worst).is_some_and(|w| n < w) => (
-                format!(
-                    "the worst severity here is `{worst}`; the scale runs {worst} (worst) to {least}"
-                ),
-                None,
-            ),
-            None => (
-                format!(
-                    "the least severe here is `{least}`; the scale runs {worst} (worst) to {least}"
-                ),
-                None,
-            ),
-        };
+        // A numbered level of the scale's own family (`sev-2` or `SEV0` on SEV1..SEV5).
+        let numbered = numbered_level(&value.value)
+            .zip(numbered_level(worst))
+            .zip(numbered_level(least))
+            .filter(|(((family, _), (worst_family, _)), _)| family == worst_family)
+            .map(|(((family, n), (_, w)), (_, l))| (family, n, w, l));
         let span = self.span(value);
+        let (hint, fix) = match numbered {
+            Some((family, n, w, l)) => {
+                let same = names
+                    .iter()
+                    .find(|name| numbered_level(name) == Some((family.clone(), n)))
+                    .copied();
+                // Worse than the worst: beyond it in the direction the scale runs.
+                let beyond_worst = if w <= l { n < w } else { n > w };
+                match same {
+                    Some(name) => (format!("write it `{name}`"), Some(name.to_owned())),
+                    None if beyond_worst => (
+                        format!(
+                            "the worst severity here is `{worst}`; the scale runs {worst} (worst) to {least}"
+                        ),
+                        None,
+                    ),
+                    None => (
+                        format!(
+                            "the least severe here is `{least}`; the scale runs {worst} (worst) to {least}"
+                        ),
+                        None,
+                    ),
+                }
+            }
+            None => {
+                let close = did_you_mean(&value.value, names.iter().copied()).map(str::to_owned);
+                let list = format!("severity is one of {} (worst first)", one_of(&names));
+                match &close {
+                    Some(close) => (
+                        format!("did you mean `{close}`? {list}"),
+                        Some(close.clone()),
+                    ),
+                    None => (list, None),
+                }
+            }
+        };
+        let configured = match &self.config.path {
+            Some(path) => format!(" (the scale of {})", path.display()),
+            None => String::new(),
+        };
         self.push(
             Diagnostic::new(
                 Code::InvalidValue,
                 format!("invalid severity `{}`", value.value),
             )
             .at(span.clone(), "not on the scale")
-            .hint(hint)
+            .hint(format!("{hint}{configured}"))
             .suggest(span, fix),
         );
         None
@@ -937,6 +962,37 @@ mod tests {
         assert!(hint("SEV9").0.contains("the least severe here is `SEV5`"));
         assert_eq!(hint("sev-2"), ("write it `SEV2`".to_owned(), 1));
         assert!(hint("critical").0.contains("severity is one of"));
+        assert_eq!(
+            hint("SEV 3").1,
+            1,
+            "a level with a space is told its spelling"
+        );
+    }
+
+    /// With a config, the scale is the config's: SEV0 is its worst, SEV1 a level.
+    #[test]
+    fn severities_follow_the_configured_scale() {
+        let config = crate::config::parse(&Source::from_text(
+            "postevent.toml",
+            "[severities]\nlevels = [\"SEV0\", \"SEV1\", \"SEV2\", \"SEV3\", \"SEV4\"]\n",
+        ))
+        .unwrap();
+        let run = |severity: &str| {
+            let text = format!(
+                "title: T\nseverity: {severity}\ntimeline:\n  - at: 2026-01-01 10:30\n    text: x\n"
+            );
+            check_with(
+                &Source::from_text("t.yaml", text),
+                Limits::default(),
+                &config,
+            )
+        };
+        let sev0 = run("SEV0").incident.unwrap().severity;
+        assert_eq!((sev0.as_str(), sev0.rank()), ("SEV0", 0));
+        let hint = run("SEV5").diagnostics[0].hint.clone().unwrap();
+        assert!(hint.contains("the least severe here is `SEV4`"), "{hint}");
+        let hint = run("SEV-1").diagnostics[0].hint.clone().unwrap();
+        assert!(hint.contains("write it `SEV1`"), "{hint}");
     }
 
     /// W004 and W005 underline what is to be fixed: an empty `summary:` itself; without a
