@@ -230,6 +230,8 @@ pub struct Event {
     pub id: Option<String>,
     pub at: DateTime<Utc>,
     pub phase: Option<Phase>,
+    /// The custom milestone this event marks (postevent.toml's `[milestones]`).
+    pub milestone: Option<String>,
     /// Services whose status changes at this moment, in the order written.
     pub status: Vec<(String, ServiceStatus)>,
     /// Markdown.
@@ -308,6 +310,14 @@ impl Incident {
     /// The instant of `phase`, if the timeline marks it.
     pub fn phase_at(&self, phase: Phase) -> Option<DateTime<Utc>> {
         self.phase_event(phase).map(|e| e.at)
+    }
+
+    /// The instant of the custom milestone `name`, if the timeline marks it.
+    pub fn milestone_at(&self, name: &str) -> Option<DateTime<Utc>> {
+        self.timeline
+            .iter()
+            .find(|e| e.milestone.as_deref() == Some(name))
+            .map(|e| e.at)
     }
 
     /// A resolved incident is one whose status says so or whose timeline marks `resolved`.

@@ -165,6 +165,9 @@ pub struct RawEvent {
     pub at: Spanned<Scalar>,
     #[schemars(with = "Option<model::Phase>")]
     pub phase: Option<SpannedStr>,
+    /// A custom milestone this event marks, declared in postevent.toml's `[milestones]`.
+    #[schemars(with = "Option<String>")]
+    pub milestone: Option<SpannedStr>,
     /// Service -> status from this moment on.
     #[serde(default)]
     #[schemars(with = "std::collections::BTreeMap<String, model::ServiceStatus>")]

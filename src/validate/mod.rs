@@ -598,6 +598,7 @@ impl Validator<'_> {
             read: services.is_some(),
         };
         let mut ids = SeenIds::new();
+        let mut milestones = SeenIds::new();
         let mut previous: Option<DateTime<Utc>> = None;
         let mut chain_broken = false;
         let mut out = Vec::new();
@@ -614,10 +615,11 @@ impl Validator<'_> {
                 .phase
                 .as_ref()
                 .map(|p| self.keyword(p, "phase", Phase::parse, Phase::NAMES));
+            let milestone = e.milestone.as_ref().map(|m| self.milestone(m, &mut milestones));
             let (status, status_spans) = self.status_map(&e.status, &declared);
             let text = self.non_empty(&e.text, "event text");
             let has_bad_id = e.id.is_some() && id.is_none();
-            let phase_bad = matches!(phase, Some(None));
+            let phase_bad = matches!(phase, Some(None)) || matches!(milestone, Some(None));
             match (at, status, text) {
                 (Some(at), Some(status), Some(text)) if !has_bad_id && !phase_bad => {
                     out.push(Located {
@@ -625,6 +627,7 @@ impl Validator<'_> {
                             id,
                             at,
                             phase: phase.flatten(),
+                            milestone: milestone.flatten(),
                             status,
                             text,
                             internal: e.internal,
@@ -639,6 +642,51 @@ impl Validator<'_> {
             }
         }
         ok.then_some(out)
+    }
+
+    /// A milestone the config declares, marked once in the timeline (it may be before
+    /// `started`: impact often starts before the incident does).
+    fn milestone(&mut self, value: &SpannedStr, seen: &mut SeenIds) -> Option<String> {
+        let config = self.config;
+        let span = self.span(value);
+        let name = value.value.as_str();
+        if !config.milestones.iter().any(|m| m.name == name) {
+            let names: Vec<&str> = config.milestones.iter().map(|m| m.name.as_str()).collect();
+            let declare = format!("declare it in postevent.toml under `[milestones.{name}]`");
+            let (hint, close) = if Phase::parse(name).is_some() {
+                (format!("`{name}` is a phase: write `phase: {name}`"), None)
+            } else if names.is_empty() {
+                (format!("no milestones are declared; {declare}"), None)
+            } else {
+                let close = did_you_mean(name, names.iter().copied());
+                let list = format!("the milestones are {}; or {declare}", one_of(&names));
+                match close {
+                    Some(close) => (format!("did you mean `{close}`? {list}"), Some(close)),
+                    None => (list, None),
+                }
+            };
+            self.push(
+                Diagnostic::new(Code::InvalidValue, format!("unknown milestone `{name}`"))
+                    .at(span.clone(), "not a declared milestone")
+                    .hint(hint)
+                    .suggest(span, close),
+            );
+            return None;
+        }
+        if let Some(first) = seen.get(name) {
+            self.push(
+                Diagnostic::new(
+                    Code::MilestoneRepeated,
+                    format!("milestone `{name}` is marked twice"),
+                )
+                .at(span, "marked again here")
+                .related(first.clone(), "first marked here")
+                .hint("a milestone happens once; remove `milestone:` from one of the events"),
+            );
+            return None;
+        }
+        seen.insert(name.to_owned(), span);
+        Some(name.to_owned())
     }
 
     /// An id that must also be unique among `seen`.
