@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::view::{Audience, View};
+use super::view::View;
+use crate::redact::Audience;
 
 /// The version of this document's shape.
 pub const FORMAT_VERSION: u32 = 1;

@@ -2,35 +2,15 @@
 //! with every Markdown field already made safe for each output. Markdown, HTML and JSON are
 //! printers over this one structure; docs/templates.md lists every field.
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::markdown;
-use crate::metrics::{self, ServiceImpact, human_duration};
-use crate::model::{Incident, Phase, ServiceStatus};
+use crate::metrics::{ServiceImpact, human_duration};
+use crate::model::{Incident, Phase};
+use crate::redact::{Audience, Redacted};
 use crate::time::abbreviation_of;
-
-/// Who a report is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Audience {
-    /// The post-mortem: everything, internal events marked.
-    Internal,
-    /// The public post-event summary: nothing internal.
-    Public,
-}
-
-impl Audience {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Audience::Internal => "internal",
-            Audience::Public => "public",
-        }
-    }
-}
 
 /// An instant, in the display zone and in UTC.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -294,20 +274,21 @@ pub struct View {
     pub links: Vec<LinkView>,
 }
 
-/// Builds the view of `incident` for `audience`, showing times in `zone`.
+/// Builds the view of an incident already redacted for its audience, showing times in `zone`.
 ///
-/// Metrics and impact windows are facts of the whole incident, so both audiences see the
-/// same numbers; a public view leaves out internal events, internal notes and owners.
-pub fn build(incident: &Incident, audience: Audience, zone: Tz) -> View {
-    let public = audience == Audience::Public;
+/// Metrics, phase times and impact windows come from the redacted value, which computed them
+/// from the whole incident, so both audiences see the same numbers.
+pub fn build(redacted: &Redacted, zone: Tz) -> View {
+    let audience = redacted.audience();
+    let incident = redacted.incident();
     let t = |at| Time::new(at, zone);
-    let (first, last) = incident.span();
-    let start = incident.phase_at(Phase::Started).unwrap_or(first);
-    let end = incident.phase_at(Phase::Resolved);
-    let impacts = metrics::service_impacts(incident);
+    let (_, last) = redacted.span();
+    let start = redacted.start();
+    let end = redacted.phase_at(Phase::Resolved);
+    let impacts = redacted.impacts();
     View {
         audience,
-        public,
+        public: audience == Audience::Public,
         id: incident.id.clone(),
         title: incident.title.clone(),
         severity: incident.severity.as_str(),
@@ -320,24 +301,23 @@ pub fn build(incident: &Incident, audience: Audience, zone: Tz) -> View {
         start: t(start),
         end: end.map(t),
         duration: Duration::new(end.unwrap_or(last) - start),
-        resolved: incident.is_resolved(),
-        sections: sections(incident, public),
+        resolved: redacted.is_resolved(),
+        sections: sections(incident),
         lessons: lessons(incident),
-        metrics: metric_views(incident),
-        phases: Phase::ALL
+        metrics: metric_views(redacted),
+        phases: redacted
+            .phases()
             .iter()
-            .filter_map(|&p| {
-                Some(PhaseView {
-                    phase: p.as_str(),
-                    at: t(incident.phase_at(p)?),
-                })
+            .map(|&(p, at)| PhaseView {
+                phase: p.as_str(),
+                at: t(at),
             })
             .collect(),
         impacted_services: impacts.iter().filter(|s| !s.windows.is_empty()).count(),
         impact_periods: impacts.iter().map(|s| s.windows.len()).sum(),
-        services: service_views(incident, &impacts, zone, last),
-        timeline: event_views(incident, public, zone),
-        action_items: action_views(incident, public),
+        services: service_views(incident, impacts, zone, last),
+        timeline: event_views(redacted, zone),
+        action_items: action_views(incident),
         links: incident
             .links
             .iter()
@@ -364,7 +344,7 @@ fn texts(items: &[String]) -> Vec<Text> {
         .collect()
 }
 
-fn sections(incident: &Incident, public: bool) -> Sections {
+fn sections(incident: &Incident) -> Sections {
     Sections {
         summary: text(&incident.summary),
         impact: text(&incident.impact),
@@ -373,11 +353,7 @@ fn sections(incident: &Incident, public: bool) -> Sections {
         detection: text(&incident.detection),
         resolution: text(&incident.resolution),
         contributing_factors: texts(&incident.contributing_factors),
-        internal_notes: if public {
-            None
-        } else {
-            text(&incident.internal_notes)
-        },
+        internal_notes: text(&incident.internal_notes),
     }
 }
 
@@ -391,8 +367,9 @@ fn lessons(incident: &Incident) -> LessonsView {
     }
 }
 
-fn metric_views(incident: &Incident) -> Vec<MetricView> {
-    metrics::phase_metrics(incident)
+fn metric_views(redacted: &Redacted) -> Vec<MetricView> {
+    redacted
+        .metrics()
         .all()
         .iter()
         .map(|m| MetricView {
@@ -448,44 +425,36 @@ fn service_views(
         .collect()
 }
 
-/// The timeline with each status change as old -> new. The old status comes from the whole
-/// timeline, so a public view shows the same transitions even when an internal event made one.
-fn event_views(incident: &Incident, public: bool, zone: Tz) -> Vec<EventView> {
-    let mut current: BTreeMap<&str, ServiceStatus> = BTreeMap::new();
-    let mut out = Vec::new();
-    for event in &incident.timeline {
-        let changes: Vec<ChangeView> = event
-            .status
-            .iter()
-            .map(|(service, to)| {
-                let from = current
-                    .insert(service.as_str(), *to)
-                    .unwrap_or(ServiceStatus::Operational);
-                ChangeView {
-                    service: service.clone(),
-                    from: from.as_str(),
-                    to: to.as_str(),
-                    from_label: from.label(),
-                    to_label: to.label(),
-                }
-            })
-            .collect();
-        if public && event.internal {
-            continue;
-        }
-        out.push(EventView {
+/// The timeline with each status change as old -> new (the old status from the whole
+/// timeline, see [`Redacted::changes`]).
+fn event_views(redacted: &Redacted, zone: Tz) -> Vec<EventView> {
+    redacted
+        .incident()
+        .timeline
+        .iter()
+        .enumerate()
+        .map(|(i, event)| EventView {
             id: event.id.clone(),
             at: Time::new(event.at, zone),
             phase: event.phase.map(Phase::as_str),
-            changes,
+            changes: redacted
+                .changes(i)
+                .into_iter()
+                .map(|c| ChangeView {
+                    service: c.service.to_owned(),
+                    from: c.from.as_str(),
+                    to: c.to.as_str(),
+                    from_label: c.from.label(),
+                    to_label: c.to.label(),
+                })
+                .collect(),
             text: Text::new(&event.text),
             internal: event.internal,
-        });
-    }
-    out
+        })
+        .collect()
 }
 
-fn action_views(incident: &Incident, public: bool) -> Vec<ActionView> {
+fn action_views(incident: &Incident) -> Vec<ActionView> {
     incident
         .action_items
         .iter()
@@ -493,7 +462,7 @@ fn action_views(incident: &Incident, public: bool) -> Vec<ActionView> {
             id: a.id.clone(),
             title: a.title.clone(),
             kind: a.kind.as_str(),
-            owner: if public { None } else { a.owner.clone() },
+            owner: a.owner.clone(),
             due: a.due.map(|d| d.format("%Y-%m-%d").to_string()),
             status: a.status.as_str(),
             status_label: a.status.as_str().replace('_', " "),

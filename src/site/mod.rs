@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 pub use entry::Entry;
 pub use templates::SiteTemplates;
 
-use crate::render::Audience;
+use crate::redact::Audience;
 
 /// The files of a site or an export: relative path (`/`-separated) -> bytes. Sorted, so
 /// output order is deterministic.

@@ -7,8 +7,8 @@ use serde::Serialize;
 use tera::Context;
 
 use super::{Entry, Options, SiteTemplates, Tree, feed, search, stats};
-use crate::model::Incident;
-use crate::render::{self, Audience, TemplateError, view};
+use crate::redact::{Audience, Redacted};
+use crate::render::{self, TemplateError, view};
 
 /// Where the rows of an incident table go; see [`aggregate`].
 const ROWS_MARKER: &str = "<!--postevent:rows-->";
@@ -41,19 +41,19 @@ fn site_context<'a>(options: &Options, root: &'static str, current: &'a str) -> 
     }
 }
 
-/// The page of one incident and its listing entry.
+/// The page of one incident, redacted for the site's audience, and its listing entry.
 pub fn incident(
-    incident: &Incident,
+    redacted: &Redacted,
     options: &Options,
     templates: &SiteTemplates,
 ) -> Result<(Entry, String), TemplateError> {
-    let zone = incident.timezone;
-    let view = view::build(incident, options.audience, zone);
+    let zone = redacted.incident().timezone;
+    let view = view::build(redacted, zone);
     let entry = Entry::new(&view);
     let mut ctx = render::context(&view, zone);
     ctx.insert("site", &site_context(options, "../", "incident"));
     ctx.insert("entry", &entry);
-    let name = match options.audience {
+    let name = match redacted.audience() {
         Audience::Internal => "site/postmortem.html",
         Audience::Public => "site/summary.html",
     };
@@ -434,7 +434,8 @@ mod tests {
                 let incident = crate::validate::check(&source, Default::default())
                     .incident
                     .expect("a valid fixture");
-                let view = view::build(&incident, Audience::Internal, incident.timezone);
+                let redacted = crate::redact::redact(&incident, Audience::Internal);
+                let view = view::build(&redacted, incident.timezone);
                 Entry::new(&view)
             })
             .collect()

@@ -504,6 +504,7 @@ impl Validator<'_> {
             services.push(Service {
                 name,
                 description: s.value.description.clone(),
+                internal: s.value.internal,
             });
         }
         ok.then_some(services)
