@@ -16,8 +16,8 @@ use crate::model::Incident;
 use crate::parse::Limits;
 use crate::redact::{Audience, Redacted, redact};
 use crate::render::TemplateError;
-use crate::site::build::{BuildError, Problem, check_all};
-use crate::site::load;
+use crate::site::build::{BuildError, Problem, duplicate_ids, incident_of};
+use crate::site::load::{self, Loaded};
 use crate::site::write::WriteError;
 use crate::source::Source;
 use crate::validate;
@@ -181,7 +181,26 @@ pub fn load_all(
 ) -> Result<Vec<Redacted>, usize> {
     let read = move |p: &Path| inputs::read(p, limits.max_file_bytes).map_err(|e| e.reason);
     let loaded = load::load_all(files, &read, limits, None, Path::new(""), &|| {});
-    let (valid, problems) = check_all(loaded);
+    let (mut valid, mut problems) = (Vec::new(), Vec::new());
+    for l in loaded {
+        match l {
+            Loaded::Checked {
+                path,
+                source,
+                checked,
+                ..
+            } => match incident_of(source, *checked) {
+                Ok(incident) => valid.push((path, incident)),
+                Err(p) => problems.push(p),
+            },
+            Loaded::Unreadable { path, reason } => {
+                problems.push(Problem::Unreadable { path, reason });
+            }
+            Loaded::Cached { .. } => {}
+        }
+    }
+    let ids = valid.iter().map(|(p, i)| (i.id.as_str(), p.as_path()));
+    duplicate_ids(ids, &mut problems);
     print_problems(&problems, io);
     if !problems.is_empty() {
         return Err(problems.iter().flat_map(Problem::paths).count());

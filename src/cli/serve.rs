@@ -29,7 +29,7 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub audience: AudienceArg,
 
-    /// (The template folder is watched too.)
+    // The template folder is watched too.
     #[command(flatten)]
     pub templates: TemplatesArg,
 

@@ -116,37 +116,8 @@ pub fn incident_of(source: Source, checked: Checked) -> Result<Incident, Problem
     }
 }
 
-/// Every valid incident of `loaded` with its path, and the problems of the others, ids used
-/// by several logs included (those logs are left out). For exports, which keep no cache.
-pub fn check_all(loaded: Vec<Loaded>) -> (Vec<(PathBuf, Incident)>, Vec<Problem>) {
-    let (mut valid, mut problems) = (Vec::new(), Vec::new());
-    for l in loaded {
-        match l {
-            Loaded::Checked {
-                path,
-                source,
-                checked,
-                ..
-            } => match incident_of(source, *checked) {
-                Ok(incident) => valid.push((path, incident)),
-                Err(p) => problems.push(p),
-            },
-            Loaded::Unreadable { path, reason } => {
-                problems.push(Problem::Unreadable { path, reason });
-            }
-            Loaded::Cached { .. } => {}
-        }
-    }
-    let dup = duplicate_ids(
-        valid.iter().map(|(p, i)| (i.id.as_str(), p.as_path())),
-        &mut problems,
-    );
-    valid.retain(|(_, i)| !dup.contains(&i.id));
-    (valid, problems)
-}
-
 /// Adds a problem for each id more than one log uses (paths sorted); returns those ids.
-fn duplicate_ids<'a>(
+pub fn duplicate_ids<'a>(
     logs: impl IntoIterator<Item = (&'a str, &'a Path)>,
     problems: &mut Vec<Problem>,
 ) -> BTreeSet<String> {
