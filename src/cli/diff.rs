@@ -14,7 +14,7 @@ use crate::diff::diff;
 use crate::diff::display::{self, DisplayOptions};
 use crate::exit;
 use crate::parse::Limits;
-use crate::redact::{Audience, Redacted, redact};
+use crate::redact::{Audience, Redacted};
 use crate::render::markdown;
 use crate::source::Source;
 
@@ -128,8 +128,8 @@ fn load(
         Some(label) => Source::new(label.clone(), None, source.text().to_owned()),
         None => source,
     };
-    match pipeline::check(&source, limits, io) {
-        Ok(incident) => Some((source.name().to_owned(), redact(&incident, audience))),
+    match pipeline::load(&source, limits, audience, io) {
+        Ok(redacted) => Some((source.name().to_owned(), redacted)),
         Err(errors) => {
             let _ = writeln!(
                 io.stderr,

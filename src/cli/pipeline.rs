@@ -135,9 +135,19 @@ pub fn style(io: &Io) -> RenderStyle {
     }
 }
 
-/// Checks one log and prints its errors (warnings are `check`'s business): its incident, or
-/// the number of errors when it has any.
-pub fn check(source: &Source, limits: Limits, io: &mut Io) -> Result<Incident, usize> {
+/// Checks one log, prints its errors (warnings are `check`'s business) and redacts it for
+/// `audience`; the number of errors when it has any.
+pub fn load(
+    source: &Source,
+    limits: Limits,
+    audience: Audience,
+    io: &mut Io,
+) -> Result<Redacted, usize> {
+    check(source, limits, io).map(|incident| redact(&incident, audience))
+}
+
+/// Checks one log and prints its errors: its incident, or the number of errors.
+fn check(source: &Source, limits: Limits, io: &mut Io) -> Result<Incident, usize> {
     let checked = validate::check(source, limits);
     let style = style(io);
     for d in checked.diagnostics.iter().filter(|d| d.is_error()) {

@@ -9,7 +9,6 @@ use super::pipeline::{self, AudienceArg, CliError, TemplatesArg};
 use super::{Io, inputs};
 use crate::exit;
 use crate::output::write_atomic;
-use crate::redact::redact;
 use crate::render::{self, Format, Options, TemplateSet};
 use crate::time;
 
@@ -72,7 +71,8 @@ fn report(args: &ReportArgs, io: &mut Io) -> Result<u8, CliError> {
     let format = format_of(args, template.as_deref());
     let limits = args.limits.limits();
     let source = inputs::read(&args.file, limits.max_file_bytes)?;
-    let Ok(incident) = pipeline::check(&source, limits, io) else {
+    let audience = args.audience.audience;
+    let Ok(redacted) = pipeline::load(&source, limits, audience, io) else {
         let _ = writeln!(
             io.stderr,
             "error: {} has errors; no report written (see `postevent check`)",
@@ -80,8 +80,6 @@ fn report(args: &ReportArgs, io: &mut Io) -> Result<u8, CliError> {
         );
         return Ok(exit::FAILURE);
     };
-    let audience = args.audience.audience;
-    let redacted = redact(&incident, audience);
     let options = Options {
         format,
         zone,

@@ -3,6 +3,10 @@
 //! status changes). Every output command and format runs in both audiences: no marker
 //! reaches a public output, and every marker reaches the internal one (so the test can fail).
 //! A public diff shows the same metrics as the public reports of its two sides.
+//!
+//! Regressions: `diff --audience public` showed action-item owners, and dropped the internal
+//! events before computing its metrics; a service known only from internal events was named
+//! on every public page.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
