@@ -14,6 +14,8 @@
 //! incident, before anything is left out, so a public and an internal output of the same log
 //! always show the same numbers: leaving out an event hides its words, never changes a fact.
 
+use std::collections::{HashMap, HashSet};
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -70,14 +72,14 @@ pub struct Redacted {
 /// The incident as `audience` may see it (see the module documentation).
 pub fn redact(incident: &Incident, audience: Audience) -> Redacted {
     let public = audience == Audience::Public;
-    let shown_service = |name: &str| {
-        !public
-            || incident
-                .services
-                .iter()
-                .any(|s| s.name == name && !s.internal)
-    };
-    let mut current: std::collections::HashMap<&str, ServiceStatus> = Default::default();
+    let hidden: HashSet<&str> = incident
+        .services
+        .iter()
+        .filter(|s| public && s.internal)
+        .map(|s| s.name.as_str())
+        .collect();
+    let shown_service = |name: &str| !hidden.contains(name);
+    let mut current: HashMap<&str, ServiceStatus> = HashMap::new();
     let mut timeline = Vec::new();
     let mut before = Vec::new();
     for event in &incident.timeline {
