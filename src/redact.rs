@@ -216,7 +216,11 @@ impl Redacted {
 
 #[cfg(test)]
 mod tests {
+    use chrono::TimeDelta;
+    use proptest::prelude::*;
+
     use super::*;
+    use crate::model::{Lessons, Service, Severity, Status};
     use crate::source::Source;
 
     const LOG: &str = "\
@@ -303,5 +307,96 @@ internal_notes: SECRET notes
         let last = public.changes(1);
         assert_eq!(last[0].from, ServiceStatus::MajorOutage);
         assert_eq!(last[0].to, ServiceStatus::Operational);
+    }
+
+    /// An incident over a public `api` and an internal `db`, with the timeline given as
+    /// (minute, phase, api status, db status, internal).
+    fn generated(
+        events: Vec<(i64, Option<usize>, Option<usize>, Option<usize>, bool)>,
+    ) -> Incident {
+        let mut timeline: Vec<Event> = events
+            .into_iter()
+            .map(|(minute, phase, api, db, internal)| Event {
+                id: None,
+                at: DateTime::<Utc>::UNIX_EPOCH + TimeDelta::minutes(minute),
+                phase: phase.map(|p| Phase::ALL[p]),
+                status: [("api", api), ("db", db)]
+                    .into_iter()
+                    .filter_map(|(n, s)| Some((n.to_owned(), ServiceStatus::ALL[s?])))
+                    .collect(),
+                text: "text".into(),
+                internal,
+            })
+            .collect();
+        timeline.sort_by_key(|e| e.at);
+        let service = |name: &str, internal| Service {
+            name: name.into(),
+            description: None,
+            internal,
+        };
+        Incident {
+            id: "generated".into(),
+            title: "Generated".into(),
+            severity: Severity::Sev2,
+            status: Status::Resolved,
+            timezone: chrono_tz::UTC,
+            regions: vec![],
+            tags: vec![],
+            authors: vec![],
+            services: vec![service("api", false), service("db", true)],
+            summary: None,
+            impact: None,
+            root_cause: None,
+            trigger: None,
+            detection: None,
+            resolution: None,
+            timeline,
+            contributing_factors: vec![],
+            lessons: Lessons::default(),
+            action_items: vec![],
+            links: vec![],
+            internal_notes: Some("notes".into()),
+        }
+    }
+
+    proptest! {
+        /// Whatever the timeline, the public sees no internal event or service, and both
+        /// audiences see the facts of the whole incident.
+        #[test]
+        fn audiences_share_the_facts_and_the_public_sees_nothing_internal(
+            events in prop::collection::vec(
+                (
+                    0i64..600,
+                    prop::option::of(0..Phase::ALL.len()),
+                    prop::option::of(0..ServiceStatus::ALL.len()),
+                    prop::option::of(0..ServiceStatus::ALL.len()),
+                    any::<bool>(),
+                ),
+                0..12,
+            )
+        ) {
+            let whole = generated(events);
+            let (public, internal) =
+                (redact(&whole, Audience::Public), redact(&whole, Audience::Internal));
+            prop_assert_eq!(internal.incident(), &whole);
+            prop_assert_eq!(public.metrics(), &metrics::phase_metrics(&whole));
+            prop_assert_eq!(public.metrics(), internal.metrics());
+            prop_assert_eq!(public.phases(), internal.phases());
+            prop_assert_eq!(public.span(), internal.span());
+            prop_assert_eq!(&public.impacts()[..], &internal.impacts()[..1]);
+            let shown = public.incident();
+            prop_assert!(shown.internal_notes.is_none());
+            prop_assert!(shown.services.iter().all(|s| !s.internal));
+            prop_assert!(shown.timeline.iter().all(|e| !e.internal));
+            prop_assert!(shown.timeline.iter().all(|e| e.status.iter().all(|s| s.0 == "api")));
+            // Each public change has the status before it on the whole timeline.
+            let public_events = whole.timeline.iter().enumerate().filter(|(_, e)| !e.internal);
+            for (i, (j, _)) in public_events.enumerate() {
+                let whole_changes = internal.changes(j);
+                let api: Vec<_> = whole_changes.iter().filter(|c| c.service == "api").collect();
+                let shown_changes = public.changes(i);
+                prop_assert_eq!(shown_changes.iter().collect::<Vec<_>>(), api);
+            }
+        }
     }
 }
