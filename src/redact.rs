@@ -309,11 +309,11 @@ internal_notes: SECRET notes
         assert_eq!(last[0].to, ServiceStatus::Operational);
     }
 
-    /// An incident over a public `api` and an internal `db`, with the timeline given as
-    /// (minute, phase, api status, db status, internal).
-    fn generated(
-        events: Vec<(i64, Option<usize>, Option<usize>, Option<usize>, bool)>,
-    ) -> Incident {
+    /// One generated event: (minute, phase, api status, db status, internal).
+    type Generated = (i64, Option<usize>, Option<usize>, Option<usize>, bool);
+
+    /// An incident over a public `api` and an internal `db`.
+    fn generated(events: Vec<Generated>) -> Incident {
         let mut timeline: Vec<Event> = events
             .into_iter()
             .map(|(minute, phase, api, db, internal)| Event {
@@ -383,7 +383,7 @@ internal_notes: SECRET notes
             prop_assert_eq!(public.metrics(), internal.metrics());
             prop_assert_eq!(public.phases(), internal.phases());
             prop_assert_eq!(public.span(), internal.span());
-            prop_assert_eq!(&public.impacts()[..], &internal.impacts()[..1]);
+            prop_assert_eq!(public.impacts(), &internal.impacts()[..1]);
             let shown = public.incident();
             prop_assert!(shown.internal_notes.is_none());
             prop_assert!(shown.services.iter().all(|s| !s.internal));
