@@ -259,6 +259,7 @@ mod tests {
             id: None,
             at: at(t),
             phase,
+            milestone: None,
             status: status.iter().map(|(n, s)| (n.to_string(), *s)).collect(),
             text: "x".into(),
             internal: false,
@@ -280,6 +281,7 @@ mod tests {
                 .map(|n| Service {
                     name: n.to_string(),
                     description: None,
+                    internal: false,
                 })
                 .collect(),
             summary: None,

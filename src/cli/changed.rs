@@ -13,8 +13,8 @@ use crate::diff::diff;
 use crate::diff::display::{self, DisplayOptions};
 use crate::exit;
 use crate::git::{self, Change, Changed, Range};
-use crate::model::Incident;
 use crate::parse::Limits;
+use crate::redact::{Audience, Redacted, redact};
 use crate::source::Source;
 
 /// Bumped only when a field changes meaning.
@@ -47,21 +47,33 @@ pub fn run(range: &str, args: &DiffArgs, color: Color, io: &mut Io) -> u8 {
     };
     let color = use_color(color, io);
     let limits = args.limits.limits();
+    let audience = args.audience.audience;
     let mut trouble = false;
     let mut logs = Vec::new();
     for file in &files {
         let old = file.old.as_ref().map(|path| {
             let spec = format!("{}:{path}", range.base);
-            load_side(git_show(&spec, path, limits.max_file_bytes), limits, io)
+            load_side(
+                git_show(&spec, path, limits.max_file_bytes),
+                limits,
+                audience,
+                io,
+            )
         });
         let new = file.new.as_ref().map(|path| match &range.head {
             Some(head) => {
                 let spec = format!("{head}:{path}");
-                load_side(git_show(&spec, path, limits.max_file_bytes), limits, io)
+                load_side(
+                    git_show(&spec, path, limits.max_file_bytes),
+                    limits,
+                    audience,
+                    io,
+                )
             }
             None => load_side(
                 read_worktree(&root, path, limits.max_file_bytes),
                 limits,
+                audience,
                 io,
             ),
         });
@@ -111,8 +123,9 @@ pub fn run(range: &str, args: &DiffArgs, color: Color, io: &mut Io) -> u8 {
 fn load_side(
     source: Result<Source, inputs::InputError>,
     limits: Limits,
+    audience: Audience,
     io: &mut Io,
-) -> Option<(String, Incident)> {
+) -> Option<(String, Redacted)> {
     let source = match source {
         Ok(source) => source,
         Err(e) => {
@@ -120,7 +133,7 @@ fn load_side(
             return None;
         }
     };
-    validated(&source, limits, io)
+    validated(&source, limits, audience, io)
 }
 
 /// The file on disk, for a range without a head.
@@ -134,12 +147,13 @@ fn read_worktree(root: &Path, path: &str, max_bytes: usize) -> Result<Source, in
 }
 
 /// The incident with nothing in it yet: the other side of an added or deleted log.
-fn emptied(incident: &Incident) -> Incident {
-    Incident {
+fn emptied(redacted: &Redacted) -> Redacted {
+    let empty = crate::model::Incident {
         timeline: Vec::new(),
         action_items: Vec::new(),
-        ..incident.clone()
-    }
+        ..redacted.incident().clone()
+    };
+    redact(&empty, redacted.audience())
 }
 
 fn range_name(range: &Range) -> String {

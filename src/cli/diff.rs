@@ -7,17 +7,16 @@ use std::path::Path;
 use clap::{Args, ValueEnum};
 
 use super::check::LimitArgs;
+use super::pipeline::{self, AudienceArg, CliError};
 use super::{Color, Io, inputs};
-use crate::diagnostics::{RenderStyle, render_human};
 use crate::diff::diff;
 use crate::diff::display::{self, DisplayOptions};
 use crate::exit;
 use crate::git;
-use crate::model::Incident;
 use crate::parse::Limits;
+use crate::redact::{Audience, Redacted};
 use crate::render::markdown;
 use crate::source::Source;
-use crate::validate;
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
@@ -45,10 +44,8 @@ pub struct DiffArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
-    /// Whose view to compare: everything, or what a public report shows (internal events
-    /// and notes left out).
-    #[arg(long, value_enum, default_value_t = Audience::Internal)]
-    pub audience: Audience,
+    #[command(flatten)]
+    pub audience: AudienceArg,
 
     /// Show unchanged events, metrics and action items too.
     #[arg(long)]
@@ -70,43 +67,31 @@ pub enum Format {
     Json,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Audience {
-    Internal,
-    Public,
+pub fn run(args: &DiffArgs, color: Color, io: &mut Io) -> u8 {
+    let result = compare(args, color, io);
+    pipeline::finish(result, io)
 }
 
-pub fn run(args: &DiffArgs, color: Color, io: &mut Io) -> u8 {
+fn compare(args: &DiffArgs, color: Color, io: &mut Io) -> Result<u8, CliError> {
     if let Some(range) = &args.changed {
-        return super::changed::run(range, args, color, io);
+        return Ok(super::changed::run(range, args, color, io));
     }
+    // clap asks for both unless `--changed` is given.
     let (Some(old), Some(new)) = (&args.old, &args.new) else {
-        let _ = writeln!(
-            io.stderr,
-            "error: give OLD and NEW, or `--changed BASE[..HEAD]`"
-        );
-        return exit::TROUBLE;
+        return Ok(exit::TROUBLE);
     };
     if old == "-" && new == "-" {
-        let _ = writeln!(
-            io.stderr,
-            "error: only one of OLD and NEW can be `-` (standard input)"
-        );
-        return exit::TROUBLE;
+        return Err(CliError::TwoStdin);
     }
     if args.label.len() > 2 {
-        let _ = writeln!(io.stderr, "error: `--label` can be given at most twice");
-        return exit::TROUBLE;
+        return Err(CliError::TooManyLabels);
     }
     let limits = args.limits.limits();
-    let old = load(old, args.label.first(), limits, io);
-    let new = load(new, args.label.get(1), limits, io);
+    let audience = args.audience.audience;
+    let old = load(old, args.label.first(), limits, audience, io);
+    let new = load(new, args.label.get(1), limits, audience, io);
     let (Some((old_name, old)), Some((new_name, new))) = (old, new) else {
-        return exit::TROUBLE;
-    };
-    let (old, new) = match args.audience {
-        Audience::Internal => (old, new),
-        Audience::Public => (old.public(), new.public()),
+        return Ok(exit::TROUBLE);
     };
     let result = diff(&old, &new);
     let options = DisplayOptions {
@@ -120,18 +105,17 @@ pub fn run(args: &DiffArgs, color: Color, io: &mut Io) -> u8 {
         Format::Md => display::markdown(&result, &options),
         Format::Json => display::json(&result, &options),
     };
-    if let Err(e) = io
-        .stdout
+    io.stdout
         .write_all(safe(text, args.format, options.color).as_bytes())
-    {
-        let _ = writeln!(io.stderr, "error: cannot write the diff: {e}");
-        return exit::TROUBLE;
-    }
-    if result.is_equal() {
+        .map_err(|source| CliError::Stdout {
+            what: "diff",
+            source,
+        })?;
+    Ok(if result.is_equal() {
         exit::SUCCESS
     } else {
         exit::FAILURE
-    }
+    })
 }
 
 /// Colour on standard output, as `--color` and the terminal say.
@@ -153,13 +137,14 @@ pub(super) fn safe(text: String, format: Format, color: bool) -> String {
     }
 }
 
-/// Reads and validates one side; prints why not and returns `None` when it cannot.
+/// Reads, checks and redacts one side; prints why not and returns `None` when it cannot.
 fn load(
     spec: &str,
     label: Option<&String>,
     limits: Limits,
+    audience: Audience,
     io: &mut Io,
-) -> Option<(String, Incident)> {
+) -> Option<(String, Redacted)> {
     let source = match read(spec, limits.max_file_bytes) {
         Ok(source) => source,
         Err(e) => {
@@ -171,44 +156,33 @@ fn load(
         Some(label) => Source::new(label.clone(), None, source.text().to_owned()),
         None => source,
     };
-    validated(&source, limits, io)
+    validated(&source, limits, audience, io)
 }
 
-/// Validates one side; prints its diagnostics and returns `None` when it has errors.
+/// Checks and redacts one side; prints its errors and returns `None` when it has any.
 pub(super) fn validated(
     source: &Source,
     limits: Limits,
+    audience: Audience,
     io: &mut Io,
-) -> Option<(String, Incident)> {
-    let checked = validate::check(source, limits);
-    if checked.errors() > 0 || checked.incident.is_none() {
-        let style = RenderStyle {
-            color: io.stderr_color,
-            ..RenderStyle::default()
-        };
-        for d in &checked.diagnostics {
-            let _ = write!(io.stderr, "{}", render_human(source, d, style));
+) -> Option<(String, Redacted)> {
+    match pipeline::load(source, limits, audience, io) {
+        Ok(redacted) => Some((source.name().to_owned(), redacted)),
+        Err(errors) => {
+            let _ = writeln!(
+                io.stderr,
+                "error: `{}` is not a valid incident log ({errors} {}); `postevent check` shows the same",
+                source.name(),
+                if errors == 1 { "error" } else { "errors" }
+            );
+            None
         }
-        let _ = writeln!(
-            io.stderr,
-            "error: `{}` is not a valid incident log ({} {}); `postevent check` shows the same",
-            source.name(),
-            checked.errors(),
-            if checked.errors() == 1 {
-                "error"
-            } else {
-                "errors"
-            }
-        );
-        return None;
     }
-    let name = source.name().to_owned();
-    checked.incident.map(|incident| (name, incident))
 }
 
 /// Reads one side: a file or `-` as `check` does, or `REV:PATH` from git when no such file
 /// exists and the argument has that shape.
-pub(super) fn read(spec: &str, max_bytes: usize) -> Result<Source, inputs::InputError> {
+fn read(spec: &str, max_bytes: usize) -> Result<Source, inputs::InputError> {
     let path = Path::new(spec);
     if spec == "-" || path.exists() {
         return inputs::read(path, max_bytes);

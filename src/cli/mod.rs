@@ -13,6 +13,7 @@ mod log;
 #[cfg(feature = "lsp")]
 mod lsp;
 mod new;
+mod pipeline;
 mod report;
 mod schema;
 #[cfg(feature = "serve")]

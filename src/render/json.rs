@@ -8,8 +8,9 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 
 use super::filters::{Style, instant, utc};
-use super::view::{Audience, MetricView, View};
+use super::view::{MetricView, View};
 use crate::model::{ActionKind, ActionStatus, Phase, ServiceStatus, Severity, Status};
+use crate::redact::Audience;
 
 /// The version of this document's shape.
 pub const FORMAT_VERSION: u32 = 1;

@@ -13,9 +13,11 @@ pub mod view;
 use tera::Context;
 
 pub use templates::{TemplateError, TemplateSet};
-pub use view::{Audience, View};
+pub use view::View;
 
-use crate::model::Incident;
+pub use crate::redact::Audience;
+
+use crate::redact::Redacted;
 
 /// The kind of document to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +52,6 @@ impl Format {
 #[derive(Debug, Clone)]
 pub struct Options {
     pub format: Format,
-    pub audience: Audience,
     /// The display zone; `None` is the log's own.
     pub zone: Option<chrono_tz::Tz>,
     /// A template to use instead of the default for the audience and format.
@@ -75,24 +76,21 @@ pub fn context(view: &View) -> Context {
     ctx
 }
 
-/// Renders `incident` as asked. JSON ignores templates.
+/// Renders an incident redacted for its audience, as asked. JSON ignores templates.
 pub fn render(
-    incident: &Incident,
+    redacted: &Redacted,
     options: &Options,
     templates: &TemplateSet,
 ) -> Result<String, TemplateError> {
-    let view = view::build(
-        incident,
-        options.audience,
-        options.zone.unwrap_or(incident.timezone),
-    );
+    let zone = options.zone.unwrap_or(redacted.incident().timezone);
+    let view = view::build(redacted, zone);
     if options.format == Format::Json && options.template.is_none() {
         return Ok(json::render(&view));
     }
     let name = options
         .template
         .clone()
-        .unwrap_or_else(|| default_template(options.audience, options.format));
+        .unwrap_or_else(|| default_template(redacted.audience(), options.format));
     let text = templates.render(&name, &context(&view))?;
     Ok(markdown::strip_controls(text))
 }

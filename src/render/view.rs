@@ -6,34 +6,14 @@
 //! durations `TimeDelta`. Formatting happens at the edge, in [`super::filters`] (the printers
 //! call it; templates reach it through the filters `local`, `utc` and `duration`).
 
-use std::collections::BTreeMap;
-
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::markdown;
-use crate::metrics::{self, ServiceImpact};
+use crate::metrics::ServiceImpact;
 use crate::model::{ActionKind, ActionStatus, Incident, Phase, ServiceStatus, Severity, Status};
-
-/// Who a report is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Audience {
-    /// The post-mortem: everything, internal events marked.
-    Internal,
-    /// The public post-event summary: nothing internal.
-    Public,
-}
-
-impl Audience {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Audience::Internal => "internal",
-            Audience::Public => "public",
-        }
-    }
-}
+use crate::redact::{Audience, Redacted};
 
 /// How the view's instants and durations serialise for templates: RFC 3339 UTC and whole
 /// seconds, which the filters `local`, `utc` and `duration` format (see [`super::filters`]).
@@ -282,19 +262,20 @@ pub struct View {
     pub links: Vec<LinkView>,
 }
 
-/// Builds the view of `incident` for `audience`, showing times in `zone`.
+/// Builds the view of an incident already redacted for its audience, showing times in `zone`.
 ///
-/// Metrics and impact windows are facts of the whole incident, so both audiences see the
-/// same numbers; a public view leaves out internal events, internal notes and owners.
-pub fn build(incident: &Incident, audience: Audience, zone: Tz) -> View {
-    let public = audience == Audience::Public;
-    let (first, last) = incident.span();
-    let start = incident.phase_at(Phase::Started).unwrap_or(first);
-    let end = incident.phase_at(Phase::Resolved);
-    let impacts = metrics::service_impacts(incident);
+/// Metrics, phase times and impact windows come from the redacted value, which computed them
+/// from the whole incident, so both audiences see the same numbers.
+pub fn build(redacted: &Redacted, zone: Tz) -> View {
+    let audience = redacted.audience();
+    let incident = redacted.incident();
+    let (_, last) = redacted.span();
+    let start = redacted.start();
+    let end = redacted.phase_at(Phase::Resolved);
+    let impacts = redacted.impacts();
     View {
         audience,
-        public,
+        public: audience == Audience::Public,
         id: incident.id.clone(),
         title: incident.title.clone(),
         severity: incident.severity.clone(),
@@ -307,24 +288,20 @@ pub fn build(incident: &Incident, audience: Audience, zone: Tz) -> View {
         start,
         end,
         duration: end.unwrap_or(last) - start,
-        resolved: incident.is_resolved(),
-        sections: sections(incident, public),
+        resolved: redacted.is_resolved(),
+        sections: sections(incident),
         lessons: lessons(incident),
-        metrics: metric_views(incident),
-        phases: Phase::ALL
+        metrics: metric_views(redacted),
+        phases: redacted
+            .phases()
             .iter()
-            .filter_map(|&p| {
-                Some(PhaseView {
-                    phase: p,
-                    at: incident.phase_at(p)?,
-                })
-            })
+            .map(|&(p, at)| PhaseView { phase: p, at })
             .collect(),
         impacted_services: impacts.iter().filter(|s| !s.windows.is_empty()).count(),
         impact_periods: impacts.iter().map(|s| s.windows.len()).sum(),
-        services: service_views(incident, &impacts, last),
-        timeline: event_views(incident, public),
-        action_items: action_views(incident, public),
+        services: service_views(incident, impacts, last),
+        timeline: event_views(redacted),
+        action_items: action_views(incident),
         links: incident
             .links
             .iter()
@@ -351,7 +328,7 @@ fn texts(items: &[String]) -> Vec<Text> {
         .collect()
 }
 
-fn sections(incident: &Incident, public: bool) -> Sections {
+fn sections(incident: &Incident) -> Sections {
     Sections {
         summary: text(&incident.summary),
         impact: text(&incident.impact),
@@ -360,11 +337,7 @@ fn sections(incident: &Incident, public: bool) -> Sections {
         detection: text(&incident.detection),
         resolution: text(&incident.resolution),
         contributing_factors: texts(&incident.contributing_factors),
-        internal_notes: if public {
-            None
-        } else {
-            text(&incident.internal_notes)
-        },
+        internal_notes: text(&incident.internal_notes),
     }
 }
 
@@ -378,8 +351,9 @@ fn lessons(incident: &Incident) -> LessonsView {
     }
 }
 
-fn metric_views(incident: &Incident) -> Vec<MetricView> {
-    metrics::phase_metrics(incident)
+fn metric_views(redacted: &Redacted) -> Vec<MetricView> {
+    redacted
+        .metrics()
         .all()
         .iter()
         .map(|m| MetricView {
@@ -432,44 +406,36 @@ fn service_views(
         .collect()
 }
 
-/// The timeline with each status change as old -> new. The old status comes from the whole
-/// timeline, so a public view shows the same transitions even when an internal event made one.
-fn event_views(incident: &Incident, public: bool) -> Vec<EventView> {
-    let mut current: BTreeMap<&str, ServiceStatus> = BTreeMap::new();
-    let mut out = Vec::new();
-    for event in &incident.timeline {
-        let changes: Vec<ChangeView> = event
-            .status
-            .iter()
-            .map(|(service, to)| {
-                let from = current
-                    .insert(service.as_str(), *to)
-                    .unwrap_or(ServiceStatus::Operational);
-                ChangeView {
-                    service: service.clone(),
-                    from,
-                    to: *to,
-                    from_label: from.label(),
-                    to_label: to.label(),
-                }
-            })
-            .collect();
-        if public && event.internal {
-            continue;
-        }
-        out.push(EventView {
+/// The timeline with each status change as old -> new (the old status from the whole
+/// timeline, see [`Redacted::changes`]).
+fn event_views(redacted: &Redacted) -> Vec<EventView> {
+    redacted
+        .incident()
+        .timeline
+        .iter()
+        .enumerate()
+        .map(|(i, event)| EventView {
             id: event.id.clone(),
             at: event.at,
             phase: event.phase,
-            changes,
+            changes: redacted
+                .changes(i)
+                .into_iter()
+                .map(|c| ChangeView {
+                    service: c.service.to_owned(),
+                    from: c.from,
+                    to: c.to,
+                    from_label: c.from.label(),
+                    to_label: c.to.label(),
+                })
+                .collect(),
             text: Text::new(&event.text),
             internal: event.internal,
-        });
-    }
-    out
+        })
+        .collect()
 }
 
-fn action_views(incident: &Incident, public: bool) -> Vec<ActionView> {
+fn action_views(incident: &Incident) -> Vec<ActionView> {
     incident
         .action_items
         .iter()
@@ -477,7 +443,7 @@ fn action_views(incident: &Incident, public: bool) -> Vec<ActionView> {
             id: a.id.clone(),
             title: a.title.clone(),
             kind: a.kind,
-            owner: if public { None } else { a.owner.clone() },
+            owner: a.owner.clone(),
             due: a.due,
             status: a.status,
             status_label: a.status.as_str().replace('_', " "),
@@ -503,7 +469,10 @@ mod tests {
         let incident = crate::validate::check(&source, Default::default())
             .incident
             .unwrap();
-        let view = build(&incident, Audience::Internal, chrono_tz::UTC);
+        let view = build(
+            &crate::redact::redact(&incident, Audience::Internal),
+            chrono_tz::UTC,
+        );
         let json = serde_json::to_value(&view).unwrap();
         assert_eq!(json["start"], "2025-10-20T06:48:00Z");
         assert_eq!(json["timezone"], "UTC");

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use super::reload;
 use super::url::{self, Target};
 use super::watch::{self, Snapshot};
-use crate::diagnostics::{RenderStyle, render_human};
+use crate::diagnostics::RenderStyle;
 use crate::parse::Limits;
 use crate::render::TemplateSet;
 use crate::site::Options;
@@ -241,30 +241,7 @@ fn problems_text(problems: &[Problem]) -> String {
         color: false,
         ..RenderStyle::default()
     };
-    let mut text = String::new();
-    for problem in problems {
-        match problem {
-            Problem::Invalid {
-                source,
-                diagnostics,
-            } => {
-                for d in diagnostics.iter().filter(|d| d.is_error()) {
-                    text.push_str(&render_human(source, d, style));
-                }
-            }
-            Problem::Unreadable { path, reason } => {
-                text += &format!("error: cannot read `{}`: {reason}\n", path.display());
-            }
-            Problem::DuplicateId { id, paths } => {
-                let shown: Vec<String> =
-                    paths.iter().map(|p| format!("`{}`", p.display())).collect();
-                text += &format!(
-                    "error: the id `{id}` is used by {}\n  = hint: each incident needs its own id, since it names its page; set `id:` in all but one\n",
-                    shown.join(" and ")
-                );
-            }
-        }
-    }
+    let mut text: String = problems.iter().map(|p| p.render(style)).collect();
     let n = problems.iter().flat_map(Problem::paths).count();
     text += &format!(
         "{n} log{} cannot go into the site; the preview shows this page until {} fixed\n",
@@ -277,7 +254,7 @@ fn problems_text(problems: &[Problem]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::Audience;
+    use crate::redact::Audience;
     use crate::source::Source;
 
     const VALID: &str = include_str!("../../tests/fixtures/site/dns-typo-2025-12-01.yaml");

@@ -9,9 +9,9 @@ use std::fmt::Write as _;
 use rayon::prelude::*;
 
 use super::{Entry, TemplateSet, Tree};
-use crate::model::Incident;
+use crate::redact::Redacted;
 use crate::render::markdown::escape_inline;
-use crate::render::{self, Audience, Format, TemplateError, view};
+use crate::render::{self, Format, TemplateError, view};
 
 /// A docs generator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,18 +40,19 @@ fn list(items: &[String]) -> String {
     serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
 }
 
-/// Exports `incidents` for `generator`: relative path -> bytes.
+/// Exports `incidents`, each redacted for its audience, for `generator`: relative path ->
+/// bytes.
 pub fn export(
-    incidents: &[Incident],
+    incidents: &[Redacted],
     generator: Generator,
-    audience: Audience,
     templates: &TemplateSet,
 ) -> Result<Tree, TemplateError> {
-    let template = render::default_template(audience, Format::Markdown);
     let mut docs: Vec<Doc> = incidents
         .par_iter()
-        .map(|incident| {
-            let view = view::build(incident, audience, incident.timezone);
+        .map(|redacted| {
+            let zone = redacted.incident().timezone;
+            let template = render::default_template(redacted.audience(), Format::Markdown);
+            let view = view::build(redacted, zone);
             let entry = Entry::new(&view);
             let description = entry.summary.clone();
             let markdown = templates.render(&template, &render::context(&view))?;

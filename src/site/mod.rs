@@ -20,7 +20,8 @@ pub mod write;
 
 use std::collections::BTreeMap;
 
-use crate::render::{Audience, TemplateSet};
+use crate::redact::Audience;
+use crate::render::TemplateSet;
 pub use entry::Entry;
 
 /// The files of a site or an export: relative path (`/`-separated) -> bytes. Sorted, so

@@ -7,8 +7,8 @@ use serde::Serialize;
 use tera::Context;
 
 use super::{Entry, Options, TemplateSet, Tree, feed, search, stats};
-use crate::model::Incident;
-use crate::render::{self, Audience, TemplateError, view};
+use crate::redact::{Audience, Redacted};
+use crate::render::{self, TemplateError, view};
 
 /// Where the rows of an incident table go; see [`aggregate`].
 const ROWS_MARKER: &str = "<!--postevent:rows-->";
@@ -41,18 +41,18 @@ fn site_context<'a>(options: &Options, root: &'static str, current: &'a str) -> 
     }
 }
 
-/// The page of one incident and its listing entry.
+/// The page of one incident, redacted for the site's audience, and its listing entry.
 pub fn incident(
-    incident: &Incident,
+    redacted: &Redacted,
     options: &Options,
     templates: &TemplateSet,
 ) -> Result<(Entry, String), TemplateError> {
-    let view = view::build(incident, options.audience, incident.timezone);
+    let view = view::build(redacted, redacted.incident().timezone);
     let entry = Entry::new(&view);
     let mut ctx = render::context(&view);
     ctx.insert("site", &site_context(options, "../", "incident"));
     ctx.insert("entry", &entry);
-    let name = match options.audience {
+    let name = match redacted.audience() {
         Audience::Internal => "site/postmortem.html",
         Audience::Public => "site/summary.html",
     };

@@ -304,6 +304,9 @@ impl Validator<'_> {
             &raw.title,
             raw.summary.as_ref(),
         );
+        let service_spans: Vec<Range<usize>> =
+            raw.services.iter().map(|s| span(self.source, s)).collect();
+        rules::internal_only_services(self, &incident, &located, &service_spans);
         // The truth check reads a sound timeline only: with an error, its metrics mean nothing.
         if self.config.lint_prose && !self.diagnostics.iter().any(Diagnostic::is_error) {
             let warnings = prose::check(self.source, &incident, &narrative);
@@ -578,6 +581,7 @@ impl Validator<'_> {
             services.push(Service {
                 name,
                 description: s.value.description.clone(),
+                internal: s.value.internal,
             });
         }
         ok.then_some(services)
@@ -615,7 +619,10 @@ impl Validator<'_> {
                 .phase
                 .as_ref()
                 .map(|p| self.keyword(p, "phase", Phase::parse, Phase::NAMES));
-            let milestone = e.milestone.as_ref().map(|m| self.milestone(m, &mut milestones));
+            let milestone = e
+                .milestone
+                .as_ref()
+                .map(|m| self.milestone(m, &mut milestones));
             let (status, status_spans) = self.status_map(&e.status, &declared);
             let text = self.non_empty(&e.text, "event text");
             let has_bad_id = e.id.is_some() && id.is_none();
