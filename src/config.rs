@@ -187,6 +187,21 @@ pub struct Config {
     pub public_roles: bool,
 }
 
+impl Config {
+    /// A hash of everything the config says (not where it was read from), so that a site
+    /// built with another config is rebuilt.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let without_path = Config {
+            path: None,
+            ..self.clone()
+        };
+        let mut h = std::hash::DefaultHasher::new();
+        format!("{without_path:?}").hash(&mut h);
+        h.finish()
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {

@@ -80,6 +80,7 @@ codes! {
     UnsafeCharacter = "W006", "unsafe-character", Warning;
     ProseMismatch = "W007", "prose-mismatch", Warning;
     InternalOnlyService = "W008", "internal-only-service", Warning;
+    PolicyUnmet = "W009", "policy-unmet", Warning;
 }
 
 impl fmt::Display for Code {

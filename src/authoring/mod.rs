@@ -17,6 +17,7 @@ use thiserror::Error;
 pub use append::{Layout, LayoutError, insert, insert_before, layout};
 pub use template::{NewLog, new_log};
 
+use crate::config::Config;
 use crate::diagnostics::{Diagnostic, did_you_mean};
 use crate::model::{Phase, ServiceStatus, Status};
 use crate::output::write_atomic;
@@ -277,7 +278,12 @@ pub fn lock_path(path: &Path) -> PathBuf {
 
 /// Appends an event to the log at `path`: read, check, insert as text, check again, replace
 /// atomically, all under an exclusive lock on [`lock_path`]. Any error leaves the file as it was.
-pub fn log(path: &Path, request: &LogRequest, limits: Limits) -> Result<Logged, LogError> {
+pub fn log(
+    path: &Path,
+    request: &LogRequest,
+    limits: Limits,
+    config: &Config,
+) -> Result<Logged, LogError> {
     if let Some(found) = control_character(&request.text, true) {
         return Err(control_error("text", found).into());
     }
@@ -312,7 +318,7 @@ pub fn log(path: &Path, request: &LogRequest, limits: Limits) -> Result<Logged, 
         .open(&lock_file)
         .map_err(lock_error)?;
     lock.lock().map_err(lock_error)?;
-    let result = log_locked(path, &real, request, limits);
+    let result = log_locked(path, &real, request, limits, config);
     drop(lock);
     result
 }
@@ -323,10 +329,11 @@ fn log_locked(
     real: &Path,
     request: &LogRequest,
     limits: Limits,
+    config: &Config,
 ) -> Result<Logged, LogError> {
     let (bom, text) = read(real, limits)?;
     let source = Source::new(path.display().to_string(), Some(path.to_owned()), text);
-    let checked = validate::check(&source, limits);
+    let checked = validate::check_with(&source, limits, config);
     let Some(incident) = checked.incident.as_ref().filter(|_| checked.errors() == 0) else {
         return Err(LogError::Invalid(Box::new(Refused {
             file: source,
@@ -399,7 +406,7 @@ fn log_locked(
         }
     };
     let new_source = Source::new(source.name(), Some(path.to_owned()), new_text);
-    let new_checked = validate::check(&new_source, limits);
+    let new_checked = validate::check_with(&new_source, limits, config);
     // Exactly one event more, every other one as it was.
     let grew = new_checked.incident.as_ref().is_some_and(|i| {
         let mut old = incident.timeline.iter().peekable();

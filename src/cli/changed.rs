@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::diff::{DiffArgs, Format, git_show, safe, use_color, validated};
 use super::{Color, Io, inputs};
+use crate::config::Config;
 use crate::diff::diff;
 use crate::diff::display::{self, DisplayOptions};
 use crate::exit;
@@ -48,6 +49,13 @@ pub fn run(range: &str, args: &DiffArgs, color: Color, io: &mut Io) -> u8 {
     let color = use_color(color, io);
     let limits = args.limits.limits();
     let audience = args.audience.audience;
+    let config = match super::pipeline::config(&paths[0], io) {
+        Ok(config) => config,
+        Err(e) => {
+            let _ = writeln!(io.stderr, "error: {e}");
+            return exit::TROUBLE;
+        }
+    };
     let mut trouble = false;
     let mut logs = Vec::new();
     for file in &files {
@@ -56,6 +64,7 @@ pub fn run(range: &str, args: &DiffArgs, color: Color, io: &mut Io) -> u8 {
             load_side(
                 git_show(&spec, path, limits.max_file_bytes),
                 limits,
+                &config,
                 audience,
                 io,
             )
@@ -66,6 +75,7 @@ pub fn run(range: &str, args: &DiffArgs, color: Color, io: &mut Io) -> u8 {
                 load_side(
                     git_show(&spec, path, limits.max_file_bytes),
                     limits,
+                    &config,
                     audience,
                     io,
                 )
@@ -73,6 +83,7 @@ pub fn run(range: &str, args: &DiffArgs, color: Color, io: &mut Io) -> u8 {
             None => load_side(
                 read_worktree(&root, path, limits.max_file_bytes),
                 limits,
+                &config,
                 audience,
                 io,
             ),
@@ -123,6 +134,7 @@ pub fn run(range: &str, args: &DiffArgs, color: Color, io: &mut Io) -> u8 {
 fn load_side(
     source: Result<Source, inputs::InputError>,
     limits: Limits,
+    config: &Config,
     audience: Audience,
     io: &mut Io,
 ) -> Option<(String, Redacted)> {
@@ -133,7 +145,7 @@ fn load_side(
             return None;
         }
     };
-    validated(&source, limits, audience, io)
+    validated(&source, limits, config, audience, io)
 }
 
 /// The file on disk, for a range without a head.

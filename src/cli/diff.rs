@@ -9,6 +9,7 @@ use clap::{Args, ValueEnum};
 use super::check::LimitArgs;
 use super::pipeline::{self, AudienceArg, CliError};
 use super::{Color, Io, inputs};
+use crate::config::Config;
 use crate::diff::diff;
 use crate::diff::display::{self, DisplayOptions};
 use crate::exit;
@@ -88,8 +89,11 @@ fn compare(args: &DiffArgs, color: Color, io: &mut Io) -> Result<u8, CliError> {
     }
     let limits = args.limits.limits();
     let audience = args.audience.audience;
-    let old = load(old, args.label.first(), limits, audience, io);
-    let new = load(new, args.label.get(1), limits, audience, io);
+    // The process of the new side's folder (or of the current one for `-` and `REV:PATH`).
+    let near = Path::new(new.as_str());
+    let config = pipeline::config(if near.exists() { near } else { Path::new(".") }, io)?;
+    let old = load(old, args.label.first(), limits, &config, audience, io);
+    let new = load(new, args.label.get(1), limits, &config, audience, io);
     let (Some((old_name, old)), Some((new_name, new))) = (old, new) else {
         return Ok(exit::TROUBLE);
     };
@@ -142,6 +146,7 @@ fn load(
     spec: &str,
     label: Option<&String>,
     limits: Limits,
+    config: &Config,
     audience: Audience,
     io: &mut Io,
 ) -> Option<(String, Redacted)> {
@@ -156,17 +161,18 @@ fn load(
         Some(label) => Source::new(label.clone(), None, source.text().to_owned()),
         None => source,
     };
-    validated(&source, limits, audience, io)
+    validated(&source, limits, config, audience, io)
 }
 
 /// Checks and redacts one side; prints its errors and returns `None` when it has any.
 pub(super) fn validated(
     source: &Source,
     limits: Limits,
+    config: &Config,
     audience: Audience,
     io: &mut Io,
 ) -> Option<(String, Redacted)> {
-    match pipeline::load(source, limits, audience, io) {
+    match pipeline::load(source, limits, config, audience, io) {
         Ok(redacted) => Some((source.name().to_owned(), redacted)),
         Err(errors) => {
             let _ = writeln!(

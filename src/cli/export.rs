@@ -60,7 +60,9 @@ fn export_all(args: &ExportArgs, io: &mut Io) -> Result<u8, CliError> {
     let templates = TemplateSet::load(&dirs)?;
     write::check_target(&args.output)?;
     let limits = args.limits.limits();
-    let incidents = match pipeline::load_all(&files, limits, args.audience.audience, io) {
+    let config = pipeline::config(&args.paths[0], io)?;
+    let audience = args.audience.audience;
+    let incidents = match pipeline::load_all(&files, limits, &config, audience, io) {
         Ok(incidents) => incidents,
         Err(failed) => {
             let _ = writeln!(

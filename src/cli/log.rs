@@ -113,7 +113,11 @@ pub fn run(args: &LogArgs, io: &mut Io) -> u8 {
         color: io.stderr_color,
         ..RenderStyle::default()
     };
-    match authoring::log(&args.file, &request, args.limits.limits()) {
+    let config = match super::pipeline::config(&args.file, io) {
+        Ok(config) => config,
+        Err(e) => return fail(io, &e.to_string(), None),
+    };
+    match authoring::log(&args.file, &request, args.limits.limits(), &config) {
         Ok(logged) => {
             print_diagnostics(io, &logged.source, &logged.new_warnings, style);
             let _ = writeln!(

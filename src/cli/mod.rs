@@ -37,6 +37,11 @@ pub struct Cli {
     /// When to use colour in messages.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+
+    /// The organisation's `postevent.toml` (default: the nearest one in the logs' folder or
+    /// above it; none means the built-in defaults).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -88,6 +93,8 @@ pub struct Io<'a> {
     pub stderr: &'a mut dyn Write,
     /// Whether stderr is a terminal that takes colour.
     pub stderr_color: bool,
+    /// `--config FILE`, when given (see [`pipeline::config`]).
+    pub config: Option<std::path::PathBuf>,
 }
 
 /// Runs the program on the process's arguments and streams; returns the exit code.
@@ -135,6 +142,7 @@ pub fn run(
         stdout,
         stderr,
         stderr_color,
+        config: cli.config.clone(),
     };
     let code = match cli.command {
         Command::Check(args) => check::run(&args, &mut io),

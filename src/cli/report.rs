@@ -72,7 +72,8 @@ fn report(args: &ReportArgs, io: &mut Io) -> Result<u8, CliError> {
     let limits = args.limits.limits();
     let source = inputs::read(&args.file, limits.max_file_bytes)?;
     let audience = args.audience.audience;
-    let Ok(redacted) = pipeline::load(&source, limits, audience, io) else {
+    let config = pipeline::config(&args.file, io)?;
+    let Ok(redacted) = pipeline::load(&source, limits, &config, audience, io) else {
         let _ = writeln!(
             io.stderr,
             "error: {} has errors; no report written (see `postevent check`)",

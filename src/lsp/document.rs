@@ -81,7 +81,14 @@ impl Document {
                     ..Checked::default()
                 };
             }
-            validate::check(&self.source, self.limits)
+            // The process of the log's folder, as `check` reads it; a config with errors is
+            // left out here (`check` reports it).
+            let config = self
+                .source
+                .path()
+                .and_then(|p| crate::config::for_path(None, p).ok())
+                .unwrap_or_default();
+            validate::check_with(&self.source, self.limits, &config)
         })
     }
 

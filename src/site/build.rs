@@ -188,7 +188,14 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
         .files
         .par_iter()
         .map(|path| {
-            let loaded = load::load_one(path, req.read, req.limits, old.as_ref(), req.out);
+            let loaded = load::load_one(
+                path,
+                req.read,
+                req.limits,
+                &req.options.config,
+                old.as_ref(),
+                req.out,
+            );
             let step = first_pass(loaded, req, staging.as_ref());
             progress.tick();
             step

@@ -20,6 +20,7 @@ pub mod write;
 
 use std::collections::BTreeMap;
 
+use crate::config::Config;
 use crate::redact::Audience;
 use crate::render::TemplateSet;
 pub use entry::Entry;
@@ -32,6 +33,8 @@ pub type Tree = BTreeMap<String, Vec<u8>>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     pub audience: Audience,
+    /// The organisation's process (`postevent.toml`): the scale, milestones, the title.
+    pub config: Config,
     /// `https://status.example.com/postmortems/`, always ending in `/`; makes feed links
     /// absolute.
     pub base_url: Option<String>,
@@ -39,7 +42,7 @@ pub struct Options {
 
 impl Options {
     /// `base_url` with a trailing `/`.
-    pub fn new(audience: Audience, base_url: Option<&str>) -> Options {
+    pub fn new(audience: Audience, base_url: Option<&str>, config: Config) -> Options {
         let base_url = base_url.map(|u| {
             let u = u.trim();
             if u.ends_with('/') {
@@ -48,7 +51,11 @@ impl Options {
                 format!("{u}/")
             }
         });
-        Options { audience, base_url }
+        Options {
+            audience,
+            base_url,
+            config,
+        }
     }
 }
 
@@ -114,7 +121,11 @@ mod tests {
 
     #[test]
     fn base_url_gets_a_slash() {
-        let o = Options::new(Audience::Public, Some("https://x.example/pm"));
+        let o = Options::new(
+            Audience::Public,
+            Some("https://x.example/pm"),
+            Default::default(),
+        );
         assert_eq!(o.base_url.as_deref(), Some("https://x.example/pm/"));
     }
 }

@@ -307,6 +307,12 @@ impl Validator<'_> {
         let service_spans: Vec<Range<usize>> =
             raw.services.iter().map(|s| span(self.source, s)).collect();
         rules::internal_only_services(self, &incident, &located, &service_spans);
+        let titles: Vec<Range<usize>> = raw
+            .action_items
+            .iter()
+            .map(|a| span(self.source, &a.title))
+            .collect();
+        rules::policy(self, &incident, span(self.source, &raw.severity), &titles);
         // The truth check reads a sound timeline only: with an error, its metrics mean nothing.
         if self.config.lint_prose && !self.diagnostics.iter().any(Diagnostic::is_error) {
             let warnings = prose::check(self.source, &incident, &narrative);

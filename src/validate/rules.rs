@@ -9,6 +9,7 @@ use crate::model::{Incident, Phase, Status};
 use crate::parse::SpannedStr;
 
 use super::{Located, Validator};
+use crate::config::Requirement;
 
 /// Sorts events by time (stable), warning for each one written before an earlier moment.
 pub(super) fn sort_events(v: &mut Validator, mut events: Vec<Located>) -> Vec<Located> {
@@ -270,5 +271,106 @@ fn resolved_lints(
                     "add `summary:`: a few sentences on what happened, for readers of the report",
                 ),
         );
+    }
+}
+
+/// What the config's policy for the incident's severity requires and the log lacks, each a
+/// warning (`check --strict` fails on it) at the severity, naming the policy's line.
+pub(super) fn policy(
+    v: &mut Validator,
+    incident: &Incident,
+    severity_span: Range<usize>,
+    action_titles: &[Range<usize>],
+) {
+    let config = v.config;
+    let Some(policy) = config
+        .policy
+        .iter()
+        .find(|p| p.severity == incident.severity.as_str())
+    else {
+        return;
+    };
+    let file = config
+        .path
+        .as_ref()
+        .map_or_else(|| "postevent.toml".to_owned(), |p| p.display().to_string());
+    let severity = incident.severity.as_str();
+    for required in &policy.require {
+        let (met, what, hint) = match &required.what {
+            Requirement::Field(field) => (
+                has_field(incident, field),
+                format!("`{field}`"),
+                format!("add `{field}:`"),
+            ),
+            Requirement::Phase(phase) => (
+                incident.phase_at(*phase).is_some(),
+                format!("the `{phase}` phase"),
+                format!("mark the event with `phase: {phase}`"),
+            ),
+            Requirement::Milestone(name) => (
+                incident.milestone_at(name).is_some(),
+                format!("the `{name}` milestone"),
+                format!("mark the event with `milestone: {name}`"),
+            ),
+        };
+        if !met {
+            v.push(
+                Diagnostic::new(
+                    Code::PolicyUnmet,
+                    format!("a {severity} incident needs {what}"),
+                )
+                .at(severity_span.clone(), format!("{severity} here"))
+                .hint(format!(
+                    "{hint}; required by [policy.{severity}] in {file}, line {}",
+                    required.line
+                )),
+            );
+        }
+    }
+    for (item, title) in incident.action_items.iter().zip(action_titles) {
+        for (field, line) in &policy.action_items_need {
+            let has = match field.as_str() {
+                "owner" => item.owner.as_deref().is_some_and(|o| !o.trim().is_empty()),
+                "due" => item.due.is_some(),
+                "link" => item.link.as_deref().is_some_and(|l| !l.trim().is_empty()),
+                "id" => item.id.is_some(),
+                _ => true,
+            };
+            if !has {
+                v.push(
+                    Diagnostic::new(
+                        Code::PolicyUnmet,
+                        format!("an action item of a {severity} incident needs `{field}`"),
+                    )
+                    .at(title.clone(), format!("no `{field}`"))
+                    .hint(format!(
+                        "add `{field}:` to this action item; required by [policy.{severity}] in {file}, line {line}"
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// Whether the incident fills the top-level field `name` (one of
+/// [`crate::config::REQUIRABLE`]).
+fn has_field(incident: &Incident, name: &str) -> bool {
+    let text = |t: &Option<String>| t.as_deref().is_some_and(|s| !s.trim().is_empty());
+    match name {
+        "summary" => text(&incident.summary),
+        "impact" => text(&incident.impact),
+        "root_cause" => text(&incident.root_cause),
+        "trigger" => text(&incident.trigger),
+        "detection" => text(&incident.detection),
+        "resolution" => text(&incident.resolution),
+        "contributing_factors" => !incident.contributing_factors.is_empty(),
+        "lessons" => !incident.lessons.is_empty(),
+        "action_items" => !incident.action_items.is_empty(),
+        "links" => !incident.links.is_empty(),
+        "regions" => !incident.regions.is_empty(),
+        "tags" => !incident.tags.is_empty(),
+        "authors" => !incident.authors.is_empty(),
+        "services" => !incident.services.is_empty(),
+        _ => true,
     }
 }

@@ -75,7 +75,11 @@ fn every_code_has_a_fixture_and_a_snapshot() {
             .next()
             .and_then(|l| l.strip_prefix("# postevent-test: --config "))
         {
-            Some(path) => postevent::config::load(&dir.join(path.trim())).unwrap(),
+            // Relative to the package, as messages show it: `tests/fixtures/org/postevent.toml`.
+            Some(path) => {
+                let path = path.trim().trim_start_matches("../");
+                postevent::config::load(&std::path::Path::new("tests/fixtures").join(path)).unwrap()
+            }
             None => postevent::config::Config::default(),
         };
         let source = Source::new(
