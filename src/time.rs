@@ -92,6 +92,32 @@ impl TimeError {
     }
 }
 
+/// Whether `zone` is UTC under any of its names (`UTC`, `Etc/UTC`, `GMT`, `Zulu`, ...): its
+/// local time is UTC at every instant.
+pub fn is_utc(zone: Tz) -> bool {
+    matches!(
+        zone.name(),
+        "UTC"
+            | "Etc/UTC"
+            | "Etc/UCT"
+            | "UCT"
+            | "Etc/Universal"
+            | "Universal"
+            | "Etc/Zulu"
+            | "Zulu"
+            | "GMT"
+            | "Etc/GMT"
+            | "Etc/GMT+0"
+            | "Etc/GMT-0"
+            | "Etc/GMT0"
+            | "GMT0"
+            | "GMT+0"
+            | "GMT-0"
+            | "Etc/Greenwich"
+            | "Greenwich"
+    )
+}
+
 /// Reads an `at` value without placing it in a zone. Second 60 is refused: chrono reads it
 /// as a leap second at any minute, and most readers of the output refuse it.
 pub fn parse(text: &str) -> Result<TimeSpec, TimeError> {

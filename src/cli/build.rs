@@ -46,6 +46,9 @@ pub struct BuildArgs {
 
     #[command(flatten)]
     pub limits: LimitArgs,
+
+    #[command(flatten)]
+    pub config: super::pipeline::ConfigArg,
 }
 
 pub fn run(args: &BuildArgs, io: &mut Io) -> u8 {

@@ -29,6 +29,9 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub limits: LimitArgs,
+
+    #[command(flatten)]
+    pub config: super::pipeline::ConfigArg,
 }
 
 /// Resource limits, shared by every command that reads logs.

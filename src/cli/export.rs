@@ -38,6 +38,9 @@ pub struct ExportArgs {
 
     #[command(flatten)]
     pub limits: LimitArgs,
+
+    #[command(flatten)]
+    pub config: super::pipeline::ConfigArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -80,7 +83,9 @@ fn export_all(args: &ExportArgs, io: &mut Io) -> Result<u8, CliError> {
         GeneratorArg::Docusaurus => Generator::Docusaurus,
         GeneratorArg::Zola => Generator::Zola,
     };
-    let tree = export::export(&incidents, generator, &templates)?;
+    // `[site] title` names the export's index too.
+    let title = config.site_title.as_deref().unwrap_or("Incidents");
+    let tree = export::export(&incidents, generator, &templates, title)?;
     write::replace(&args.output, &tree)?;
     let _ = writeln!(
         io.stderr,

@@ -56,6 +56,9 @@ pub struct LogArgs {
 
     #[command(flatten)]
     pub limits: LimitArgs,
+
+    #[command(flatten)]
+    pub config: super::pipeline::ConfigArg,
 }
 
 fn status_parser() -> impl TypedValueParser<Value = Status> {

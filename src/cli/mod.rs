@@ -37,11 +37,6 @@ pub struct Cli {
     /// When to use colour in messages.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
-
-    /// The organisation's `postevent.toml` (default: the nearest one in the logs' folder or
-    /// above it; none means the built-in defaults).
-    #[arg(long, global = true, value_name = "FILE")]
-    pub config: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -107,6 +102,22 @@ pub fn main() -> u8 {
     run(std::env::args_os(), auto, &mut out, &mut err)
 }
 
+/// `--config FILE` of the commands that read logs (`schema --config` is another flag).
+fn config_of(command: &Command) -> Option<std::path::PathBuf> {
+    let arg = match command {
+        Command::Check(a) => &a.config,
+        Command::Diff(a) => &a.config,
+        Command::Log(a) => &a.config,
+        Command::Report(a) => &a.config,
+        Command::Build(a) => &a.config,
+        Command::Export(a) => &a.config,
+        #[cfg(feature = "serve")]
+        Command::Serve(a) => &a.config,
+        _ => return None,
+    };
+    arg.config.clone()
+}
+
 /// Runs the program on `args`, writing to the given streams. `terminal_color` says whether
 /// colour would be right for `--color auto`.
 pub fn run(
@@ -142,7 +153,7 @@ pub fn run(
         stdout,
         stderr,
         stderr_color,
-        config: cli.config.clone(),
+        config: config_of(&cli.command),
     };
     let code = match cli.command {
         Command::Check(args) => check::run(&args, &mut io),

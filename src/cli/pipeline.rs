@@ -15,7 +15,7 @@ use crate::diagnostics::{RenderStyle, render_human};
 use crate::exit;
 use crate::model::Incident;
 use crate::parse::Limits;
-use crate::redact::{Audience, Redacted, redact};
+use crate::redact::{Audience, Redacted, redact_with};
 use crate::render::TemplateError;
 use crate::site::build::{BuildError, Problem, duplicate_ids, incident_of};
 use crate::site::load::{self, Loaded};
@@ -30,6 +30,15 @@ pub struct AudienceArg {
     /// summaries: no internal events, notes, owners or internal services, anywhere).
     #[arg(long, value_enum, default_value_t = Audience::Internal)]
     pub audience: Audience,
+}
+
+/// `--config FILE`, for every command that reads logs.
+#[derive(Debug, Args)]
+pub struct ConfigArg {
+    /// The organisation's `postevent.toml` (default: the nearest one in the logs' folder or
+    /// above it; none means the built-in defaults).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// `--templates DIR`, for every command that renders with templates.
@@ -163,7 +172,7 @@ pub fn load(
     audience: Audience,
     io: &mut Io,
 ) -> Result<Redacted, usize> {
-    check(source, limits, config, io).map(|incident| redact(&incident, audience))
+    check(source, limits, config, io).map(|incident| redact_with(&incident, audience, config))
 }
 
 /// Checks one log and prints its errors: its incident, or the number of errors.
@@ -236,5 +245,8 @@ pub fn load_all(
     if !problems.is_empty() {
         return Err(problems.iter().flat_map(Problem::paths).count());
     }
-    Ok(valid.iter().map(|(_, i)| redact(i, audience)).collect())
+    Ok(valid
+        .iter()
+        .map(|(_, i)| redact_with(i, audience, config))
+        .collect())
 }

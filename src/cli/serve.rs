@@ -39,6 +39,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub limits: LimitArgs,
+
+    #[command(flatten)]
+    pub config: super::pipeline::ConfigArg,
 }
 
 pub fn run(args: &ServeArgs, io: &mut Io) -> u8 {

@@ -41,6 +41,16 @@ pub struct Options {
 }
 
 impl Options {
+    /// The site's title: `[site] title` of the config, else `Post-mortems` for the internal
+    /// audience and `Incident history` for the public.
+    pub fn title(&self) -> &str {
+        match (&self.config.site_title, self.audience) {
+            (Some(title), _) => title,
+            (None, Audience::Internal) => "Post-mortems",
+            (None, Audience::Public) => "Incident history",
+        }
+    }
+
     /// `base_url` with a trailing `/`.
     pub fn new(audience: Audience, base_url: Option<&str>, config: Config) -> Options {
         let base_url = base_url.map(|u| {
