@@ -12,10 +12,10 @@ use super::{Color, Io, inputs};
 use crate::diagnostics::{RenderStyle, render_human};
 use crate::diff::diff;
 use crate::diff::display::{self, DisplayOptions};
+use crate::escape;
 use crate::exit;
 use crate::model::Incident;
 use crate::parse::Limits;
-use crate::render::markdown;
 use crate::source::Source;
 use crate::validate;
 
@@ -105,8 +105,8 @@ pub fn run(args: &DiffArgs, color: Color, io: &mut Io) -> u8 {
     // own colours are kept). JSON escapes control characters itself.
     let text = match (args.format, options.color) {
         (Format::Json, _) => text,
-        (_, true) => markdown::strip_controls_but_colours(text),
-        (_, false) => markdown::strip_controls(text),
+        (_, true) => escape::terminal_with_colours(text),
+        (_, false) => escape::terminal(text),
     };
     if let Err(e) = io.stdout.write_all(text.as_bytes()) {
         let _ = writeln!(io.stderr, "error: cannot write the diff: {e}");

@@ -91,5 +91,5 @@ pub fn render(
         .clone()
         .unwrap_or_else(|| default_template(options.audience, options.format));
     let text = templates.render(&name, &context(&view, zone))?;
-    Ok(markdown::strip_controls(text))
+    Ok(crate::escape::terminal(text))
 }

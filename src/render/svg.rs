@@ -9,8 +9,8 @@ use std::fmt::Write;
 use chrono::{DateTime, Duration as Delta, NaiveDateTime, TimeZone, Timelike};
 use chrono_tz::Tz;
 
-use super::markdown::escape_xml as esc;
 use super::view::{ServiceView, View};
+use crate::escape::xml as esc;
 
 const WIDTH: f64 = 1000.0;
 const LABEL: f64 = 170.0;

@@ -9,8 +9,6 @@ use std::collections::BTreeMap;
 use tera::{Context, ErrorKind, Tera};
 use thiserror::Error;
 
-use super::markdown;
-
 /// The default templates, by name.
 pub const DEFAULTS: &[(&str, &str)] = &[
     (
@@ -98,9 +96,10 @@ impl TemplateSet {
     fn engine(&self, markdown_output: bool) -> Result<Tera, TemplateError> {
         let mut tera = Tera::new();
         if markdown_output {
-            tera.set_escape_fn(escape_markdown);
+            tera.set_escape_fn(crate::escape::markdown_inline_to);
             tera.autoescape_on([".md", ".markdown"]);
         } else {
+            tera.set_escape_fn(crate::escape::html_text_to);
             tera.autoescape_on([".html", ".htm", ".svg", ".xml"]);
         }
         let all = self
@@ -140,10 +139,6 @@ fn is_markdown(name: &str) -> bool {
     name.ends_with(".md") || name.ends_with(".markdown")
 }
 
-fn escape_markdown(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    out.write_all(markdown::escape_inline(input).as_bytes())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,7 +150,7 @@ mod tests {
     }
 
     #[test]
-    fn escaping_follows_the_template_kind() {
+    fn autoescape_follows_the_template_kind() {
         let mut ctx = Context::new();
         ctx.insert("x", "<b># [a]</b>\"'");
         let html = set_with("t.html", "{{ x }}")
@@ -163,7 +158,7 @@ mod tests {
             .unwrap();
         assert_eq!(html, "&lt;b&gt;# [a]&lt;/b&gt;&quot;&#39;");
         let md = set_with("t.md", "{{ x }}").render("t.md", &ctx).unwrap();
-        assert_eq!(md, "\\<b\\>\\# \\[a\\]\\</b\\>\"'");
+        assert_eq!(md, "\\<b\\># \\[a\\]\\</b\\>\"'");
         let svg = set_with("t.svg", "{{ x }}").render("t.svg", &ctx).unwrap();
         assert!(svg.starts_with("&lt;b&gt;"));
     }

@@ -9,6 +9,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::markdown;
+use crate::escape;
 use crate::metrics::{self, ServiceImpact, human_duration};
 use crate::model::{Incident, Phase, ServiceStatus};
 use crate::time::abbreviation_of;
@@ -111,8 +112,8 @@ pub struct Text {
 impl Text {
     pub fn new(md: &str) -> Text {
         Text {
-            markdown: markdown::neutralise(md.trim_end()),
-            inline: markdown::inline(md),
+            markdown: escape::markdown_block(md.trim_end()),
+            inline: escape::markdown_flat(md),
             html: markdown::to_html(md),
             plain: markdown::plain(md),
         }
@@ -341,7 +342,7 @@ pub fn build(incident: &Incident, audience: Audience, zone: Tz) -> View {
         links: incident
             .links
             .iter()
-            .filter(|l| markdown::is_safe_url(&l.url))
+            .filter(|l| escape::is_safe_url(&l.url))
             .map(|l| LinkView {
                 title: l.title.clone(),
                 url: l.url.trim().to_owned(),
@@ -500,7 +501,7 @@ fn action_views(incident: &Incident, public: bool) -> Vec<ActionView> {
             link: a
                 .link
                 .as_deref()
-                .filter(|l| markdown::is_safe_url(l))
+                .filter(|l| escape::is_safe_url(l))
                 .map(|l| l.trim().to_owned()),
         })
         .collect()

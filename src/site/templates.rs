@@ -95,6 +95,7 @@ impl SiteTemplates {
             }
         }
         let mut tera = Tera::new();
+        tera.set_escape_fn(crate::escape::html_text_to);
         tera.autoescape_on(vec![".html", ".htm", ".svg", ".xml"]);
         let templates = sources
             .iter()
@@ -104,7 +105,7 @@ impl SiteTemplates {
             return Err(invalid(&sources, &e, "?").to_string());
         }
         let mut markdown = Tera::new();
-        markdown.set_escape_fn(escape_markdown);
+        markdown.set_escape_fn(crate::escape::markdown_inline_to);
         markdown.autoescape_on(vec![".md", ".markdown"]);
         let templates = sources
             .iter()
@@ -158,10 +159,6 @@ impl SiteTemplates {
         }
         h.finish()
     }
-}
-
-fn escape_markdown(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    out.write_all(crate::render::markdown::escape_inline(input).as_bytes())
 }
 
 /// A template error naming the template it points into (or `fallback`, the one rendered).
