@@ -21,10 +21,11 @@ pub fn options() -> Options {
 /// a heading, a list, a table cell, a link or raw HTML (`|` is escaped too, so the result
 /// also fits a table cell). This is the autoescape function of Markdown templates.
 ///
-/// Always escaped: `\` `` ` `` `*` `_` `[` `]` `<` `>` `|` `~`. Escaped where they have a
-/// meaning: `#`, `-`, `+`, `=` and the `.` or `)` after digits at the start (a heading, a
-/// list item, a setext underline), and `&` that starts a character reference (`&lt;`,
-/// `&#60;`). `!` needs nothing: an image needs a `[`, which is always escaped.
+/// Always escaped: `\` `` ` `` `*` `_` `[` `]` `<` `>` `|` `~`. Escaped only where they
+/// have a meaning, at the start: `#` of a heading (`# x`, not `#ops`), `-` or `+` of a list
+/// item (`- x`, not `-1`), the `.` or `)` of a numbered one (`1. x`, not `2.1`), a line of
+/// `=` or `-` (an underline or a rule); anywhere, a `&` that starts a character reference
+/// (`&lt;`, `&#60;`). `!` needs nothing: an image needs a `[`, which is always escaped.
 pub fn markdown_inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     push_literal(&mut out, text, true);
@@ -38,8 +39,8 @@ fn push_literal(out: &mut String, text: &str, mut line_start: bool) {
         let lead = line_start;
         let escaped = match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' => true,
-            '#' | '-' | '+' | '=' => lead,
-            '.' | ')' => digits,
+            '#' | '-' | '+' | '=' => lead && starts_block(&text[at..]),
+            '.' | ')' => digits && ends_marker(&text[at + 1..]),
             '&' => starts_reference(&text[at + 1..]),
             _ => false,
         };
@@ -54,6 +55,25 @@ fn push_literal(out: &mut String, text: &str, mut line_start: bool) {
         line_start = lead && c == ' ';
         digits = (lead || digits) && c.is_ascii_digit();
     }
+}
+
+/// Whether `line`, at the start of a line, starts a heading, a list item or an underline.
+fn starts_block(line: &str) -> bool {
+    let first = line.chars().next().unwrap_or(' ');
+    let marks = line.chars().take_while(|&c| c == first).count();
+    let only = |c: char| line.trim_end().chars().all(|x| x == c || x == ' ' || x == '\t');
+    match first {
+        '#' => marks <= 6 && ends_marker(&line[marks..]),
+        '-' => ends_marker(&line[1..]) || only('-'),
+        '+' => ends_marker(&line[1..]),
+        '=' => only('='),
+        _ => false,
+    }
+}
+
+/// Whether what follows a list or heading marker lets it be one: nothing, or a space.
+fn ends_marker(rest: &str) -> bool {
+    rest.chars().next().is_none_or(|c| c == ' ' || c == '\t')
 }
 
 /// Whether the text after a `&` makes it a character reference (`amp;`, `#60;`, `#x3C;`).
@@ -447,9 +467,13 @@ mod tests {
             ("a # b ! c & d", "a # b ! c & d"),
             ("&lt; &#60; &#x3c; &amp", "\\&lt; \\&#60; \\&#x3c; &amp"),
             ("- a", "\\- a"),
+            ("-1 and #ops, 2.1 GB, +1", "-1 and #ops, 2.1 GB, +1"),
             ("  + a", "  \\+ a"),
             ("12. a 3.", "12\\. a 3."),
             ("3) x", "3\\) x"),
+            ("## x", "\\## x"),
+            ("---", "\\---"),
+            ("===", "\\==="),
             ("![x](y)", "!\\[x\\](y)"),
         ];
         for (text, expected) in cases {
@@ -555,7 +579,7 @@ mod tests {
             ("# Head\n\n- one\n- two", "Head \\- one \\- two"),
             ("1. first", "1\\. first"),
             ("- a\n- b", "\\- a \\- b"),
-            ("-1 degrees", "\\-1 degrees"),
+            ("-1 degrees", "-1 degrees"),
             ("2026. A year", "2026\\. A year"),
             ("&lt;b&gt; \\*x\\*", "\\<b\\> \\*x\\*"),
             // A `[` ending one paragraph and a `](...)` starting the next stay text.
