@@ -21,11 +21,12 @@ pub fn options() -> Options {
 /// a heading, a list, a table cell, a link or raw HTML (`|` is escaped too, so the result
 /// also fits a table cell). This is the autoescape function of Markdown templates.
 ///
-/// Always escaped: `\` `` ` `` `*` `_` `[` `]` `<` `>` `|` `~`. Escaped only where they
-/// have a meaning, at the start: `#` of a heading (`# x`, not `#ops`), `-` or `+` of a list
-/// item (`- x`, not `-1`), the `.` or `)` of a numbered one (`1. x`, not `2.1`), a line of
-/// `=` or `-` (an underline or a rule); anywhere, a `&` that starts a character reference
-/// (`&lt;`, `&#60;`). `!` needs nothing: an image needs a `[`, which is always escaped.
+/// Always escaped: `\` `` ` `` `*` `_` `[` `]` `<` `>` `|` `~` and `#` (a heading, and on
+/// GitHub an issue reference). Escaped only where they have a meaning, at the start: `-` or
+/// `+` of a list item (`- x`, not `-1`), the `.` or `)` of a numbered one (`1. x`, not
+/// `2.1`), a line of `=` or `-` (an underline or a rule); anywhere, a `&` that starts a
+/// character reference (`&lt;`, `&#60;`). `!` needs nothing: an image needs a `[`, which is
+/// always escaped.
 pub fn markdown_inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 8);
     push_literal(&mut out, text, true);
@@ -38,8 +39,8 @@ fn push_literal(out: &mut String, text: &str, mut line_start: bool) {
     for (at, c) in text.char_indices() {
         let lead = line_start;
         let escaped = match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' => true,
-            '#' | '-' | '+' | '=' => lead && starts_block(&text[at..]),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '#' => true,
+            '-' | '+' | '=' => lead && starts_block(&text[at..]),
             '.' | ')' => digits && ends_marker(&text[at + 1..]),
             '&' => starts_reference(&text[at + 1..]),
             _ => false,
@@ -57,13 +58,15 @@ fn push_literal(out: &mut String, text: &str, mut line_start: bool) {
     }
 }
 
-/// Whether `line`, at the start of a line, starts a heading, a list item or an underline.
+/// Whether `line`, at the start of a line, starts a list item, an underline or a rule.
 fn starts_block(line: &str) -> bool {
     let first = line.chars().next().unwrap_or(' ');
-    let marks = line.chars().take_while(|&c| c == first).count();
-    let only = |c: char| line.trim_end().chars().all(|x| x == c || x == ' ' || x == '\t');
+    let only = |c: char| {
+        line.trim_end()
+            .chars()
+            .all(|x| x == c || x == ' ' || x == '\t')
+    };
     match first {
-        '#' => marks <= 6 && ends_marker(&line[marks..]),
         '-' => ends_marker(&line[1..]) || only('-'),
         '+' => ends_marker(&line[1..]),
         '=' => only('='),
@@ -71,7 +74,7 @@ fn starts_block(line: &str) -> bool {
     }
 }
 
-/// Whether what follows a list or heading marker lets it be one: nothing, or a space.
+/// Whether what follows a list marker lets it be one: nothing, or a space.
 fn ends_marker(rest: &str) -> bool {
     rest.chars().next().is_none_or(|c| c == ' ' || c == '\t')
 }
@@ -464,14 +467,14 @@ mod tests {
     fn inline_text_is_literal() {
         let cases = [
             ("# a:b | <x>", "\\# a:b \\| \\<x\\>"),
-            ("a # b ! c & d", "a # b ! c & d"),
-            ("&lt; &#60; &#x3c; &amp", "\\&lt; \\&#60; \\&#x3c; &amp"),
+            ("a # b ! c & d", "a \\# b ! c & d"),
+            ("&lt; &#60; &#x3c; &amp", "\\&lt; \\&\\#60; \\&\\#x3c; &amp"),
             ("- a", "\\- a"),
-            ("-1 and #ops, 2.1 GB, +1", "-1 and #ops, 2.1 GB, +1"),
+            ("-1 and 2.1 GB, +1", "-1 and 2.1 GB, +1"),
             ("  + a", "  \\+ a"),
             ("12. a 3.", "12\\. a 3."),
             ("3) x", "3\\) x"),
-            ("## x", "\\## x"),
+            ("## x", "\\#\\# x"),
             ("---", "\\---"),
             ("===", "\\==="),
             ("![x](y)", "!\\[x\\](y)"),

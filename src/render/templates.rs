@@ -158,7 +158,7 @@ mod tests {
             .unwrap();
         assert_eq!(html, "&lt;b&gt;# [a]&lt;/b&gt;&quot;&#39;");
         let md = set_with("t.md", "{{ x }}").render("t.md", &ctx).unwrap();
-        assert_eq!(md, "\\<b\\># \\[a\\]\\</b\\>\"'");
+        assert_eq!(md, "\\<b\\>\\# \\[a\\]\\</b\\>\"'");
         let svg = set_with("t.svg", "{{ x }}").render("t.svg", &ctx).unwrap();
         assert!(svg.starts_with("&lt;b&gt;"));
     }

@@ -865,8 +865,7 @@ fn outside_allow_list(html: &str) -> Vec<String> {
             return;
         };
         let tag = name.local.to_ascii_lowercase().to_string();
-        let Some((_, allowed)) = MARKDOWN_ELEMENTS.iter().find(|(t, _)| *t == tag)
-        else {
+        let Some((_, allowed)) = MARKDOWN_ELEMENTS.iter().find(|(t, _)| *t == tag) else {
             found.borrow_mut().push(format!("<{tag}>"));
             return;
         };
@@ -877,19 +876,26 @@ fn outside_allow_list(html: &str) -> Vec<String> {
                 && match key.as_str() {
                     "href" | "src" => {
                         let scheme = value.split_once(':').map(|(s, _)| s);
-                        let scheme_ok = scheme
-                            .is_none_or(|s| s.contains(['/', '?', '#']) || ["http", "https", "mailto"].contains(&s));
+                        let scheme_ok = scheme.is_none_or(|s| {
+                            s.contains(['/', '?', '#']) || ["http", "https", "mailto"].contains(&s)
+                        });
                         let host = value.replace('\\', "/");
                         scheme_ok && !host.starts_with("//")
                     }
-                    "style" => ["text-align: left", "text-align: center", "text-align: right"]
-                        .contains(&a.value.trim_end_matches(';')),
+                    "style" => [
+                        "text-align: left",
+                        "text-align: center",
+                        "text-align: right",
+                    ]
+                    .contains(&a.value.trim_end_matches(';')),
                     "type" => &*a.value == "checkbox",
                     "class" if tag == "span" => a.value.starts_with("math "),
                     _ => true,
                 };
             if !ok {
-                found.borrow_mut().push(format!("<{tag} {key}={:?}>", a.value));
+                found
+                    .borrow_mut()
+                    .push(format!("<{tag} {key}={:?}>", a.value));
             }
         }
     });
@@ -922,7 +928,14 @@ fn markdown_outputs(dir: &Path, a: &str, b: &str) -> Result<Vec<(String, String)
         out.push((format!("report md {audience}"), report.stdout));
         for (old, new) in [(&small_arg, &a_arg), (&a_arg, &b_arg)] {
             let diff = run(&[
-                "diff", old, new, "--format", "md", "--all", "--audience", audience,
+                "diff",
+                old,
+                new,
+                "--format",
+                "md",
+                "--all",
+                "--audience",
+                audience,
             ]);
             if diff.code > 1 {
                 return Err(diff.stderr);
@@ -988,7 +1001,10 @@ fn the_allow_list_sees_what_runs() {
         "    <img src=x onerror=\"document.title='PWNED1'\">",
     ] {
         let cell = format!("| a |\n|---|\n| {} |\n", joined(payload));
-        assert!(!outside_allow_list(&markdown_to_html(&cell)).is_empty(), "{cell}");
+        assert!(
+            !outside_allow_list(&markdown_to_html(&cell)).is_empty(),
+            "{cell}"
+        );
     }
     for (md, needle) in [
         ("<script>x</script>", "<script>"),
