@@ -15,7 +15,7 @@
 //! | Markdown flattened from a block | [`markdown_flat`] | parsed, then written again on one line: code blocks become code spans, HTML and every text become escaped text, only safe links stay links |
 //! | Markdown link target | [`markdown_link_target`] | space, `(`, `)`, `<`, `>` percent-encoded; `\\` and `\|` backslash-escaped |
 //! | Mermaid | [`mermaid`] | the characters Mermaid reads as syntax become its `#NN;` entities; one line |
-//! | YAML and TOML front matter | [`front_matter_string`] | a double-quoted string whose escapes both read alike; control characters (C0, DEL, C1) and U+FFFE, U+FFFF escaped |
+//! | YAML and TOML strings (front matter, written logs) | [`front_matter_string`] | a double-quoted string whose escapes both read alike; control characters (C0, DEL, C1) and U+FFFE, U+FFFF escaped |
 //! | Terminal | [`terminal`], [`terminal_with_colours`] | control characters dropped but tab and line breaks; optionally SGR colours kept |
 //!
 //! Markdown is turned into HTML (sanitised) by `render::markdown::to_html`, a renderer that
@@ -161,7 +161,7 @@ pub fn mermaid(text: &str) -> String {
 /// read alike (`\"`, `\\`, `\b`, `\t`, `\n`, `\f`, `\r`, `\uXXXX`). Every control character
 /// (C0, DEL, C1) and U+FFFE, U+FFFF are escaped: YAML does not allow them raw and TOML does
 /// not allow DEL, so a title holding one would stop Hugo or Zola. Plain text comes out as a
-/// JSON string would.
+/// JSON string would. `log` and `new` write a log's double-quoted scalars with it too.
 pub fn front_matter_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');

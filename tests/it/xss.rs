@@ -1048,27 +1048,7 @@ fn pandoc_page(markdown: &Path, page: &Path) {
 
 /// The title of a page once headless Chromium has loaded it and run what it could.
 fn title_in_chromium(page: &Path) -> String {
-    let profile = tempfile::tempdir().unwrap();
-    let chromium = std::env::var_os("CHROMIUM").unwrap_or_else(|| "chromium".into());
-    let out = std::process::Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--virtual-time-budget=3000",
-            "--dump-dom",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .arg(format!("file://{}", page.display()))
-        .output()
-        .expect("chromium runs (install Debian's `chromium`, or set CHROMIUM)");
-    assert!(out.status.success(), "chromium failed on {page:?}: {out:?}");
-    let dom = String::from_utf8_lossy(&out.stdout);
-    let start = dom.find("<title>").expect("a <title>") + "<title>".len();
-    let end = dom[start..].find("</title>").expect("</title>") + start;
-    dom[start..end].to_owned()
+    crate::browser::title_of_url(&format!("file://{}", page.display()))
 }
 
 /// Issue 10: the public Markdown report and the mdBook export of the XSS corpus, made HTML
