@@ -21,8 +21,9 @@ pub fn options() -> Options {
 /// a heading, a list, a table cell, a link or raw HTML (`|` is escaped too, so the result
 /// also fits a table cell). This is the autoescape function of Markdown templates.
 ///
-/// Always escaped: `\` `` ` `` `*` `_` `[` `]` `<` `>` `|` `~` and `#` (a heading, and on
-/// GitHub an issue reference). Escaped only where they have a meaning, at the start: `-` or
+/// Always escaped: `\` `` ` `` `*` `_` `[` `]` `<` `>` `|` `~`, `#` (a heading, and on
+/// GitHub an issue reference); `{` becomes `&#123;` (mdBook and Zola read `# Title
+/// {onclick=...}` as a heading's attributes, backslash or not). Escaped only where they have a meaning, at the start: `-` or
 /// `+` of a list item (`- x`, not `-1`), the `.` or `)` of a numbered one (`1. x`, not
 /// `2.1`), a line of `=` or `-` (an underline or a rule); anywhere, a `&` that starts a
 /// character reference (`&lt;`, `&#60;`). `!` needs nothing: an image needs a `[`, which is
@@ -40,6 +41,11 @@ fn push_literal(out: &mut String, text: &str, mut line_start: bool) {
         let lead = line_start;
         let escaped = match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '#' => true,
+            // pulldown-cmark reads `\{` as the start of heading attributes too.
+            '{' => {
+                out.push_str("&#123;");
+                continue;
+            }
             '-' | '+' | '=' => lead && starts_block(&text[at..]),
             '.' | ')' => digits && ends_marker(&text[at + 1..]),
             '&' => starts_reference(&text[at + 1..]),
@@ -105,7 +111,7 @@ pub fn markdown_table_cell(text: &str) -> String {
 /// A Markdown field as a block of a Markdown document: its structure kept, raw HTML escaped
 /// so it shows as text, a link or image with an unsafe target replaced by its text, a
 /// reference definition with an unsafe target disarmed (it would turn `[x]` in another field
-/// into a link), and a code fence left open closed (an open fence would swallow the text
+/// into a link), and so is one that other renderers read as a footnote (`[^1]: ...`), and a code fence left open closed (an open fence would swallow the text
 /// after the field, and the next field's fence would then end it and free what follows).
 ///
 /// Escaping an HTML block can turn the text after it back into Markdown (a link that was
@@ -132,10 +138,13 @@ fn block_once(markdown: &str) -> String {
     let mut link_depth = 0usize;
     let mut unsafe_link: Option<(usize, String)> = None;
     let mut in_code_block = false;
+    let mut in_heading = false;
     let mut depth = 0usize;
     let parser = Parser::new_ext(markdown, options());
-    for (_, def) in parser.reference_definitions().iter() {
-        if !is_safe_url(&def.dest)
+    // A definition whose label starts with `^` is a footnote where footnotes are on (mdBook,
+    // pandoc): its target and title become text there, raw HTML and links included.
+    for (label, def) in parser.reference_definitions().iter() {
+        if (!is_safe_url(&def.dest) || label.starts_with('^'))
             && let Some(at) = markdown[def.span.clone()].find('[')
         {
             let at = def.span.start + at;
@@ -150,6 +159,8 @@ fn block_once(markdown: &str) -> String {
         }
         match event {
             Event::Start(Tag::CodeBlock(_)) => in_code_block = true,
+            Event::Start(Tag::Heading { .. }) => in_heading = true,
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
             Event::End(TagEnd::CodeBlock) => {
                 in_code_block = false;
                 if depth == 0
@@ -160,14 +171,10 @@ fn block_once(markdown: &str) -> String {
                     edits.push((range.end..range.end, format!("{newline}{fence}\n")));
                 }
             }
-            // A `<` that Markdown kept as text (`<!-- x` with no end) could still become HTML
-            // once the text is joined with other text, so it is escaped too.
-            Event::Text(_)
-                if !in_code_block
-                    && unsafe_link.is_none()
-                    && markdown[range.clone()].contains('<') =>
-            {
-                edits.push((range.clone(), markdown[range].replace('<', "&lt;")));
+            Event::Text(_) if !in_code_block && unsafe_link.is_none() => {
+                if let Some(text) = disarm_text(markdown, range.clone(), in_heading) {
+                    edits.push((range, text));
+                }
             }
             Event::Html(raw) | Event::InlineHtml(raw) if unsafe_link.is_none() => {
                 let shown = raw
@@ -199,6 +206,46 @@ fn block_once(markdown: &str) -> String {
         }
     }
     apply(markdown, edits)
+}
+
+/// A text's source with what renderers with more extensions than ours would read as markup
+/// disarmed, or `None` when there is none: a `<` (`<!-- x` with no end is text here, yet
+/// could become HTML once joined with other text) becomes `&lt;`; a `[` next to another `[`
+/// (a wikilink, `[[javascript:x]]`) gets a backslash; in a heading, a `{` (attributes,
+/// `{onclick=x}`, which pulldown-cmark reads even after a backslash) becomes `&#123;`.
+/// Otherwise a character already escaped by a backslash is left alone.
+fn disarm_text(markdown: &str, range: std::ops::Range<usize>, in_heading: bool) -> Option<String> {
+    let source = &markdown[range.clone()];
+    if !source.contains(['<', '[', '{']) {
+        return None;
+    }
+    let mut out = String::with_capacity(source.len() + 8);
+    let mut changed = false;
+    for (at, c) in source.char_indices() {
+        let pos = range.start + at;
+        let backslashes = markdown[..pos]
+            .bytes()
+            .rev()
+            .take_while(|&b| b == b'\\')
+            .count();
+        let escaped = backslashes % 2 == 1;
+        match c {
+            '<' if !escaped => out.push_str("&lt;"),
+            '{' if in_heading => out.push_str("&#123;"),
+            '[' if !escaped
+                && (markdown[pos + 1..].starts_with('[')
+                    || (markdown[..pos].ends_with('[') && backslashes == 0)) =>
+            {
+                out.push_str("\\[")
+            }
+            c => {
+                out.push(c);
+                continue;
+            }
+        }
+        changed = true;
+    }
+    changed.then_some(out)
 }
 
 /// The closing fence a fenced code block (its source) lacks, if it is left open.
@@ -467,7 +514,7 @@ mod tests {
     fn inline_text_is_literal() {
         let cases = [
             ("# a:b | <x>", "\\# a:b \\| \\<x\\>"),
-            ("a # b ! c & d", "a \\# b ! c & d"),
+            ("a # b ! c & d {x}", "a \\# b ! c & d &#123;x}"),
             ("&lt; &#60; &#x3c; &amp", "\\&lt; \\&\\#60; \\&\\#x3c; &amp"),
             ("- a", "\\- a"),
             ("-1 and 2.1 GB, +1", "-1 and 2.1 GB, +1"),
@@ -525,6 +572,7 @@ mod tests {
                 "r\n\n\\[x]: javascript:alert(1)\n",
             ),
             ("[x]: https://ok.example\n", "[x]: https://ok.example\n"),
+            ("[^1]: [a](javascript:x)\n", "\\[^1]: a\n"),
             // An open fence is closed, or the next field's fence would end it and free the
             // HTML after that.
             (
@@ -532,6 +580,19 @@ mod tests {
                 "text\n\n```\n<img src=x>\n```\n",
             ),
             ("~~~~ sh\nx\n", "~~~~ sh\nx\n~~~~\n"),
+            // Extensions of other renderers: heading attributes and wikilinks stay text.
+            ("# T {onclick=x}", "# T &#123;onclick=x}"),
+            // The backslash is outside the text pulldown-cmark reports: it stays, and shows.
+            ("# T \\{onclick=x}", "# T \\&#123;onclick=x}"),
+            ("T {a=b}\n===", "T &#123;a=b}\n==="),
+            ("a {b} [[javascript:x]]", "a {b} \\[\\[javascript:x]]"),
+            ("[[[x]]]", "\\[\\[\\[x]]]"),
+            (
+                "[[javascript:x]](https://ok)",
+                "[\\[javascript:x]](https://ok)",
+            ),
+            ("\\< and \\{ stay", "\\< and \\{ stay"),
+            ("&#123;", "&#123;"),
             ("```\nx\n```", "```\nx\n```"),
         ];
         for (input, expected) in cases {

@@ -4,10 +4,9 @@
 //!
 //! | Context | Function | Rule |
 //! |---|---|---|
-//! | HTML text | [`html_text`] | `& < > " '` become references; control characters other than tab and line breaks are dropped |
-//! | HTML attribute (quoted) | [`html_attribute`] | as HTML text, and tab and line breaks become spaces |
+//! | HTML text and HTML attribute (quoted) | [`html_text`] | `& < > " '` become references (both quotes, so one rule serves both contexts); control characters other than tab and line breaks are dropped |
 //! | URL (link target) | [`url`] | http, https, mailto or relative; anything else is refused: `javascript:`, `vbscript:`, `data:`, `//host` and `/\host` (browsers read a `\` as `/`), whitespace or control characters anywhere |
-//! | XML 1.0 (feed.xml, SVG) | [`xml`] | as HTML attribute, and characters XML 1.0 forbids (C0 controls, U+FFFE, U+FFFF) are removed or replaced by U+FFFD, so the document always parses |
+//! | XML 1.0 (feed.xml, SVG) | [`xml`] | as HTML text, on one line (tab and line breaks become spaces), and characters XML 1.0 forbids (C0 controls, U+FFFE, U+FFFF) are removed or replaced by U+FFFD, so the document always parses |
 //! | Markdown inline (plain text) | [`markdown_inline`] | every character with a meaning gets a backslash; line breaks become spaces |
 //! | Markdown source (plain text, line breaks kept) | [`markdown_text`] | Markdown inline per line (an imported log's text) |
 //! | Markdown table cell (plain text) | [`markdown_table_cell`] | Markdown inline per line, lines joined by `<br>` |
@@ -51,14 +50,9 @@ pub fn markdown_inline_to(text: &str, out: &mut dyn std::io::Write) -> std::io::
     out.write_all(markdown_inline(text).as_bytes())
 }
 
-/// Text made safe in a quoted HTML attribute value, on one line: [`html_text`], with tab and
-/// line breaks as spaces (a tooltip or a `data-` value reads as one line).
-pub fn html_attribute(text: &str) -> Cow<'_, str> {
-    markup(text, true, |_| None)
-}
-
 /// Text made safe in an XML 1.0 document, as element text or a quoted attribute value: as
-/// [`html_attribute`], and every character XML 1.0 does not allow is dropped (C0 controls)
+/// [`html_text`], on one line (tab and line breaks become spaces, as an attribute value reads
+/// them anyway), and every character XML 1.0 does not allow is dropped (C0 controls)
 /// or replaced by U+FFFD (U+FFFE, U+FFFF), so the document always parses. Rust strings hold
 /// no lone surrogates, the last kind XML forbids.
 pub fn xml(text: &str) -> Cow<'_, str> {
@@ -246,7 +240,8 @@ mod tests {
     fn html_and_attributes() {
         assert_eq!(html_text("<b>\"'&\u{1}\n"), "&lt;b&gt;&quot;&#39;&amp;\n");
         assert!(matches!(html_text("plain"), Cow::Borrowed(_)));
-        assert_eq!(html_attribute("a\nb\t\"c\""), "a b &quot;c&quot;");
+        // Both quotes are escaped, so the text is safe in a quoted attribute too.
+        assert_eq!(html_text("\" onload='x'"), "&quot; onload=&#39;x&#39;");
     }
 
     #[test]

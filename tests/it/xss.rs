@@ -709,6 +709,10 @@ const MARKDOWN_PIECES: &[&str] = &[
     ">",
     "text",
     "\u{0}\u{1b}[2J\u{7f}\u{85}\u{FFFE}",
+    " {onclick=document.title='PWNED'}",
+    "[[javascript:x]]",
+    "[^1]: ",
+    "\n===\n",
 ];
 
 /// Markdown text for one field: pieces from the list above and arbitrary text.
@@ -844,7 +848,7 @@ const MARKDOWN_ELEMENTS: &[(&str, &[&str])] = &[
     ("h6", &[]),
     ("br", &[]),
     ("hr", &[]),
-    ("blockquote", &[]),
+    ("blockquote", &["class"]),
     ("table", &[]),
     ("thead", &[]),
     ("tbody", &[]),
@@ -853,6 +857,12 @@ const MARKDOWN_ELEMENTS: &[(&str, &[&str])] = &[
     ("td", &["style"]),
     ("input", &["type", "disabled", "checked"]),
     ("span", &["class"]),
+    ("dl", &[]),
+    ("dt", &[]),
+    ("dd", &[]),
+    ("sup", &["class"]),
+    ("sub", &[]),
+    ("div", &["class", "id"]),
 ];
 
 /// Every element or attribute of rendered Markdown outside [`MARKDOWN_ELEMENTS`], and every
