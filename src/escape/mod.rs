@@ -7,15 +7,19 @@
 //! | HTML text and HTML attribute (quoted) | [`html_text`] | `& < > " '` become references (both quotes, so one rule serves both contexts); control characters other than tab and line breaks are dropped |
 //! | URL (link target) | [`url`] | http, https, mailto or relative; anything else is refused: `javascript:`, `vbscript:`, `data:`, `//host` and `/\host` (browsers read a `\` as `/`), whitespace or control characters anywhere |
 //! | XML 1.0 (feed.xml, SVG) | [`xml`] | as HTML text, on one line (tab and line breaks become spaces), and characters XML 1.0 forbids (C0 controls, U+FFFE, U+FFFF) are removed or replaced by U+FFFD, so the document always parses |
-//! | Markdown inline (plain text) | [`markdown_inline`] | every character with a meaning gets a backslash; line breaks become spaces |
+//! | Markdown inline (plain text) | [`markdown_inline`] | every character with a meaning gets a backslash (a list or rule marker only at the start), `{` becomes `&#123;` (heading attributes); line breaks become spaces |
 //! | Markdown source (plain text, line breaks kept) | [`markdown_text`] | Markdown inline per line (an imported log's text) |
 //! | Markdown table cell (plain text) | [`markdown_table_cell`] | Markdown inline per line, lines joined by `<br>` |
-//! | Markdown block (a Markdown field) | [`markdown_block`] | structure kept; raw HTML shown as text, unsafe links and reference definitions disarmed, an unclosed code fence closed |
+//! | Markdown block (a Markdown field) | [`markdown_block`] | structure kept; raw HTML shown as text, unsafe links, reference definitions and footnote-like definitions disarmed, wikilinks and heading attributes made text, an unclosed code fence closed |
 //! | Markdown flattened from a block | [`markdown_flat`] | parsed, then written again on one line: code blocks become code spans, HTML and every text become escaped text, only safe links stay links |
 //! | Markdown link target | [`markdown_link_target`] | space, `(`, `)`, `<`, `>` percent-encoded; `\\` and `\|` backslash-escaped |
 //! | Mermaid | [`mermaid`] | the characters Mermaid reads as syntax become its `#NN;` entities; one line |
 //! | YAML and TOML strings (front matter, written logs) | [`front_matter_string`] | a double-quoted string whose escapes both read alike; control characters (C0, DEL, C1) and U+FFFE, U+FFFF escaped |
 //! | Terminal | [`terminal`], [`terminal_with_colours`] | control characters dropped but tab and line breaks; optionally SGR colours kept |
+//!
+//! Markdown outputs are read by renderers with more extensions than postevent's (mdBook,
+//! Zola, pandoc, GitHub): the Markdown rules hold against pulldown-cmark with every extension
+//! on and raw HTML passed through (`tests/it/xss.rs`, `every_markdown_output_is_inert`).
 //!
 //! Markdown is turned into HTML (sanitised) by `render::markdown::to_html`, a renderer that
 //! uses [`url`] and [`SAFE_SCHEMES`] from here.
