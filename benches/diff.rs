@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use postevent::diff::{Change, diff, display};
 use postevent::parse::Limits;
+use postevent::redact::{Audience, redact};
 use postevent::source::Source;
 use postevent::validate;
 
@@ -183,6 +184,10 @@ fn main() {
     let (a, b) = (load("old.yaml", old_yaml), load("new.yaml", new_yaml));
     let loaded = t.elapsed();
     let t = Instant::now();
+    let (a, b) = (
+        redact(&a, Audience::Internal),
+        redact(&b, Audience::Internal),
+    );
     let d = diff(&a, &b);
     let diffed = t.elapsed();
     let t = Instant::now();
@@ -200,7 +205,11 @@ fn main() {
         .iter()
         .filter(|e| e.change == Change::Changed && e.fields.iter().any(|f| f.as_str() == "text"))
         .count();
-    println!("events: {} old, {} new", a.timeline.len(), b.timeline.len());
+    println!(
+        "events: {} old, {} new",
+        a.incident().timeline.len(),
+        b.incident().timeline.len()
+    );
     println!(
         "edits made: {} reworded, {} moved, {} removed, {} added",
         edits[0], edits[1], edits[2], edits[3]

@@ -78,6 +78,7 @@ codes! {
     StatusMismatch = "W005", "status-mismatch", Warning;
     UnsafeCharacter = "W006", "unsafe-character", Warning;
     ProseMismatch = "W007", "prose-mismatch", Warning;
+    InternalOnlyService = "W008", "internal-only-service", Warning;
 }
 
 impl fmt::Display for Code {

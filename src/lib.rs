@@ -3,7 +3,7 @@
 //!
 //! The data flows one way: a [`source::Source`] is read, [`parse`] mirrors its YAML in raw
 //! types with spans, [`validate`] checks every rule and builds the [`model::Incident`] (or a
-//! list of [`diagnostics::Diagnostic`]s), and [`metrics`] computes what reports show. The
+//! list of [`diagnostics::Diagnostic`]s), [`metrics`] computes what reports show, and [`redact`] decides what an audience sees. The
 //! binary in `src/main.rs` and the [`cli`] module are a thin layer over this library.
 
 pub mod authoring;
@@ -19,6 +19,7 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod parse;
+pub mod redact;
 pub mod render;
 pub mod schema;
 #[cfg(feature = "serve")]

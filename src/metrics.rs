@@ -280,6 +280,7 @@ mod tests {
                 .map(|n| Service {
                     name: n.to_string(),
                     description: None,
+                    internal: false,
                 })
                 .collect(),
             summary: None,

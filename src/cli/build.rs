@@ -6,13 +6,12 @@ use std::path::{Path, PathBuf};
 use clap::Args;
 
 use super::check::LimitArgs;
-use super::report::AudienceArg;
+use super::pipeline::{self, AudienceArg, CliError, TemplatesArg, log_files};
 use super::{Io, inputs};
-use crate::diagnostics::{RenderStyle, render_human};
 use crate::exit;
-use crate::render::Audience;
+use crate::render::TemplateSet;
+use crate::site::Options;
 use crate::site::build::{self, Outcome, Problem, Progress, Request, Silent};
-use crate::site::{Options, SiteTemplates};
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
@@ -26,9 +25,7 @@ pub struct BuildArgs {
     #[arg(short, long, value_name = "OUT", default_value = "site")]
     pub output: PathBuf,
 
-    /// Who the site is for: `internal` (post-mortems, everything) or `public` (post-event
-    /// summaries: no internal events, notes or owners anywhere, feed and search included).
-    #[arg(long, value_enum, default_value_t = AudienceArg::Internal)]
+    #[command(flatten)]
     pub audience: AudienceArg,
 
     /// Where the site will be published (`https://status.example.com/incidents/`); makes the
@@ -44,27 +41,20 @@ pub struct BuildArgs {
     #[arg(short, long)]
     pub quiet: bool,
 
-    /// A folder whose templates override the defaults by name (`site/index.html`,
-    /// `postmortem.html`, ...), after `./templates/`.
-    #[arg(long, value_name = "DIR")]
-    pub templates: Option<PathBuf>,
+    #[command(flatten)]
+    pub templates: TemplatesArg,
 
     #[command(flatten)]
     pub limits: LimitArgs,
 }
 
 pub fn run(args: &BuildArgs, io: &mut Io) -> u8 {
-    match build_site(args, io) {
-        Ok(code) => code,
-        Err(message) => {
-            let _ = writeln!(io.stderr, "error: {message}");
-            exit::TROUBLE
-        }
-    }
+    let result = build_site(args, io);
+    pipeline::finish(result, io)
 }
 
 /// Checks `--base-url`: an absolute http(s) URL.
-pub fn check_base_url(url: &str) -> Result<(), String> {
+pub fn check_base_url(url: &str) -> Result<(), CliError> {
     let ok = (url.starts_with("https://") || url.starts_with("http://"))
         && url.len() > "https://".len()
         && !url
@@ -73,54 +63,23 @@ pub fn check_base_url(url: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!(
-            "--base-url `{url}` is not an absolute http(s) URL; write it like `https://status.example.com/incidents/`"
-        ))
+        Err(CliError::BaseUrl(url.to_owned()))
     }
 }
 
 /// `./templates/` when it is a folder, then `--templates DIR`.
-pub fn template_dirs(dir: Option<&Path>) -> Result<Vec<PathBuf>, String> {
-    let mut dirs = Vec::new();
-    let cwd = Path::new("templates");
-    if cwd.is_dir() {
-        dirs.push(cwd.to_owned());
-    }
-    if let Some(d) = dir {
-        if !d.is_dir() {
-            return Err(format!("--templates `{}` is not a folder", d.display()));
-        }
-        dirs.push(d.to_owned());
-    }
-    Ok(dirs)
+pub fn template_dirs(dir: Option<&Path>) -> Result<Vec<PathBuf>, CliError> {
+    Ok(crate::render::templates::dirs(dir)?)
 }
 
-/// The log files named by `paths`; standard input makes no sense for a whole site.
-pub fn log_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
-    if paths.iter().any(|p| p.as_os_str() == "-") {
-        return Err("this command reads folders of logs, not standard input (`-`)".into());
-    }
-    let files = inputs::collect(paths).map_err(|e| e.to_string())?;
-    if files.is_empty() {
-        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-        return Err(format!("no *.yaml or *.yml files in {}", shown.join(", ")));
-    }
-    Ok(files)
-}
-
-fn build_site(args: &BuildArgs, io: &mut Io) -> Result<u8, String> {
+fn build_site(args: &BuildArgs, io: &mut Io) -> Result<u8, CliError> {
     if let Some(url) = &args.base_url {
         check_base_url(url)?;
     }
     let files = log_files(&args.paths)?;
-    let dirs = template_dirs(args.templates.as_deref())?;
-    let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
-    let templates = SiteTemplates::load(&dirs)?;
-    let audience = match args.audience {
-        AudienceArg::Internal => Audience::Internal,
-        AudienceArg::Public => Audience::Public,
-    };
-    let options = Options::new(audience, args.base_url.as_deref());
+    let dirs = template_dirs(args.templates.templates.as_deref())?;
+    let templates = TemplateSet::load(&dirs)?;
+    let options = Options::new(args.audience.audience, args.base_url.as_deref());
     let limits = args.limits.limits();
     let read = move |p: &Path| inputs::read(p, limits.max_file_bytes).map_err(|e| e.reason);
     let request = Request {
@@ -140,48 +99,12 @@ fn build_site(args: &BuildArgs, io: &mut Io) -> Result<u8, String> {
         outcome
     } else {
         build::build(&request, &Silent)
-    }
-    .map_err(|e| e.to_string())?;
-    report_problems(&outcome, io);
-    report_outcome(&outcome, args, io)
+    }?;
+    pipeline::print_problems(&outcome.problems, io);
+    Ok(report_outcome(&outcome, args, io))
 }
 
-fn report_problems(outcome: &Outcome, io: &mut Io) {
-    let style = RenderStyle {
-        color: io.stderr_color,
-        ..RenderStyle::default()
-    };
-    for problem in &outcome.problems {
-        match problem {
-            Problem::Invalid {
-                source,
-                diagnostics,
-            } => {
-                for d in diagnostics.iter().filter(|d| d.is_error()) {
-                    let _ = write!(io.stderr, "{}", render_human(source, d, style));
-                }
-            }
-            Problem::Unreadable { path, reason } => {
-                let _ = writeln!(
-                    io.stderr,
-                    "error: cannot read `{}`: {reason}",
-                    path.display()
-                );
-            }
-            Problem::DuplicateId { id, paths } => {
-                let shown: Vec<String> =
-                    paths.iter().map(|p| format!("`{}`", p.display())).collect();
-                let _ = writeln!(
-                    io.stderr,
-                    "error: the id `{id}` is used by {}\n  = hint: each incident needs its own id, since it names its page; set `id:` in all but one",
-                    shown.join(" and ")
-                );
-            }
-        }
-    }
-}
-
-fn report_outcome(outcome: &Outcome, args: &BuildArgs, io: &mut Io) -> Result<u8, String> {
+fn report_outcome(outcome: &Outcome, args: &BuildArgs, io: &mut Io) -> u8 {
     let out = args.output.display();
     let skipped: Vec<String> = outcome.problems.iter().flat_map(Problem::paths).collect();
     if !outcome.written {
@@ -191,7 +114,7 @@ fn report_outcome(outcome: &Outcome, args: &BuildArgs, io: &mut Io) -> Result<u8
             skipped.len(),
             if skipped.len() == 1 { "" } else { "s" }
         );
-        return Ok(failure_code(outcome));
+        return failure_code(outcome);
     }
     if !args.quiet {
         let how = if outcome.full {
@@ -216,13 +139,13 @@ fn report_outcome(outcome: &Outcome, args: &BuildArgs, io: &mut Io) -> Result<u8
         );
     }
     if skipped.is_empty() {
-        return Ok(exit::SUCCESS);
+        return exit::SUCCESS;
     }
     let _ = writeln!(io.stderr, "skipped {} log(s) with errors:", skipped.len());
     for path in &skipped {
         let _ = writeln!(io.stderr, "  {path}");
     }
-    Ok(failure_code(outcome))
+    failure_code(outcome)
 }
 
 /// 2 when a log could not be read (as for `check`), else 1.

@@ -8,16 +8,15 @@ use std::process::Command;
 use clap::{Args, ValueEnum};
 
 use super::check::LimitArgs;
+use super::pipeline::{self, AudienceArg, CliError};
 use super::{Color, Io, inputs};
-use crate::diagnostics::{RenderStyle, render_human};
 use crate::diff::diff;
 use crate::diff::display::{self, DisplayOptions};
 use crate::escape;
 use crate::exit;
-use crate::model::Incident;
 use crate::parse::Limits;
+use crate::redact::{Audience, Redacted};
 use crate::source::Source;
-use crate::validate;
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
@@ -32,10 +31,8 @@ pub struct DiffArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 
-    /// Whose view to compare: everything, or what a public report shows (internal events
-    /// and notes left out).
-    #[arg(long, value_enum, default_value_t = Audience::Internal)]
-    pub audience: Audience,
+    #[command(flatten)]
+    pub audience: AudienceArg,
 
     /// Show unchanged events, metrics and action items too.
     #[arg(long)]
@@ -57,33 +54,24 @@ pub enum Format {
     Json,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Audience {
-    Internal,
-    Public,
+pub fn run(args: &DiffArgs, color: Color, io: &mut Io) -> u8 {
+    let result = compare(args, color, io);
+    pipeline::finish(result, io)
 }
 
-pub fn run(args: &DiffArgs, color: Color, io: &mut Io) -> u8 {
+fn compare(args: &DiffArgs, color: Color, io: &mut Io) -> Result<u8, CliError> {
     if args.old == "-" && args.new == "-" {
-        let _ = writeln!(
-            io.stderr,
-            "error: only one of OLD and NEW can be `-` (standard input)"
-        );
-        return exit::TROUBLE;
+        return Err(CliError::TwoStdin);
     }
     if args.label.len() > 2 {
-        let _ = writeln!(io.stderr, "error: `--label` can be given at most twice");
-        return exit::TROUBLE;
+        return Err(CliError::TooManyLabels);
     }
     let limits = args.limits.limits();
-    let old = load(&args.old, args.label.first(), limits, io);
-    let new = load(&args.new, args.label.get(1), limits, io);
+    let audience = args.audience.audience;
+    let old = load(&args.old, args.label.first(), limits, audience, io);
+    let new = load(&args.new, args.label.get(1), limits, audience, io);
     let (Some((old_name, old)), Some((new_name, new))) = (old, new) else {
-        return exit::TROUBLE;
-    };
-    let (old, new) = match args.audience {
-        Audience::Internal => (old, new),
-        Audience::Public => (old.public(), new.public()),
+        return Ok(exit::TROUBLE);
     };
     let result = diff(&old, &new);
     let options = DisplayOptions {
@@ -108,24 +96,27 @@ pub fn run(args: &DiffArgs, color: Color, io: &mut Io) -> u8 {
         (_, true) => escape::terminal_with_colours(text),
         (_, false) => escape::terminal(text),
     };
-    if let Err(e) = io.stdout.write_all(text.as_bytes()) {
-        let _ = writeln!(io.stderr, "error: cannot write the diff: {e}");
-        return exit::TROUBLE;
-    }
-    if result.is_equal() {
+    io.stdout
+        .write_all(text.as_bytes())
+        .map_err(|source| CliError::Stdout {
+            what: "diff",
+            source,
+        })?;
+    Ok(if result.is_equal() {
         exit::SUCCESS
     } else {
         exit::FAILURE
-    }
+    })
 }
 
-/// Reads and validates one side; prints why not and returns `None` when it cannot.
+/// Reads, checks and redacts one side; prints why not and returns `None` when it cannot.
 fn load(
     spec: &str,
     label: Option<&String>,
     limits: Limits,
+    audience: Audience,
     io: &mut Io,
-) -> Option<(String, Incident)> {
+) -> Option<(String, Redacted)> {
     let source = match read(spec, limits.max_file_bytes) {
         Ok(source) => source,
         Err(e) => {
@@ -137,30 +128,18 @@ fn load(
         Some(label) => Source::new(label.clone(), None, source.text().to_owned()),
         None => source,
     };
-    let checked = validate::check(&source, limits);
-    if checked.errors() > 0 || checked.incident.is_none() {
-        let style = RenderStyle {
-            color: io.stderr_color,
-            ..RenderStyle::default()
-        };
-        for d in &checked.diagnostics {
-            let _ = write!(io.stderr, "{}", render_human(&source, d, style));
+    match pipeline::load(&source, limits, audience, io) {
+        Ok(redacted) => Some((source.name().to_owned(), redacted)),
+        Err(errors) => {
+            let _ = writeln!(
+                io.stderr,
+                "error: `{}` is not a valid incident log ({errors} {}); `postevent check` shows the same",
+                source.name(),
+                if errors == 1 { "error" } else { "errors" }
+            );
+            None
         }
-        let _ = writeln!(
-            io.stderr,
-            "error: `{}` is not a valid incident log ({} {}); `postevent check` shows the same",
-            source.name(),
-            checked.errors(),
-            if checked.errors() == 1 {
-                "error"
-            } else {
-                "errors"
-            }
-        );
-        return None;
     }
-    let name = source.name().to_owned();
-    checked.incident.map(|incident| (name, incident))
 }
 
 /// Reads one side: a file or `-` as `check` does, or `REV:PATH` from git when no such file

@@ -1,19 +1,17 @@
 //! `postevent export`: every incident log as Markdown for another docs generator.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 
-use super::build::{log_files, template_dirs};
+use super::Io;
+use super::build::template_dirs;
 use super::check::LimitArgs;
-use super::report::AudienceArg;
-use super::{Io, inputs};
-use crate::diagnostics::{RenderStyle, render_human};
+use super::pipeline::{self, AudienceArg, CliError, TemplatesArg, log_files};
 use crate::exit;
-use crate::render::Audience;
+use crate::render::TemplateSet;
 use crate::site::export::{self, Generator};
-use crate::site::load::{self, Loaded};
-use crate::site::{SiteTemplates, write};
+use crate::site::write;
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
@@ -32,13 +30,11 @@ pub struct ExportArgs {
     #[arg(short, long, value_name = "OUT")]
     pub output: PathBuf,
 
-    /// `internal` (post-mortems) or `public` (post-event summaries, nothing internal).
-    #[arg(long, value_enum, default_value_t = AudienceArg::Internal)]
+    #[command(flatten)]
     pub audience: AudienceArg,
 
-    /// A folder whose report templates override the defaults by name (after `./templates/`).
-    #[arg(long, value_name = "DIR")]
-    pub templates: Option<PathBuf>,
+    #[command(flatten)]
+    pub templates: TemplatesArg,
 
     #[command(flatten)]
     pub limits: LimitArgs,
@@ -54,73 +50,27 @@ pub enum GeneratorArg {
 }
 
 pub fn run(args: &ExportArgs, io: &mut Io) -> u8 {
-    match export_all(args, io) {
-        Ok(code) => code,
-        Err(message) => {
-            let _ = writeln!(io.stderr, "error: {message}");
-            exit::TROUBLE
-        }
-    }
+    let result = export_all(args, io);
+    pipeline::finish(result, io)
 }
 
-fn export_all(args: &ExportArgs, io: &mut Io) -> Result<u8, String> {
+fn export_all(args: &ExportArgs, io: &mut Io) -> Result<u8, CliError> {
     let files = log_files(&args.paths)?;
-    let dirs = template_dirs(args.templates.as_deref())?;
-    let dirs: Vec<&Path> = dirs.iter().map(PathBuf::as_path).collect();
-    let templates = SiteTemplates::load(&dirs)?;
-    write::check_target(&args.output).map_err(|e| e.to_string())?;
+    let dirs = template_dirs(args.templates.templates.as_deref())?;
+    let templates = TemplateSet::load(&dirs)?;
+    write::check_target(&args.output)?;
     let limits = args.limits.limits();
-    let read = move |p: &Path| inputs::read(p, limits.max_file_bytes).map_err(|e| e.reason);
-    let loaded = load::load_all(&files, &read, limits, None, &args.output, &|| {});
-    let style = RenderStyle {
-        color: io.stderr_color,
-        ..RenderStyle::default()
-    };
-    let mut incidents = Vec::new();
-    let mut failed = 0;
-    for l in loaded {
-        match l {
-            Loaded::Checked {
-                source, checked, ..
-            } => {
-                let errors = checked.errors();
-                for d in checked.diagnostics.iter().filter(|d| d.is_error()) {
-                    let _ = write!(io.stderr, "{}", render_human(&source, d, style));
-                }
-                match checked.incident {
-                    Some(incident) if errors == 0 => incidents.push(incident),
-                    _ => failed += 1,
-                }
-            }
-            Loaded::Unreadable { path, reason } => {
-                let _ = writeln!(
-                    io.stderr,
-                    "error: cannot read `{}`: {reason}",
-                    path.display()
-                );
-                failed += 1;
-            }
-            Loaded::Cached { .. } => {}
+    let incidents = match pipeline::load_all(&files, limits, args.audience.audience, io) {
+        Ok(incidents) => incidents,
+        Err(failed) => {
+            let _ = writeln!(
+                io.stderr,
+                "error: {failed} log(s) cannot be exported; `{}` was not changed",
+                args.output.display()
+            );
+            return Ok(exit::FAILURE);
         }
-    }
-    let mut ids: Vec<&str> = incidents.iter().map(|i| i.id.as_str()).collect();
-    ids.sort_unstable();
-    if let Some(w) = ids.windows(2).find(|w| w[0] == w[1]) {
-        let _ = writeln!(
-            io.stderr,
-            "error: two logs have the id `{}`\n  = hint: each incident needs its own id, since it names its page; run `postevent build` to see which",
-            w[0]
-        );
-        failed += 1;
-    }
-    if failed > 0 {
-        let _ = writeln!(
-            io.stderr,
-            "error: {failed} log(s) cannot be exported; `{}` was not changed",
-            args.output.display()
-        );
-        return Ok(exit::FAILURE);
-    }
+    };
     let generator = match args.to {
         GeneratorArg::Mdbook => Generator::MdBook,
         GeneratorArg::Mkdocs => Generator::MkDocs,
@@ -128,13 +78,8 @@ fn export_all(args: &ExportArgs, io: &mut Io) -> Result<u8, String> {
         GeneratorArg::Docusaurus => Generator::Docusaurus,
         GeneratorArg::Zola => Generator::Zola,
     };
-    let audience = match args.audience {
-        AudienceArg::Internal => Audience::Internal,
-        AudienceArg::Public => Audience::Public,
-    };
-    let tree =
-        export::export(&incidents, generator, audience, &templates).map_err(|e| e.to_string())?;
-    write::replace(&args.output, &tree).map_err(|e| e.to_string())?;
+    let tree = export::export(&incidents, generator, &templates)?;
+    write::replace(&args.output, &tree)?;
     let _ = writeln!(
         io.stderr,
         "exported {} incident(s) for {} to {}/",

@@ -18,6 +18,8 @@ impl std::fmt::Display for InputError {
     }
 }
 
+impl std::error::Error for InputError {}
+
 /// Every log named by `paths`: files as given, folders searched for `*.yaml` and `*.yml`
 /// (sorted, so output is deterministic), `-` for standard input. A file or folder named here
 /// may be a symlink, but links met inside a folder are not followed (like ripgrep without

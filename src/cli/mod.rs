@@ -12,6 +12,7 @@ mod log;
 #[cfg(feature = "lsp")]
 mod lsp;
 mod new;
+mod pipeline;
 mod report;
 mod schema;
 #[cfg(feature = "serve")]

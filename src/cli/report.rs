@@ -5,13 +5,12 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::check::LimitArgs;
+use super::pipeline::{self, AudienceArg, CliError, TemplatesArg};
 use super::{Io, inputs};
-use crate::diagnostics::{RenderStyle, render_human};
 use crate::exit;
 use crate::output::write_atomic;
-use crate::render::{self, Audience, Format, Options, TemplateSet};
+use crate::render::{self, Format, Options, TemplateSet};
 use crate::time;
-use crate::validate;
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
@@ -22,18 +21,15 @@ pub struct ReportArgs {
     #[arg(long, value_enum)]
     pub format: Option<FormatArg>,
 
-    /// Who it is for: `internal` (the post-mortem, everything) or `public` (the post-event
-    /// summary: no internal events, notes or owners).
-    #[arg(long, value_enum, default_value_t = AudienceArg::Internal)]
+    #[command(flatten)]
     pub audience: AudienceArg,
 
     /// A template to render instead of the default: a name (`summary.html`) or a file path.
     #[arg(long, value_name = "NAME|PATH")]
     pub template: Option<String>,
 
-    /// A folder whose templates override the defaults by name (before `./templates/`).
-    #[arg(long, value_name = "DIR")]
-    pub templates: Option<PathBuf>,
+    #[command(flatten)]
+    pub templates: TemplatesArg,
 
     /// Show times in this IANA zone instead of the log's own.
     #[arg(long, value_name = "ZONE")]
@@ -54,45 +50,29 @@ pub enum FormatArg {
     Json,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AudienceArg {
-    Internal,
-    Public,
-}
-
 pub fn run(args: &ReportArgs, io: &mut Io) -> u8 {
-    match report(args, io) {
-        Ok(code) => code,
-        Err(message) => {
-            let _ = writeln!(io.stderr, "error: {message}");
-            exit::TROUBLE
-        }
-    }
+    let result = report(args, io);
+    pipeline::finish(result, io)
 }
 
-fn report(args: &ReportArgs, io: &mut Io) -> Result<u8, String> {
+fn report(args: &ReportArgs, io: &mut Io) -> Result<u8, CliError> {
     let zone = match &args.tz {
         None => None,
-        Some(name) => Some(time::parse_zone(name).ok_or_else(|| unknown_zone(name))?),
+        Some(name) => Some(time::parse_zone(name).ok_or_else(|| CliError::UnknownZone {
+            name: name.clone(),
+            suggestion: time::suggest_zone(name),
+        })?),
     };
-    let mut templates = load_templates(args.templates.as_deref())?;
+    let mut templates = load_templates(args.templates.templates.as_deref())?;
     let template = match &args.template {
         None => None,
         Some(t) => Some(custom_template(t, &mut templates)?),
     };
     let format = format_of(args, template.as_deref());
     let limits = args.limits.limits();
-    let source = inputs::read(&args.file, limits.max_file_bytes).map_err(|e| e.to_string())?;
-    let checked = validate::check(&source, limits);
-    let style = RenderStyle {
-        color: io.stderr_color,
-        ..RenderStyle::default()
-    };
-    for d in checked.diagnostics.iter().filter(|d| d.is_error()) {
-        let _ = write!(io.stderr, "{}", render_human(&source, d, style));
-    }
-    let errors = checked.errors();
-    let Some(incident) = checked.incident.filter(|_| errors == 0) else {
+    let source = inputs::read(&args.file, limits.max_file_bytes)?;
+    let audience = args.audience.audience;
+    let Ok(redacted) = pipeline::load(&source, limits, audience, io) else {
         let _ = writeln!(
             io.stderr,
             "error: {} has errors; no report written (see `postevent check`)",
@@ -102,41 +82,33 @@ fn report(args: &ReportArgs, io: &mut Io) -> Result<u8, String> {
     };
     let options = Options {
         format,
-        audience: match args.audience {
-            AudienceArg::Internal => Audience::Internal,
-            AudienceArg::Public => Audience::Public,
-        },
         zone,
         template,
     };
-    let text = render::render(&incident, &options, &templates).map_err(|e| e.to_string())?;
+    let text = render::render(&redacted, &options, &templates)?;
     match &args.output {
         None => io
             .stdout
             .write_all(text.as_bytes())
-            .map_err(|e| format!("cannot write the report: {e}"))?,
+            .map_err(|source| CliError::Stdout {
+                what: "report",
+                source,
+            })?,
         Some(path) => {
-            write_atomic(path, text.as_bytes())
-                .map_err(|e| format!("cannot write `{}`: {e}", path.display()))?;
+            write_atomic(path, text.as_bytes()).map_err(|source| CliError::Write {
+                path: path.clone(),
+                source,
+            })?;
             let _ = writeln!(
                 io.stderr,
                 "wrote {} ({}, {})",
                 path.display(),
                 describe(format),
-                options.audience.as_str()
+                audience.as_str()
             );
         }
     }
     Ok(exit::SUCCESS)
-}
-
-fn unknown_zone(name: &str) -> String {
-    match time::suggest_zone(name) {
-        Some(s) => format!("unknown time zone `{name}` for --tz; did you mean `{s}`?"),
-        None => {
-            format!("unknown time zone `{name}` for --tz; use an IANA name such as `Europe/Berlin`")
-        }
-    }
 }
 
 /// `--format`, else the extension of the custom template, else that of `-o`, else Markdown.
@@ -163,49 +135,19 @@ fn describe(format: Format) -> &'static str {
 }
 
 /// The defaults, overridden by `./templates/` and then by `--templates DIR`.
-pub fn load_templates(dir: Option<&Path>) -> Result<TemplateSet, String> {
-    let mut set = TemplateSet::default();
-    let cwd = Path::new("templates");
-    let dirs = [Some(cwd), dir].into_iter().flatten();
-    for dir in dirs {
-        if dir == cwd && !cwd.is_dir() {
-            continue;
-        }
-        if !dir.is_dir() {
-            return Err(format!("--templates `{}` is not a folder", dir.display()));
-        }
-        for (name, _) in render::templates::DEFAULTS {
-            let path = dir.join(name);
-            if path.is_file() {
-                let text = read_text(&path)?;
-                set.set(name, text, path.display().to_string());
-            }
-        }
-    }
-    Ok(set)
+pub fn load_templates(dir: Option<&Path>) -> Result<TemplateSet, CliError> {
+    let dirs = render::templates::dirs(dir)?;
+    Ok(TemplateSet::load(&dirs)?)
 }
 
 /// A `--template` value: the name of a known template, or a file that is read and added
 /// under its file name.
-fn custom_template(value: &str, set: &mut TemplateSet) -> Result<String, String> {
-    let path = Path::new(value);
-    if path.is_file() {
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .ok_or_else(|| format!("--template `{value}` has no usable file name"))?
-            .to_owned();
-        set.set(&name, read_text(path)?, path.display().to_string());
-        return Ok(name);
+fn custom_template(value: &str, set: &mut TemplateSet) -> Result<String, CliError> {
+    if Path::new(value).is_file() {
+        return Ok(set.add_file(Path::new(value))?);
     }
     if set.contains(value) {
         return Ok(value.to_owned());
     }
-    Err(format!(
-        "--template `{value}` is neither a file nor a template name (postmortem.md, postmortem.html, summary.md, summary.html)"
-    ))
-}
-
-fn read_text(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))
+    Err(CliError::UnknownTemplate(value.to_owned()))
 }

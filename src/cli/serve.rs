@@ -7,12 +7,11 @@ use std::sync::atomic::AtomicBool;
 
 use clap::Args;
 
-use super::build::{log_files, template_dirs};
+use super::build::template_dirs;
 use super::check::LimitArgs;
-use super::report::AudienceArg;
+use super::pipeline::{self, AudienceArg, CliError, TemplatesArg, log_files};
 use super::{Io, inputs};
 use crate::exit;
-use crate::render::Audience;
 use crate::serve::{self, Preview, Rebuild, Setup, Status};
 use crate::site::Options;
 
@@ -27,15 +26,12 @@ pub struct ServeArgs {
     #[arg(short, long, value_name = "N", default_value_t = 8000)]
     pub port: u16,
 
-    /// Who the site is for: `internal` (post-mortems, everything) or `public` (post-event
-    /// summaries: no internal events, notes or owners anywhere).
-    #[arg(long, value_enum, default_value_t = AudienceArg::Internal)]
+    #[command(flatten)]
     pub audience: AudienceArg,
 
-    /// A folder whose templates override the defaults by name, after `./templates/`; it is
-    /// watched too.
-    #[arg(long, value_name = "DIR")]
-    pub templates: Option<PathBuf>,
+    // The template folder is watched too.
+    #[command(flatten)]
+    pub templates: TemplatesArg,
 
     /// Open the site in the default web browser once it is served.
     #[arg(long)]
@@ -46,26 +42,19 @@ pub struct ServeArgs {
 }
 
 pub fn run(args: &ServeArgs, io: &mut Io) -> u8 {
-    match serve_site(args, io) {
-        Ok(code) => code,
-        Err(message) => {
-            let _ = writeln!(io.stderr, "error: {message}");
-            exit::TROUBLE
-        }
-    }
+    let result = serve_site(args, io);
+    pipeline::finish(result, io)
 }
 
-fn serve_site(args: &ServeArgs, io: &mut Io) -> Result<u8, String> {
+fn serve_site(args: &ServeArgs, io: &mut Io) -> Result<u8, CliError> {
     // Fail early on a wrong folder; later, a missing log is shown in the browser instead.
     log_files(&args.paths)?;
-    let template_dirs = template_dirs(args.templates.as_deref())?;
-    let (server, addr) = serve::bind(args.port).map_err(|e| {
-        format!("{e}; choose another port with `--port N` (`--port 0` picks a free one)")
-    })?;
+    let template_dirs = template_dirs(args.templates.templates.as_deref())?;
+    let (server, addr) = serve::bind(args.port).map_err(CliError::Bind)?;
     let out = tempfile::Builder::new()
         .prefix("postevent-serve-")
         .tempdir()
-        .map_err(|e| format!("cannot make a temporary folder for the site: {e}"))?;
+        .map_err(CliError::TempDir)?;
     let stop = Arc::new(AtomicBool::new(false));
     let signals = on_interrupt(&stop)?;
 
@@ -73,17 +62,13 @@ fn serve_site(args: &ServeArgs, io: &mut Io) -> Result<u8, String> {
     watched.extend(template_dirs.iter().cloned());
     let limits = args.limits.limits();
     let paths = args.paths.clone();
-    let audience = match args.audience {
-        AudienceArg::Internal => Audience::Internal,
-        AudienceArg::Public => Audience::Public,
-    };
     let setup = Setup {
-        files: Box::new(move || log_files(&paths)),
+        files: Box::new(move || log_files(&paths).map_err(|e| e.to_string())),
         read: Box::new(move |p: &Path| {
             inputs::read(p, limits.max_file_bytes).map_err(|e| e.reason)
         }),
         limits,
-        options: Options::new(audience, None),
+        options: Options::new(args.audience.audience, None),
         template_dirs,
         logs: args.paths.clone(),
         out: out.path().join("site"),
@@ -114,7 +99,7 @@ fn serve_site(args: &ServeArgs, io: &mut Io) -> Result<u8, String> {
 
 /// Sets `stop` on Ctrl-C (or SIGTERM); a second one ends the process at once, in case a
 /// build is stuck.
-fn on_interrupt(stop: &Arc<AtomicBool>) -> Result<Vec<signal_hook::SigId>, String> {
+fn on_interrupt(stop: &Arc<AtomicBool>) -> Result<Vec<signal_hook::SigId>, CliError> {
     use signal_hook::consts::{SIGINT, SIGTERM};
     let mut ids = Vec::new();
     for signal in [SIGINT, SIGTERM] {
@@ -127,7 +112,7 @@ fn on_interrupt(stop: &Arc<AtomicBool>) -> Result<Vec<signal_hook::SigId>, Strin
             let flag = signal_hook::flag::register(signal, Arc::clone(stop))?;
             Ok::<_, std::io::Error>([abort, flag])
         };
-        ids.extend(register().map_err(|e| format!("cannot handle Ctrl-C: {e}"))?);
+        ids.extend(register().map_err(CliError::Signals)?);
     }
     Ok(ids)
 }

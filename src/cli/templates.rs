@@ -1,4 +1,5 @@
-//! `postevent templates export DIR`: copy the default templates out for editing.
+//! `postevent templates export DIR`: copy every default template (report and site) out for
+//! editing.
 
 use std::path::PathBuf;
 
@@ -17,7 +18,8 @@ pub struct TemplatesArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum TemplatesCommand {
-    /// Write the default templates into DIR, to edit and use with `report --templates DIR`.
+    /// Write every default template (report and site) into DIR, to edit and use with
+    /// `--templates DIR`.
     Export {
         /// The folder to write to (created if missing).
         dir: PathBuf,

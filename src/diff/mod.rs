@@ -10,8 +10,9 @@ pub mod words;
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 
-use crate::metrics::{phase_metrics, service_impacts};
+use crate::metrics::ServiceImpact;
 use crate::model::{ActionItem, Event, Incident, Phase, ServiceStatus};
+use crate::redact::Redacted;
 
 pub use align::{MatchedBy, NEAR_HOURS, SIMILARITY_THRESHOLD};
 pub use fields::{FieldChange, FieldValue, ItemOp};
@@ -215,16 +216,18 @@ impl IncidentDiff {
     }
 }
 
-/// Compares two versions of an incident.
-pub fn diff(old: &Incident, new: &Incident) -> IncidentDiff {
+/// Compares two versions of an incident, each redacted for the same audience: the diff
+/// shows what that audience sees, with the metrics of the whole incidents.
+pub fn diff(old: &Redacted, new: &Redacted) -> IncidentDiff {
+    let (lhs, rhs) = (old.incident(), new.incident());
     IncidentDiff {
-        old_zone: old.timezone,
-        new_zone: new.timezone,
-        events: events(old, new),
+        old_zone: lhs.timezone,
+        new_zone: rhs.timezone,
+        events: events(lhs, rhs),
         metrics: metrics(old, new),
-        services: services(old, new),
-        fields: fields::top_level(old, new),
-        action_items: fields::action_items(old, new),
+        services: services(old.impacts(), new.impacts()),
+        fields: fields::top_level(lhs, rhs),
+        action_items: fields::action_items(lhs, rhs),
     }
 }
 
@@ -350,8 +353,8 @@ fn status_changes(a: &Event, b: &Event) -> Vec<StatusChange> {
         .collect()
 }
 
-fn metrics(old: &Incident, new: &Incident) -> Vec<MetricDelta> {
-    let (lhs, rhs) = (phase_metrics(old).all(), phase_metrics(new).all());
+fn metrics(old: &Redacted, new: &Redacted) -> Vec<MetricDelta> {
+    let (lhs, rhs) = (old.metrics().all(), new.metrics().all());
     lhs.iter()
         .zip(rhs.iter())
         .map(|(a, b)| MetricDelta {
@@ -363,23 +366,20 @@ fn metrics(old: &Incident, new: &Incident) -> Vec<MetricDelta> {
         .collect()
 }
 
-fn services(old: &Incident, new: &Incident) -> Vec<ServiceDelta> {
-    let lhs = service_impacts(old);
-    let rhs = service_impacts(new);
-    let total = |list: &[crate::metrics::ServiceImpact], name: &str| {
-        list.iter().find(|s| s.name == name).map(|s| s.total)
-    };
+fn services(lhs: &[ServiceImpact], rhs: &[ServiceImpact]) -> Vec<ServiceDelta> {
+    let total =
+        |list: &[ServiceImpact], name: &str| list.iter().find(|s| s.name == name).map(|s| s.total);
     let mut out: Vec<ServiceDelta> = rhs
         .iter()
         .map(|s| ServiceDelta {
             name: s.name.clone(),
-            old: total(&lhs, &s.name),
+            old: total(lhs, &s.name),
             new: Some(s.total),
         })
         .collect();
     out.extend(
         lhs.iter()
-            .filter(|s| total(&rhs, &s.name).is_none())
+            .filter(|s| total(rhs, &s.name).is_none())
             .map(|s| ServiceDelta {
                 name: s.name.clone(),
                 old: Some(s.total),
@@ -396,6 +396,15 @@ mod tests {
 
     use super::*;
     use crate::model::{ActionKind, ActionStatus, Lessons, Service, Severity, Status};
+    use crate::redact::{Audience, redact};
+
+    /// The diff of two whole incidents.
+    fn diff(old: &Incident, new: &Incident) -> IncidentDiff {
+        super::diff(
+            &redact(old, Audience::Internal),
+            &redact(new, Audience::Internal),
+        )
+    }
 
     /// A few texts, some alike, so that generated timelines repeat, reword and reorder.
     const TEXTS: &[&str] = &[
@@ -426,6 +435,7 @@ mod tests {
                 .map(|n| Service {
                     name: (*n).into(),
                     description: None,
+                    internal: false,
                 })
                 .collect(),
             summary: None,

@@ -305,7 +305,7 @@ mod tests {
         assert_eq!(event, ["at", "id", "internal", "phase", "status", "text"]);
         let mut service = labels(&[Key("services"), Index(3)]);
         service.sort();
-        assert_eq!(service, ["description", "name"]);
+        assert_eq!(service, ["description", "internal", "name"]);
         assert!(labels(&[Key("severity")]).is_empty());
     }
 

@@ -119,6 +119,9 @@ impl ServiceStatus {
 pub struct Service {
     pub name: String,
     pub description: Option<String>,
+    /// Known only inside the organisation: left out of public outputs with its status
+    /// changes and impact windows (see [`crate::redact`]).
+    pub internal: bool,
 }
 
 /// One moment of the timeline.
@@ -218,20 +221,6 @@ impl Incident {
         let first = self.timeline.first().map(|e| e.at).unwrap_or_default();
         let last = self.timeline.last().map(|e| e.at).unwrap_or(first);
         (first, last)
-    }
-
-    /// The incident as the public would see it: internal events and notes removed.
-    pub fn public(&self) -> Incident {
-        Incident {
-            timeline: self
-                .timeline
-                .iter()
-                .filter(|e| !e.internal)
-                .cloned()
-                .collect(),
-            internal_notes: None,
-            ..self.clone()
-        }
     }
 }
 

@@ -97,6 +97,8 @@ pub struct RawIncident {
 pub struct RawService {
     pub name: String,
     pub description: Option<String>,
+    /// Known only inside the organisation; never in a public output.
+    pub internal: bool,
 }
 
 /// The map form of a service.
@@ -105,6 +107,10 @@ pub struct RawService {
 struct ServiceMap {
     name: String,
     description: Option<String>,
+    /// A service known only inside the organisation: public outputs leave it out, with its
+    /// status changes and impact windows.
+    #[serde(default)]
+    internal: bool,
 }
 
 impl<'de> Deserialize<'de> for RawService {
@@ -122,6 +128,7 @@ impl<'de> Deserialize<'de> for RawService {
                 Ok(RawService {
                     name: name.to_owned(),
                     description: None,
+                    internal: false,
                 })
             }
 
@@ -130,6 +137,7 @@ impl<'de> Deserialize<'de> for RawService {
                 Ok(RawService {
                     name: m.name,
                     description: m.description,
+                    internal: m.internal,
                 })
             }
         }
@@ -146,7 +154,7 @@ impl JsonSchema for RawService {
     fn json_schema(generator: &mut SchemaGenerator) -> Schema {
         let map = generator.subschema_for::<ServiceMap>();
         json_schema!({
-            "description": "A service name, or a map with a name and a description.",
+            "description": "A service name, or a map with a name, a description and whether it is internal.",
             "anyOf": [{ "type": "string", "minLength": 1 }, map]
         })
     }

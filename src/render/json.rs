@@ -3,9 +3,14 @@
 
 use std::collections::BTreeMap;
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
+use serde::ser::SerializeMap;
 
-use super::view::{Audience, View};
+use super::filters::{Style, instant, utc};
+use super::view::{MetricView, View};
+use crate::model::{ActionKind, ActionStatus, Phase, ServiceStatus, Severity, Status};
+use crate::redact::Audience;
 
 /// The version of this document's shape.
 pub const FORMAT_VERSION: u32 = 1;
@@ -15,8 +20,8 @@ pub struct Document<'a> {
     pub format_version: u32,
     pub id: &'a str,
     pub title: &'a str,
-    pub severity: &'a str,
-    pub status: &'a str,
+    pub severity: Severity,
+    pub status: Status,
     /// The display zone.
     pub timezone: &'a str,
     pub audience: Audience,
@@ -24,40 +29,31 @@ pub struct Document<'a> {
     pub tags: &'a [String],
     pub authors: &'a [String],
     /// The `started` phase, or the first event.
-    pub started_at: &'a str,
+    pub started_at: String,
     /// The `resolved` phase, `null` while unresolved.
-    pub resolved_at: Option<&'a str>,
-    pub metrics: Metrics,
+    pub resolved_at: Option<String>,
+    pub metrics: Metrics<'a>,
     pub services: Vec<Service<'a>>,
     pub timeline: Vec<Event<'a>>,
     pub action_items: Vec<ActionItem<'a>>,
     pub links: Vec<Link<'a>>,
 }
 
-/// Phase metrics in seconds, `null` when a phase is missing.
-#[derive(Debug, Default, Serialize)]
-pub struct Metrics {
-    pub time_to_detect_s: Option<i64>,
-    pub time_to_acknowledge_s: Option<i64>,
-    pub time_to_identify_s: Option<i64>,
-    pub time_to_mitigate_s: Option<i64>,
-    pub time_to_resolve_s: Option<i64>,
-}
+/// Phase metrics in seconds, `null` when a phase is missing: `time_to_detect_s`, ..., one
+/// key per metric of the view, in phase order.
+#[derive(Debug)]
+pub struct Metrics<'a>(&'a [MetricView]);
 
-impl Metrics {
-    fn new(v: &View) -> Metrics {
-        let mut m = Metrics::default();
-        for metric in &v.metrics {
-            let slot = match metric.key {
-                "time_to_detect" => &mut m.time_to_detect_s,
-                "time_to_acknowledge" => &mut m.time_to_acknowledge_s,
-                "time_to_identify" => &mut m.time_to_identify_s,
-                "time_to_mitigate" => &mut m.time_to_mitigate_s,
-                _ => &mut m.time_to_resolve_s,
-            };
-            *slot = metric.seconds;
+impl Serialize for Metrics<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for m in self.0 {
+            map.serialize_entry(
+                &format!("{}_s", m.key),
+                &m.duration.map(|d| d.num_seconds()),
+            )?;
         }
-        m
+        map.end()
     }
 }
 
@@ -65,35 +61,35 @@ impl Metrics {
 pub struct Service<'a> {
     pub name: &'a str,
     pub impact_s: i64,
-    pub windows: Vec<Window<'a>>,
+    pub windows: Vec<Window>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Window<'a> {
-    pub from: &'a str,
+pub struct Window {
+    pub from: String,
     /// `null` while ongoing.
-    pub to: Option<&'a str>,
+    pub to: Option<String>,
     pub duration_s: i64,
-    pub worst_status: &'a str,
-    pub segments: Vec<Segment<'a>>,
+    pub worst_status: ServiceStatus,
+    pub segments: Vec<Segment>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Segment<'a> {
-    pub status: &'a str,
-    pub from: &'a str,
-    pub to: Option<&'a str>,
+pub struct Segment {
+    pub status: ServiceStatus,
+    pub from: String,
+    pub to: Option<String>,
     pub duration_s: i64,
 }
 
 #[derive(Debug, Serialize)]
 pub struct Event<'a> {
     pub id: Option<&'a str>,
-    pub at: &'a str,
-    pub at_local: &'a str,
-    pub phase: Option<&'a str>,
+    pub at: String,
+    pub at_local: String,
+    pub phase: Option<Phase>,
     /// Service -> the status it has from this event on.
-    pub status: BTreeMap<&'a str, &'a str>,
+    pub status: BTreeMap<&'a str, ServiceStatus>,
     /// Markdown, with raw HTML escaped and unsafe links removed.
     pub text: &'a str,
     pub internal: bool,
@@ -103,11 +99,11 @@ pub struct Event<'a> {
 pub struct ActionItem<'a> {
     pub id: Option<&'a str>,
     pub title: &'a str,
-    pub kind: &'a str,
+    pub kind: ActionKind,
     /// Always `null` in a public report.
     pub owner: Option<&'a str>,
-    pub due: Option<&'a str>,
-    pub status: &'a str,
+    pub due: Option<chrono::NaiveDate>,
+    pub status: ActionStatus,
     pub link: Option<&'a str>,
 }
 
@@ -125,22 +121,22 @@ impl<'a> Document<'a> {
             title: &v.title,
             severity: v.severity,
             status: v.status,
-            timezone: &v.timezone,
+            timezone: v.timezone.name(),
             audience: v.audience,
             regions: &v.regions,
             tags: &v.tags,
             authors: &v.authors,
-            started_at: &v.start.utc,
-            resolved_at: v.end.as_ref().map(|t| t.utc.as_str()),
-            metrics: Metrics::new(v),
+            started_at: utc(v.start),
+            resolved_at: v.end.map(utc),
+            metrics: Metrics(&v.metrics),
             services: v.services.iter().map(service).collect(),
             timeline: v
                 .timeline
                 .iter()
                 .map(|e| Event {
                     id: e.id.as_deref(),
-                    at: &e.at.utc,
-                    at_local: &e.at.local,
+                    at: utc(e.at),
+                    at_local: instant(e.at, v.timezone, Style::Rfc3339),
                     phase: e.phase,
                     status: e
                         .changes
@@ -159,7 +155,7 @@ impl<'a> Document<'a> {
                     title: &a.title,
                     kind: a.kind,
                     owner: a.owner.as_deref(),
-                    due: a.due.as_deref(),
+                    due: a.due,
                     status: a.status,
                     link: a.link.as_deref(),
                 })
@@ -177,25 +173,26 @@ impl<'a> Document<'a> {
 }
 
 fn service(s: &super::view::ServiceView) -> Service<'_> {
+    let to = |t: Option<DateTime<Utc>>| t.map(utc);
     Service {
         name: &s.name,
-        impact_s: s.impact.seconds,
+        impact_s: s.impact.num_seconds(),
         windows: s
             .windows
             .iter()
             .map(|w| Window {
-                from: &w.from.utc,
-                to: w.to.as_ref().map(|t| t.utc.as_str()),
-                duration_s: w.duration.seconds,
+                from: utc(w.from),
+                to: to(w.to),
+                duration_s: w.duration.num_seconds(),
                 worst_status: w.worst_status,
                 segments: w
                     .segments
                     .iter()
                     .map(|s| Segment {
                         status: s.status,
-                        from: &s.from.utc,
-                        to: s.to.as_ref().map(|t| t.utc.as_str()),
-                        duration_s: s.duration.seconds,
+                        from: utc(s.from),
+                        to: to(s.to),
+                        duration_s: s.duration.num_seconds(),
                     })
                     .collect(),
             })
@@ -209,4 +206,31 @@ pub fn render(view: &View) -> String {
         .expect("the JSON document has string keys only");
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: every metric key used to be matched by name, and any key it did not know
+    /// was written as `time_to_resolve_s`.
+    #[test]
+    fn every_metric_gets_its_own_key() {
+        let metric = |key, phase, s: Option<i64>| MetricView {
+            key,
+            label: "",
+            phase,
+            duration: s.map(chrono::TimeDelta::seconds),
+        };
+        let metrics = [
+            metric("time_to_detect", Phase::Detected, Some(60)),
+            metric("time_to_notice", Phase::Acknowledged, Some(120)),
+            metric("time_to_resolve", Phase::Resolved, None),
+        ];
+        let json = serde_json::to_string(&Metrics(&metrics)).unwrap();
+        assert_eq!(
+            json,
+            r#"{"time_to_detect_s":60,"time_to_notice_s":120,"time_to_resolve_s":null}"#
+        );
+    }
 }

@@ -3,18 +3,19 @@
 
 use std::fmt::Write;
 
+use chrono::{DateTime, Utc};
+
+use super::filters::{Style, instant};
 use super::view::View;
+use crate::model::ServiceStatus;
 
 /// The gantt chart as a fenced Markdown block, or an empty string when no service was hit.
 pub fn gantt(view: &View) -> String {
     if view.impact_periods == 0 {
         return String::new();
     }
-    let end = view
-        .timeline
-        .last()
-        .map(|e| e.at.local.clone())
-        .unwrap_or_else(|| view.start.local.clone());
+    let end = view.timeline.last().map_or(view.start, |e| e.at);
+    let naive = |at: DateTime<Utc>| at.with_timezone(&view.timezone).format("%Y-%m-%d %H:%M:%S");
     let mut out = String::from("```mermaid\ngantt\n");
     let _ = writeln!(
         out,
@@ -22,24 +23,20 @@ pub fn gantt(view: &View) -> String {
         crate::escape::mermaid(&format!("Service impact ({})", zone_label(view)))
     );
     out.push_str("    dateFormat YYYY-MM-DD HH:mm:ss\n");
-    out.push_str(axis_format(view.duration.seconds));
+    out.push_str(axis_format(view.duration.num_seconds()));
     let mut task = 0;
     for service in view.services.iter().filter(|s| s.impacted) {
         let _ = writeln!(out, "    section {}", crate::escape::mermaid(&service.name));
         for window in &service.windows {
             for segment in &window.segments {
                 task += 1;
-                let to = segment
-                    .to
-                    .as_ref()
-                    .map_or(end.as_str(), |t| t.local.as_str());
                 let _ = writeln!(
                     out,
                     "    {} :{}t{task}, {}, {}",
                     crate::escape::mermaid(segment.label),
                     tag(segment.status),
-                    naive(&segment.from.local),
-                    naive(to),
+                    naive(segment.from),
+                    naive(segment.to.unwrap_or(end)),
                 );
             }
         }
@@ -49,13 +46,8 @@ pub fn gantt(view: &View) -> String {
 }
 
 fn zone_label(view: &View) -> String {
-    format!("{}, {}", view.timezone, view.start.abbreviation)
-}
-
-/// Drops the offset from a local RFC 3339 time (Mermaid reads a local wall-clock time) and
-/// writes it as `2025-10-19 23:48:00`.
-fn naive(local: &str) -> String {
-    local.get(..19).unwrap_or(local).replacen('T', " ", 1)
+    let zone = instant(view.start, view.timezone, Style::Zone);
+    format!("{}, {zone}", view.timezone.name())
 }
 
 fn axis_format(span_seconds: i64) -> &'static str {
@@ -67,10 +59,10 @@ fn axis_format(span_seconds: i64) -> &'static str {
 }
 
 /// Mermaid's task tags give major outages the strongest colour.
-fn tag(status: &str) -> &'static str {
+fn tag(status: ServiceStatus) -> &'static str {
     match status {
-        "major_outage" => "crit, ",
-        "partial_outage" => "active, ",
+        ServiceStatus::MajorOutage => "crit, ",
+        ServiceStatus::PartialOutage => "active, ",
         _ => "",
     }
 }

@@ -1,7 +1,8 @@
 //! Reports: the model and its metrics in, text out. One view model ([`view::View`]) feeds
 //! three printers: Markdown and HTML through Tera templates, and JSON directly.
-//! Nothing here reads or writes files; the CLI hands in the templates it found.
+//! Nothing here writes files; [`templates`] is the one registry of every template.
 
+pub mod filters;
 pub mod json;
 pub mod markdown;
 pub mod mermaid;
@@ -9,13 +10,14 @@ pub mod svg;
 pub mod templates;
 pub mod view;
 
-use chrono_tz::Tz;
 use tera::Context;
 
 pub use templates::{TemplateError, TemplateSet};
-pub use view::{Audience, View};
+pub use view::View;
 
-use crate::model::Incident;
+pub use crate::redact::Audience;
+
+use crate::redact::Redacted;
 
 /// The kind of document to produce.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,9 +52,8 @@ impl Format {
 #[derive(Debug, Clone)]
 pub struct Options {
     pub format: Format,
-    pub audience: Audience,
     /// The display zone; `None` is the log's own.
-    pub zone: Option<Tz>,
+    pub zone: Option<chrono_tz::Tz>,
     /// A template to use instead of the default for the audience and format.
     pub template: Option<String>,
 }
@@ -68,28 +69,28 @@ pub fn default_template(audience: Audience, format: Format) -> String {
 
 /// The template context: every field of the view, plus `svg` (the timeline picture) and
 /// `mermaid` (the gantt block, empty when no service was hit).
-pub fn context(view: &View, zone: Tz) -> Context {
+pub fn context(view: &View) -> Context {
     let mut ctx = Context::from_serialize(view).unwrap_or_default();
-    ctx.insert("svg", &svg::timeline(view, zone));
+    ctx.insert("svg", &svg::timeline(view));
     ctx.insert("mermaid", &mermaid::gantt(view));
     ctx
 }
 
-/// Renders `incident` as asked. JSON ignores templates.
+/// Renders an incident redacted for its audience, as asked. JSON ignores templates.
 pub fn render(
-    incident: &Incident,
+    redacted: &Redacted,
     options: &Options,
     templates: &TemplateSet,
 ) -> Result<String, TemplateError> {
-    let zone = options.zone.unwrap_or(incident.timezone);
-    let view = view::build(incident, options.audience, zone);
+    let zone = options.zone.unwrap_or(redacted.incident().timezone);
+    let view = view::build(redacted, zone);
     if options.format == Format::Json && options.template.is_none() {
         return Ok(json::render(&view));
     }
     let name = options
         .template
         .clone()
-        .unwrap_or_else(|| default_template(options.audience, options.format));
-    let text = templates.render(&name, &context(&view, zone))?;
+        .unwrap_or_else(|| default_template(redacted.audience(), options.format));
+    let text = templates.render(&name, &context(&view))?;
     Ok(crate::escape::terminal(text))
 }

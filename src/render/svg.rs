@@ -6,11 +6,14 @@
 
 use std::fmt::Write;
 
-use chrono::{DateTime, Duration as Delta, NaiveDateTime, TimeZone, Timelike};
+use chrono::{DateTime, Duration as Delta, NaiveDateTime, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 
+use super::filters::{Style, instant};
 use super::view::{ServiceView, View};
 use crate::escape::xml as esc;
+use crate::metrics::human_duration;
+use crate::model::ServiceStatus;
 
 const WIDTH: f64 = 1000.0;
 const LABEL: f64 = 170.0;
@@ -35,12 +38,12 @@ struct Scale {
 
 impl Scale {
     fn new(view: &View) -> Scale {
-        let mut lo = view.start.unix;
-        let mut hi = view.end.as_ref().map_or(lo, |t| t.unix);
-        let times = view.timeline.iter().map(|e| e.at.unix);
+        let mut lo = view.start.timestamp();
+        let mut hi = view.end.map_or(lo, |t| t.timestamp());
+        let times = view.timeline.iter().map(|e| e.at);
         let windows = view.services.iter().flat_map(|s| &s.windows);
-        let edges = windows.flat_map(|w| [Some(w.from.unix), w.to.as_ref().map(|t| t.unix)]);
-        for t in times.chain(edges.flatten()) {
+        let edges = windows.flat_map(|w| [Some(w.from), w.to]);
+        for t in times.chain(edges.flatten()).map(|t| t.timestamp()) {
             lo = lo.min(t);
             hi = hi.max(t);
         }
@@ -101,7 +104,8 @@ fn ticks(scale: &Scale, zone: Tz) -> Vec<DateTime<Tz>> {
 }
 
 /// The SVG picture of `view`'s timeline, as an inline `<svg>` element.
-pub fn timeline(view: &View, zone: Tz) -> String {
+pub fn timeline(view: &View) -> String {
+    let zone = view.timezone;
     let scale = Scale::new(view);
     let rows = phase_rows(view, &scale);
     let phase_height = LANE.max(8.0 + (rows.iter().max().map_or(0, |r| r + 1)) as f64 * PHASE_ROW);
@@ -114,14 +118,16 @@ pub fn timeline(view: &View, zone: Tz) -> String {
         r#"<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" aria-labelledby="timeline-title"><title id="timeline-title">{}</title>"#,
         esc(&format!(
             "Timeline of {}: impact by service, times in {}",
-            view.title, view.timezone
+            view.title,
+            view.timezone.name()
         ))
     );
     axis(&mut s, view, &scale, zone, bottom);
     phase_lane(&mut s, view, &scale, &rows, bottom);
     event_lane(&mut s, view, &scale, lanes_top);
     for (i, service) in view.services.iter().enumerate() {
-        service_lane(&mut s, service, &scale, lanes_top + (i + 1) as f64 * LANE);
+        let y = lanes_top + (i + 1) as f64 * LANE;
+        service_lane(&mut s, service, &scale, zone, y);
     }
     legend(&mut s, view, height - 14.0);
     s.push_str("</svg>");
@@ -132,7 +138,11 @@ fn axis(s: &mut String, view: &View, scale: &Scale, zone: Tz, bottom: f64) {
     let _ = write!(
         s,
         r#"<text class="axis-zone" x="4" y="30">{}</text>"#,
-        esc(&format!("{} ({})", view.start.abbreviation, view.timezone))
+        esc(&format!(
+            "{} ({})",
+            instant(view.start, zone, Style::Zone),
+            zone.name()
+        ))
     );
     let mut last_date = None;
     for t in ticks(scale, zone) {
@@ -170,8 +180,8 @@ fn phase_rows(view: &View, scale: &Scale) -> Vec<usize> {
     let mut ends: Vec<f64> = Vec::new();
     let mut rows = Vec::new();
     for p in &view.phases {
-        let x = scale.x(p.at.unix);
-        let width = 8.0 + p.phase.len() as f64 * 5.6;
+        let x = scale.x(p.at.timestamp());
+        let width = 8.0 + p.phase.as_str().len() as f64 * 5.6;
         let row = ends.iter().position(|&end| end < x).unwrap_or(ends.len());
         if row == ends.len() {
             ends.push(0.0);
@@ -186,14 +196,14 @@ fn phase_lane(s: &mut String, view: &View, scale: &Scale, rows: &[usize], bottom
     let y = AXIS;
     lane_label(s, y, "Phases", "lane-label lane-meta");
     for (p, row) in view.phases.iter().zip(rows) {
-        let x = scale.x(p.at.unix);
+        let x = scale.x(p.at.timestamp());
         // A label that would run off the right edge goes to the left of its marker.
-        let (label_x, anchor) = if x + 8.0 + p.phase.len() as f64 * 5.6 > WIDTH {
+        let (label_x, anchor) = if x + 8.0 + p.phase.as_str().len() as f64 * 5.6 > WIDTH {
             (x - 6.0, " text-anchor=\"end\"")
         } else {
             (x + 6.0, "")
         };
-        let tip = format!("{}: {} ({})", p.phase, p.at.display, p.at.utc_short);
+        let tip = format!("{}: {}", p.phase, both(p.at, view.timezone));
         let _ = write!(
             s,
             r#"<g class="phase"><title>{}</title><line class="phase-line" x1="{x:.1}" y1="{:.1}" x2="{x:.1}" y2="{bottom:.1}"/><path class="phase-mark" d="M{x:.1} {:.1} l4 4 l-4 4 l-4 -4 z"/><text class="phase-label" x="{label_x:.1}" y="{:.1}"{anchor}>{}</text></g>"#,
@@ -201,7 +211,7 @@ fn phase_lane(s: &mut String, view: &View, scale: &Scale, rows: &[usize], bottom
             y + 4.0,
             y + 4.0 + *row as f64 * PHASE_ROW,
             y + 12.0 + *row as f64 * PHASE_ROW,
-            esc(p.phase)
+            esc(p.phase.as_str())
         );
     }
 }
@@ -209,13 +219,13 @@ fn phase_lane(s: &mut String, view: &View, scale: &Scale, rows: &[usize], bottom
 fn event_lane(s: &mut String, view: &View, scale: &Scale, y: f64) {
     lane_label(s, y, "Events", "lane-label lane-meta");
     for e in &view.timeline {
-        let x = scale.x(e.at.unix);
+        let x = scale.x(e.at.timestamp());
         let class = if e.internal {
             "event internal"
         } else {
             "event"
         };
-        let mut tip = format!("{} ({})", e.at.display, e.at.utc_short);
+        let mut tip = both(e.at, view.timezone);
         if e.internal {
             tip.push_str(" [internal]");
         }
@@ -230,7 +240,7 @@ fn event_lane(s: &mut String, view: &View, scale: &Scale, y: f64) {
     }
 }
 
-fn service_lane(s: &mut String, service: &ServiceView, scale: &Scale, y: f64) {
+fn service_lane(s: &mut String, service: &ServiceView, scale: &Scale, zone: Tz, y: f64) {
     let _ = write!(s, "<g><title>{}</title>", esc(&service.name));
     lane_label(s, y, &truncate(&service.name, 20), "lane-label");
     s.push_str("</g>");
@@ -241,16 +251,13 @@ fn service_lane(s: &mut String, service: &ServiceView, scale: &Scale, y: f64) {
         WIDTH - RIGHT
     );
     for w in &service.windows {
-        let end = w.to.as_ref().map_or(scale.t1, |t| t.unix);
+        let end = w.to.map_or(scale.t1, |t| t.timestamp());
         for seg in &w.segments {
-            let x1 = scale.x(seg.from.unix);
-            let x2 = scale
-                .x(seg.to.as_ref().map_or(end, |t| t.unix))
-                .max(x1 + 2.0);
+            let x1 = scale.x(seg.from.timestamp());
+            let x2 = scale.x(seg.to.map_or(end, |t| t.timestamp())).max(x1 + 2.0);
             let until = seg
                 .to
-                .as_ref()
-                .map_or("ongoing".to_owned(), |t| t.display.clone());
+                .map_or("ongoing".to_owned(), |t| instant(t, zone, Style::Display));
             let _ = write!(
                 s,
                 r#"<rect class="seg {}" x="{x1:.1}" y="{:.1}" width="{:.1}" height="{BAR}" rx="2"><title>{}</title></rect>"#,
@@ -259,7 +266,11 @@ fn service_lane(s: &mut String, service: &ServiceView, scale: &Scale, y: f64) {
                 x2 - x1,
                 esc(&format!(
                     "{}: {} from {} to {} ({})",
-                    service.name, seg.label, seg.from.display, until, seg.duration.human
+                    service.name,
+                    seg.label,
+                    instant(seg.from, zone, Style::Display),
+                    until,
+                    human_duration(seg.duration)
                 ))
             );
         }
@@ -267,7 +278,7 @@ fn service_lane(s: &mut String, service: &ServiceView, scale: &Scale, y: f64) {
 }
 
 fn legend(s: &mut String, view: &View, y: f64) {
-    let mut seen: Vec<(&str, &str)> = Vec::new();
+    let mut seen: Vec<(ServiceStatus, &str)> = Vec::new();
     for seg in view
         .services
         .iter()
@@ -278,7 +289,7 @@ fn legend(s: &mut String, view: &View, y: f64) {
             seen.push((seg.status, seg.label));
         }
     }
-    seen.sort_by_key(|(st, _)| std::cmp::Reverse(badness(st)));
+    seen.sort_by_key(|(st, _)| std::cmp::Reverse(st.badness()));
     let mut x = LABEL;
     for (status, label) in seen {
         let _ = write!(
@@ -292,8 +303,10 @@ fn legend(s: &mut String, view: &View, y: f64) {
     }
 }
 
-fn badness(status: &str) -> u8 {
-    crate::model::ServiceStatus::parse(status).map_or(0, |s| s.badness())
+/// `2025-10-19 23:48 PDT (2025-10-20 06:48 UTC)`, for tooltips.
+fn both(at: DateTime<Utc>, zone: Tz) -> String {
+    let utc = instant(at, Tz::UTC, Style::Display);
+    format!("{} ({utc})", instant(at, zone, Style::Display))
 }
 
 fn truncate(text: &str, max: usize) -> String {

@@ -1,41 +1,58 @@
-//! The Tera templates: the defaults embedded in the binary, overridable by name.
+//! The one template registry: every default template and asset (report and site) embedded in
+//! the binary, one loader that overrides them by name, Tera engines built once per load and
+//! reused for every render, and one mapping of Tera's errors.
 //!
 //! HTML and SVG templates autoescape with HTML escaping; Markdown templates autoescape with
 //! Markdown escaping (a title cannot start a heading or raw HTML). Fields that the view model
 //! has already made safe (`text.html`, `text.markdown`, `svg`, `mermaid`) are marked `| safe`.
+//! Both engines have the filters of [`super::filters`] (`local`, `utc`, `duration`).
 
 use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::path::{Path, PathBuf};
 
 use tera::{Context, ErrorKind, Tera};
 use thiserror::Error;
 
-/// The default templates, by name.
-pub const DEFAULTS: &[(&str, &str)] = &[
-    (
-        "postmortem.md",
-        include_str!("../../templates/postmortem.md"),
-    ),
-    (
-        "postmortem.html",
-        include_str!("../../templates/postmortem.html"),
-    ),
-    ("summary.md", include_str!("../../templates/summary.md")),
-    ("summary.html", include_str!("../../templates/summary.html")),
-    ("report.css", include_str!("../../templates/report.css")),
+use super::filters;
+
+macro_rules! defaults {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../templates/", $name))),)*]
+    };
+}
+
+/// Every default template and asset, by name: the reports, then the site.
+pub const DEFAULTS: &[(&str, &str)] = defaults![
+    "postmortem.md",
+    "postmortem.html",
+    "summary.md",
+    "summary.html",
+    "report.css",
+    "site/base.html",
+    "site/nav.html",
+    "site/nav.css",
+    "site/rows.html",
+    "site/row.html",
+    "site/index.html",
+    "site/list.html",
+    "site/groups.html",
+    "site/stats.html",
+    "site/postmortem.html",
+    "site/summary.html",
+    "site/site.css",
+    "site/search.js",
 ];
 
-/// A template's text and where it came from (for messages).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TemplateSource {
-    pub text: String,
-    /// `built-in`, or the path of the file.
-    pub origin: String,
-}
+/// Bumped whenever what the code puts into pages changes; part of the site's cache key.
+pub const VERSION: u32 = 2;
 
 /// Why a template could not be used.
 #[derive(Debug, Error)]
 pub enum TemplateError {
-    #[error("template `{name}` ({origin}) has an error:\n{report}")]
+    #[error(
+        "template `{name}` ({origin}) has an error:\n{report}\nhint: docs/templates.md lists every field and filter; `postevent templates export DIR` writes the defaults"
+    )]
     Invalid {
         name: String,
         origin: String,
@@ -43,43 +60,134 @@ pub enum TemplateError {
     },
     #[error("no template named `{name}`; there are {known}")]
     Unknown { name: String, known: String },
+    #[error("--templates `{}` is not a folder", .0.display())]
+    NotAFolder(PathBuf),
+    #[error("cannot read `{}`: {error}", path.display())]
+    Unreadable {
+        path: PathBuf,
+        error: std::io::Error,
+    },
 }
 
-/// Every template by name, defaults first, then overrides in the order given.
-#[derive(Debug, Clone)]
+/// A template's text and where it came from (for messages).
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Source {
+    text: String,
+    /// `built-in`, or the path of the file.
+    origin: String,
+}
+
+/// Every template by name, with overrides applied, compiled once.
 pub struct TemplateSet {
-    sources: BTreeMap<String, TemplateSource>,
+    sources: BTreeMap<String, Source>,
+    /// Every template but the Markdown ones and scripts, HTML escaping.
+    html: Tera,
+    /// The Markdown templates, Markdown escaping.
+    markdown: Tera,
 }
 
 impl Default for TemplateSet {
     fn default() -> Self {
-        let sources = DEFAULTS
-            .iter()
-            .map(|(name, text)| {
-                let source = TemplateSource {
-                    text: (*text).to_owned(),
-                    origin: "built-in".to_owned(),
-                };
-                ((*name).to_owned(), source)
-            })
-            .collect();
-        TemplateSet { sources }
+        TemplateSet::load::<&Path>(&[]).expect("the default templates compile")
     }
 }
 
+/// The folders whose templates override the defaults: `./templates/` when it exists, then
+/// `dir` (`--templates`), which must be a folder.
+pub fn dirs(dir: Option<&Path>) -> Result<Vec<PathBuf>, TemplateError> {
+    let cwd = Path::new("templates");
+    let mut dirs: Vec<PathBuf> = Some(cwd)
+        .filter(|d| d.is_dir())
+        .map(Into::into)
+        .into_iter()
+        .collect();
+    if let Some(d) = dir {
+        if !d.is_dir() {
+            return Err(TemplateError::NotAFolder(d.to_owned()));
+        }
+        dirs.push(d.to_owned());
+    }
+    Ok(dirs)
+}
+
 impl TemplateSet {
-    /// Adds or replaces the template `name`.
-    pub fn set(&mut self, name: &str, text: String, origin: String) {
-        self.sources
-            .insert(name.to_owned(), TemplateSource { text, origin });
+    /// The defaults, each replaced by a file of the same name (`site/index.html`,
+    /// `postmortem.md`, ...) found in `dirs`; later folders win.
+    pub fn load<P: AsRef<Path>>(dirs: &[P]) -> Result<TemplateSet, TemplateError> {
+        let mut sources: BTreeMap<String, Source> = DEFAULTS
+            .iter()
+            .map(|(n, t)| {
+                (
+                    (*n).to_owned(),
+                    Source {
+                        text: (*t).to_owned(),
+                        origin: "built-in".to_owned(),
+                    },
+                )
+            })
+            .collect();
+        for dir in dirs {
+            for (name, _) in DEFAULTS {
+                let path = dir.as_ref().join(name);
+                if path.is_file() {
+                    let text = read(&path)?;
+                    let origin = path.display().to_string();
+                    sources.insert((*name).to_owned(), Source { text, origin });
+                }
+            }
+        }
+        TemplateSet::compile(sources)
+    }
+
+    fn compile(sources: BTreeMap<String, Source>) -> Result<TemplateSet, TemplateError> {
+        let mut set = TemplateSet {
+            sources,
+            html: engine(false),
+            markdown: engine(true),
+        };
+        let (md, html): (Vec<_>, Vec<_>) = set
+            .sources
+            .iter()
+            .filter(|(n, _)| !n.ends_with(".js"))
+            .map(|(n, s)| (n.as_str(), s.text.as_str()))
+            .partition(|(n, _)| is_markdown(n));
+        let results = [
+            set.html.add_raw_templates(html),
+            set.markdown.add_raw_templates(md),
+        ];
+        for result in results {
+            result.map_err(|e| set.error("?", &e))?;
+        }
+        Ok(set)
+    }
+
+    /// Adds the template file `path` under its file name (a `--template` file) to the engine
+    /// for its kind, and returns that name.
+    pub fn add_file(&mut self, path: &Path) -> Result<String, TemplateError> {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("template")
+            .to_owned();
+        let text = read(path)?;
+        let tera = if is_markdown(&name) {
+            &mut self.markdown
+        } else {
+            &mut self.html
+        };
+        let added = tera.add_raw_template(&name, &text);
+        let origin = path.display().to_string();
+        self.sources.insert(name.clone(), Source { text, origin });
+        added.map_err(|e| self.error(&name, &e))?;
+        Ok(name)
     }
 
     pub fn contains(&self, name: &str) -> bool {
         self.sources.contains_key(name)
     }
 
-    /// Renders `name` with `context`; Markdown escaping for `.md` templates, HTML escaping
-    /// for the others.
+    /// Renders `name` with `context`: Markdown escaping for `.md` templates, HTML escaping
+    /// for the others. An error names the template, its origin, the line and a hint.
     pub fn render(&self, name: &str, context: &Context) -> Result<String, TemplateError> {
         if !self.sources.contains_key(name) {
             let known: Vec<String> = self.sources.keys().map(|k| format!("`{k}`")).collect();
@@ -88,51 +196,72 @@ impl TemplateSet {
                 known: known.join(", "),
             });
         }
-        let tera = self.engine(is_markdown(name))?;
+        let tera = if is_markdown(name) {
+            &self.markdown
+        } else {
+            &self.html
+        };
         tera.render(name, context).map_err(|e| self.error(name, &e))
     }
 
-    /// A Tera instance holding every template, with the escaping for one output kind.
-    fn engine(&self, markdown_output: bool) -> Result<Tera, TemplateError> {
-        let mut tera = Tera::new();
-        if markdown_output {
-            tera.set_escape_fn(crate::escape::markdown_inline_to);
-            tera.autoescape_on([".md", ".markdown"]);
-        } else {
-            tera.set_escape_fn(crate::escape::html_text_to);
-            tera.autoescape_on([".html", ".htm", ".svg", ".xml"]);
-        }
-        let all = self
-            .sources
-            .iter()
-            .map(|(n, s)| (n.as_str(), s.text.as_str()));
-        tera.add_raw_templates(all)
-            .map_err(|e| self.error(name_in(&e).unwrap_or("?"), &e))?;
-        Ok(tera)
+    /// A template's text as is (the stylesheet, the script).
+    pub fn raw(&self, name: &str) -> &str {
+        self.sources.get(name).map_or("", |s| s.text.as_str())
     }
 
-    fn error(&self, name: &str, e: &tera::Error) -> TemplateError {
-        let name = name_in(e).unwrap_or(name).to_owned();
+    /// A fingerprint of every template's text, for the build cache.
+    pub fn fingerprint(&self) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        VERSION.hash(&mut h);
+        env!("CARGO_PKG_VERSION").hash(&mut h);
+        for (name, source) in &self.sources {
+            name.hash(&mut h);
+            source.text.hash(&mut h);
+        }
+        h.finish()
+    }
+
+    /// A template error naming the template it points into (or `fallback`, the one rendered).
+    fn error(&self, fallback: &str, e: &tera::Error) -> TemplateError {
+        let name = match e.kind() {
+            ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r)
+                if !r.filename().is_empty() =>
+            {
+                r.filename()
+            }
+            _ => fallback,
+        };
         let origin = self
             .sources
-            .get(&name)
+            .get(name)
             .map_or_else(|| "unknown".to_owned(), |s| s.origin.clone());
         TemplateError::Invalid {
-            name,
+            name: name.to_owned(),
             origin,
             report: e.to_string(),
         }
     }
 }
 
-/// The template an error points into, when Tera knows it.
-fn name_in(e: &tera::Error) -> Option<&str> {
-    match e.kind() {
-        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) if !r.filename().is_empty() => {
-            Some(r.filename())
-        }
-        _ => None,
+/// An empty engine with the escaping for one output kind and the view's filters.
+fn engine(markdown_output: bool) -> Tera {
+    let mut tera = Tera::new();
+    if markdown_output {
+        tera.set_escape_fn(crate::escape::markdown_inline_to);
+        tera.autoescape_on([".md", ".markdown"]);
+    } else {
+        tera.set_escape_fn(crate::escape::html_text_to);
+        tera.autoescape_on([".html", ".htm", ".svg", ".xml"]);
     }
+    filters::register(&mut tera);
+    tera
+}
+
+fn read(path: &Path) -> Result<String, TemplateError> {
+    std::fs::read_to_string(path).map_err(|error| TemplateError::Unreadable {
+        path: path.to_owned(),
+        error,
+    })
 }
 
 fn is_markdown(name: &str) -> bool {
@@ -144,8 +273,11 @@ mod tests {
     use super::*;
 
     fn set_with(name: &str, text: &str) -> TemplateSet {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
         let mut set = TemplateSet::default();
-        set.set(name, text.to_owned(), "test".to_owned());
+        set.add_file(&path).unwrap();
         set
     }
 
@@ -164,13 +296,20 @@ mod tests {
     }
 
     #[test]
-    fn an_error_names_the_template_line_and_variable() {
+    fn an_error_names_the_template_line_variable_and_a_hint() {
         let set = set_with("mine.html", "line one\n{{ nope.at }}\n");
-        let e = set.render("mine.html", &Context::new()).unwrap_err();
-        let text = e.to_string();
-        assert!(text.contains("mine.html"), "{text}");
-        assert!(text.contains("mine.html:2"), "{text}");
-        assert!(text.contains("nope"), "{text}");
+        let text = set
+            .render("mine.html", &Context::new())
+            .unwrap_err()
+            .to_string();
+        for part in [
+            "mine.html",
+            "mine.html:2",
+            "nope",
+            "hint: docs/templates.md",
+        ] {
+            assert!(text.contains(part), "{part} in {text}");
+        }
     }
 
     #[test]
@@ -179,5 +318,24 @@ mod tests {
             .render("nope.md", &Context::new())
             .unwrap_err();
         assert!(e.to_string().contains("`summary.md`"));
+    }
+
+    #[test]
+    fn an_override_replaces_a_default_and_changes_the_fingerprint() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("site")).unwrap();
+        std::fs::write(dir.path().join("site/site.css"), "body{}").unwrap();
+        let mine = TemplateSet::load(&[dir.path()]).unwrap();
+        assert_eq!(mine.raw("site/site.css"), "body{}");
+        assert_ne!(mine.fingerprint(), TemplateSet::default().fingerprint());
+    }
+
+    #[test]
+    fn a_broken_override_names_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("site")).unwrap();
+        std::fs::write(dir.path().join("site/index.html"), "{% if %}").unwrap();
+        let e = TemplateSet::load(&[dir.path()]).err().unwrap().to_string();
+        assert!(e.contains("site/index.html"), "{e}");
     }
 }

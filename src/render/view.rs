@@ -1,98 +1,52 @@
 //! The view model: everything a report shows, computed once from the model and its metrics,
 //! with every Markdown field already made safe for each output. Markdown, HTML and JSON are
 //! printers over this one structure; docs/templates.md lists every field.
+//!
+//! The view keeps types, not text: keywords are the model's enums, instants `DateTime<Utc>`,
+//! durations `TimeDelta`. Formatting happens at the edge, in [`super::filters`] (the printers
+//! call it; templates reach it through the filters `local`, `utc` and `duration`).
 
-use std::collections::BTreeMap;
-
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::markdown;
 use crate::escape;
-use crate::metrics::{self, ServiceImpact, human_duration};
-use crate::model::{Incident, Phase, ServiceStatus};
-use crate::time::abbreviation_of;
+use crate::metrics::ServiceImpact;
+use crate::model::{ActionKind, ActionStatus, Incident, Phase, ServiceStatus, Severity, Status};
+use crate::redact::{Audience, Redacted};
 
-/// Who a report is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Audience {
-    /// The post-mortem: everything, internal events marked.
-    Internal,
-    /// The public post-event summary: nothing internal.
-    Public,
-}
+/// How the view's instants and durations serialise for templates: RFC 3339 UTC and whole
+/// seconds, which the filters `local`, `utc` and `duration` format (see [`super::filters`]).
+mod ser {
+    use chrono::{DateTime, TimeDelta, Utc};
+    use chrono_tz::Tz;
+    use serde::Serializer;
 
-impl Audience {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Audience::Internal => "internal",
-            Audience::Public => "public",
+    pub fn at<S: Serializer>(at: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::super::filters::utc(*at))
+    }
+
+    pub fn at_opt<S: Serializer>(at: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+        match at {
+            Some(t) => self::at(t, s),
+            None => s.serialize_none(),
         }
     }
-}
 
-/// An instant, in the display zone and in UTC.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Time {
-    /// `2025-10-20T06:48:00Z`
-    pub utc: String,
-    /// `2025-10-20 06:48 UTC`
-    pub utc_short: String,
-    /// `2025-10-19T23:48:00-07:00`
-    pub local: String,
-    /// `2025-10-19`
-    pub date: String,
-    /// `23:48` (with seconds when they are not zero)
-    pub time: String,
-    /// `PDT`
-    pub abbreviation: String,
-    /// `2025-10-19 23:48 PDT`
-    pub display: String,
-    /// `11:48 PM PDT on October 19, 2025`
-    pub long: String,
-    /// Seconds since 1970-01-01 UTC.
-    pub unix: i64,
-}
+    pub fn seconds<S: Serializer>(d: &TimeDelta, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i64(d.num_seconds())
+    }
 
-impl Time {
-    pub fn new(at: DateTime<Utc>, zone: Tz) -> Time {
-        let local = at.with_timezone(&zone);
-        let abbreviation = abbreviation_of(&local);
-        let seconds = at.timestamp() % 60 != 0;
-        let clock = if seconds { "%H:%M:%S" } else { "%H:%M" };
-        let time = local.format(clock).to_string();
-        let date = local.format("%Y-%m-%d").to_string();
-        let twelve = local.format(if seconds { "%-I:%M:%S %p" } else { "%-I:%M %p" });
-        Time {
-            utc: at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            utc_short: at.format(&format!("%Y-%m-%d {clock} UTC")).to_string(),
-            local: local.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
-            display: format!("{date} {time} {abbreviation}"),
-            long: format!("{twelve} {abbreviation} on {}", local.format("%B %-d, %Y")),
-            date,
-            time,
-            abbreviation,
-            unix: at.timestamp(),
+    pub fn seconds_opt<S: Serializer>(d: &Option<TimeDelta>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => seconds(d, s),
+            None => s.serialize_none(),
         }
     }
-}
 
-/// A length of time, in seconds and for people.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Duration {
-    pub seconds: i64,
-    /// `2h 52m`
-    pub human: String,
-}
-
-impl Duration {
-    pub fn new(d: TimeDelta) -> Duration {
-        Duration {
-            seconds: d.num_seconds(),
-            human: human_duration(d),
-        }
+    pub fn zone<S: Serializer>(zone: &Tz, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(zone.name())
     }
 }
 
@@ -128,43 +82,49 @@ pub struct MetricView {
     /// `Time to detect`
     pub label: &'static str,
     /// The phase it measures up to: `detected`.
-    pub phase: &'static str,
-    /// `null` when a phase is missing.
-    pub seconds: Option<i64>,
-    /// `2h 52m`, or `—` when a phase is missing.
-    pub human: String,
+    pub phase: Phase,
+    /// Seconds from `started`; `null` when a phase is missing.
+    #[serde(serialize_with = "ser::seconds_opt")]
+    pub duration: Option<TimeDelta>,
 }
 
 /// A phase marked on the timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PhaseView {
-    pub phase: &'static str,
-    pub at: Time,
+    pub phase: Phase,
+    #[serde(serialize_with = "ser::at")]
+    pub at: DateTime<Utc>,
 }
 
 /// A stretch of one status inside an impact window.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SegmentView {
     /// `partial_outage`
-    pub status: &'static str,
+    pub status: ServiceStatus,
     /// `partial outage`
     pub label: &'static str,
-    pub from: Time,
+    #[serde(serialize_with = "ser::at")]
+    pub from: DateTime<Utc>,
     /// `null` while ongoing.
-    pub to: Option<Time>,
-    pub duration: Duration,
+    #[serde(serialize_with = "ser::at_opt")]
+    pub to: Option<DateTime<Utc>>,
+    #[serde(serialize_with = "ser::seconds")]
+    pub duration: TimeDelta,
 }
 
 /// A period in which a service was not operational.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct WindowView {
-    pub from: Time,
+    #[serde(serialize_with = "ser::at")]
+    pub from: DateTime<Utc>,
     /// `null` while ongoing.
-    pub to: Option<Time>,
+    #[serde(serialize_with = "ser::at_opt")]
+    pub to: Option<DateTime<Utc>>,
     pub ongoing: bool,
-    pub duration: Duration,
+    #[serde(serialize_with = "ser::seconds")]
+    pub duration: TimeDelta,
     /// `major_outage`
-    pub worst_status: &'static str,
+    pub worst_status: ServiceStatus,
     /// `major outage`
     pub worst_label: &'static str,
     pub segments: Vec<SegmentView>,
@@ -178,7 +138,8 @@ pub struct ServiceView {
     /// Whether it ever left `operational`.
     pub impacted: bool,
     /// Sum of its windows.
-    pub impact: Duration,
+    #[serde(serialize_with = "ser::seconds")]
+    pub impact: TimeDelta,
     pub windows: Vec<WindowView>,
 }
 
@@ -187,8 +148,8 @@ pub struct ServiceView {
 pub struct ChangeView {
     pub service: String,
     /// The status before: `operational`
-    pub from: &'static str,
-    pub to: &'static str,
+    pub from: ServiceStatus,
+    pub to: ServiceStatus,
     pub from_label: &'static str,
     pub to_label: &'static str,
 }
@@ -197,9 +158,10 @@ pub struct ChangeView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EventView {
     pub id: Option<String>,
-    pub at: Time,
+    #[serde(serialize_with = "ser::at")]
+    pub at: DateTime<Utc>,
     /// `detected`, or `null`.
-    pub phase: Option<&'static str>,
+    pub phase: Option<Phase>,
     pub changes: Vec<ChangeView>,
     pub text: Text,
     /// Only ever true in an internal report.
@@ -212,13 +174,13 @@ pub struct ActionView {
     pub id: Option<String>,
     pub title: String,
     /// `prevent`
-    pub kind: &'static str,
+    pub kind: ActionKind,
     /// `null` in a public report.
     pub owner: Option<String>,
     /// `2025-11-15`
-    pub due: Option<String>,
+    pub due: Option<NaiveDate>,
     /// `in_progress`
-    pub status: &'static str,
+    pub status: ActionStatus,
     /// `in progress`
     pub status_label: String,
     /// Only http(s), mailto or relative links; others are dropped.
@@ -256,7 +218,8 @@ pub struct Sections {
     pub internal_notes: Option<Text>,
 }
 
-/// Everything a report template receives.
+/// Everything a report template receives. Instants are UTC (`| local` shows them in
+/// `timezone`), durations are seconds (`| duration`), keywords are enums written as in logs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct View {
     pub audience: Audience,
@@ -264,21 +227,26 @@ pub struct View {
     pub public: bool,
     pub id: String,
     pub title: String,
-    pub severity: &'static str,
-    pub status: &'static str,
+    pub severity: Severity,
+    pub status: Status,
     /// The display zone (the log's, or `--tz`).
-    pub timezone: String,
+    #[serde(serialize_with = "ser::zone")]
+    pub timezone: Tz,
     /// The zone the log was written in.
-    pub log_timezone: String,
+    #[serde(serialize_with = "ser::zone")]
+    pub log_timezone: Tz,
     pub regions: Vec<String>,
     pub tags: Vec<String>,
     pub authors: Vec<String>,
     /// The `started` phase, or the first event.
-    pub start: Time,
+    #[serde(serialize_with = "ser::at")]
+    pub start: DateTime<Utc>,
     /// The `resolved` phase; `null` while unresolved.
-    pub end: Option<Time>,
+    #[serde(serialize_with = "ser::at_opt")]
+    pub end: Option<DateTime<Utc>>,
     /// From `start` to `end` (to the last event while unresolved).
-    pub duration: Duration,
+    #[serde(serialize_with = "ser::seconds")]
+    pub duration: TimeDelta,
     pub resolved: bool,
     pub sections: Sections,
     pub lessons: LessonsView,
@@ -295,50 +263,46 @@ pub struct View {
     pub links: Vec<LinkView>,
 }
 
-/// Builds the view of `incident` for `audience`, showing times in `zone`.
+/// Builds the view of an incident already redacted for its audience, showing times in `zone`.
 ///
-/// Metrics and impact windows are facts of the whole incident, so both audiences see the
-/// same numbers; a public view leaves out internal events, internal notes and owners.
-pub fn build(incident: &Incident, audience: Audience, zone: Tz) -> View {
-    let public = audience == Audience::Public;
-    let t = |at| Time::new(at, zone);
-    let (first, last) = incident.span();
-    let start = incident.phase_at(Phase::Started).unwrap_or(first);
-    let end = incident.phase_at(Phase::Resolved);
-    let impacts = metrics::service_impacts(incident);
+/// Metrics, phase times and impact windows come from the redacted value, which computed them
+/// from the whole incident, so both audiences see the same numbers.
+pub fn build(redacted: &Redacted, zone: Tz) -> View {
+    let audience = redacted.audience();
+    let incident = redacted.incident();
+    let (_, last) = redacted.span();
+    let start = redacted.start();
+    let end = redacted.phase_at(Phase::Resolved);
+    let impacts = redacted.impacts();
     View {
         audience,
-        public,
+        public: audience == Audience::Public,
         id: incident.id.clone(),
         title: incident.title.clone(),
-        severity: incident.severity.as_str(),
-        status: incident.status.as_str(),
-        timezone: zone.name().to_owned(),
-        log_timezone: incident.timezone.name().to_owned(),
+        severity: incident.severity,
+        status: incident.status,
+        timezone: zone,
+        log_timezone: incident.timezone,
         regions: incident.regions.clone(),
         tags: incident.tags.clone(),
         authors: incident.authors.clone(),
-        start: t(start),
-        end: end.map(t),
-        duration: Duration::new(end.unwrap_or(last) - start),
-        resolved: incident.is_resolved(),
-        sections: sections(incident, public),
+        start,
+        end,
+        duration: end.unwrap_or(last) - start,
+        resolved: redacted.is_resolved(),
+        sections: sections(incident),
         lessons: lessons(incident),
-        metrics: metric_views(incident),
-        phases: Phase::ALL
+        metrics: metric_views(redacted),
+        phases: redacted
+            .phases()
             .iter()
-            .filter_map(|&p| {
-                Some(PhaseView {
-                    phase: p.as_str(),
-                    at: t(incident.phase_at(p)?),
-                })
-            })
+            .map(|&(p, at)| PhaseView { phase: p, at })
             .collect(),
         impacted_services: impacts.iter().filter(|s| !s.windows.is_empty()).count(),
         impact_periods: impacts.iter().map(|s| s.windows.len()).sum(),
-        services: service_views(incident, &impacts, zone, last),
-        timeline: event_views(incident, public, zone),
-        action_items: action_views(incident, public),
+        services: service_views(incident, impacts, last),
+        timeline: event_views(redacted),
+        action_items: action_views(incident),
         links: incident
             .links
             .iter()
@@ -365,7 +329,7 @@ fn texts(items: &[String]) -> Vec<Text> {
         .collect()
 }
 
-fn sections(incident: &Incident, public: bool) -> Sections {
+fn sections(incident: &Incident) -> Sections {
     Sections {
         summary: text(&incident.summary),
         impact: text(&incident.impact),
@@ -374,11 +338,7 @@ fn sections(incident: &Incident, public: bool) -> Sections {
         detection: text(&incident.detection),
         resolution: text(&incident.resolution),
         contributing_factors: texts(&incident.contributing_factors),
-        internal_notes: if public {
-            None
-        } else {
-            text(&incident.internal_notes)
-        },
+        internal_notes: text(&incident.internal_notes),
     }
 }
 
@@ -392,16 +352,16 @@ fn lessons(incident: &Incident) -> LessonsView {
     }
 }
 
-fn metric_views(incident: &Incident) -> Vec<MetricView> {
-    metrics::phase_metrics(incident)
+fn metric_views(redacted: &Redacted) -> Vec<MetricView> {
+    redacted
+        .metrics()
         .all()
         .iter()
         .map(|m| MetricView {
             key: m.key,
             label: m.label,
-            phase: m.phase.as_str(),
-            seconds: m.value.map(|d| d.num_seconds()),
-            human: m.value.map_or_else(|| "—".to_owned(), human_duration),
+            phase: m.phase,
+            duration: m.value,
         })
         .collect()
 }
@@ -409,10 +369,8 @@ fn metric_views(incident: &Incident) -> Vec<MetricView> {
 fn service_views(
     incident: &Incident,
     impacts: &[ServiceImpact],
-    zone: Tz,
     last: DateTime<Utc>,
 ) -> Vec<ServiceView> {
-    let t = |at| Time::new(at, zone);
     incident
         .services
         .iter()
@@ -421,26 +379,26 @@ fn service_views(
             name: service.name.clone(),
             description: text(&service.description),
             impacted: !impact.windows.is_empty(),
-            impact: Duration::new(impact.total),
+            impact: impact.total,
             windows: impact
                 .windows
                 .iter()
                 .map(|w| WindowView {
-                    from: t(w.from),
-                    to: w.to.map(t),
+                    from: w.from,
+                    to: w.to,
                     ongoing: w.is_ongoing(),
-                    duration: Duration::new(w.duration(last)),
-                    worst_status: w.worst.as_str(),
+                    duration: w.duration(last),
+                    worst_status: w.worst,
                     worst_label: w.worst.label(),
                     segments: w
                         .segments
                         .iter()
                         .map(|s| SegmentView {
-                            status: s.status.as_str(),
+                            status: s.status,
                             label: s.status.label(),
-                            from: t(s.from),
-                            to: s.to.map(t),
-                            duration: Duration::new(s.duration(last)),
+                            from: s.from,
+                            to: s.to,
+                            duration: s.duration(last),
                         })
                         .collect(),
                 })
@@ -449,54 +407,46 @@ fn service_views(
         .collect()
 }
 
-/// The timeline with each status change as old -> new. The old status comes from the whole
-/// timeline, so a public view shows the same transitions even when an internal event made one.
-fn event_views(incident: &Incident, public: bool, zone: Tz) -> Vec<EventView> {
-    let mut current: BTreeMap<&str, ServiceStatus> = BTreeMap::new();
-    let mut out = Vec::new();
-    for event in &incident.timeline {
-        let changes: Vec<ChangeView> = event
-            .status
-            .iter()
-            .map(|(service, to)| {
-                let from = current
-                    .insert(service.as_str(), *to)
-                    .unwrap_or(ServiceStatus::Operational);
-                ChangeView {
-                    service: service.clone(),
-                    from: from.as_str(),
-                    to: to.as_str(),
-                    from_label: from.label(),
-                    to_label: to.label(),
-                }
-            })
-            .collect();
-        if public && event.internal {
-            continue;
-        }
-        out.push(EventView {
+/// The timeline with each status change as old -> new (the old status from the whole
+/// timeline, see [`Redacted::changes`]).
+fn event_views(redacted: &Redacted) -> Vec<EventView> {
+    redacted
+        .incident()
+        .timeline
+        .iter()
+        .enumerate()
+        .map(|(i, event)| EventView {
             id: event.id.clone(),
-            at: Time::new(event.at, zone),
-            phase: event.phase.map(Phase::as_str),
-            changes,
+            at: event.at,
+            phase: event.phase,
+            changes: redacted
+                .changes(i)
+                .into_iter()
+                .map(|c| ChangeView {
+                    service: c.service.to_owned(),
+                    from: c.from,
+                    to: c.to,
+                    from_label: c.from.label(),
+                    to_label: c.to.label(),
+                })
+                .collect(),
             text: Text::new(&event.text),
             internal: event.internal,
-        });
-    }
-    out
+        })
+        .collect()
 }
 
-fn action_views(incident: &Incident, public: bool) -> Vec<ActionView> {
+fn action_views(incident: &Incident) -> Vec<ActionView> {
     incident
         .action_items
         .iter()
         .map(|a| ActionView {
             id: a.id.clone(),
             title: a.title.clone(),
-            kind: a.kind.as_str(),
-            owner: if public { None } else { a.owner.clone() },
-            due: a.due.map(|d| d.format("%Y-%m-%d").to_string()),
-            status: a.status.as_str(),
+            kind: a.kind,
+            owner: a.owner.clone(),
+            due: a.due,
+            status: a.status,
             status_label: a.status.as_str().replace('_', " "),
             link: a
                 .link
@@ -512,15 +462,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn times_show_both_zones() {
-        let at = DateTime::parse_from_rfc3339("2025-10-20T06:48:00Z")
-            .unwrap()
-            .with_timezone(&Utc);
-        let t = Time::new(at, chrono_tz::America::Los_Angeles);
-        assert_eq!(t.utc, "2025-10-20T06:48:00Z");
-        assert_eq!(t.local, "2025-10-19T23:48:00-07:00");
-        assert_eq!(t.display, "2025-10-19 23:48 PDT");
-        assert_eq!(t.long, "11:48 PM PDT on October 19, 2025");
-        assert_eq!(t.utc_short, "2025-10-20 06:48 UTC");
+    fn the_view_serialises_instants_durations_and_keywords_for_templates() {
+        let source = crate::source::Source::from_text(
+            "aws.yaml",
+            include_str!("../../incidents/aws-us-east-1-2025-10-20.yaml"),
+        );
+        let incident = crate::validate::check(&source, Default::default())
+            .incident
+            .unwrap();
+        let view = build(
+            &crate::redact::redact(&incident, Audience::Internal),
+            chrono_tz::UTC,
+        );
+        let json = serde_json::to_value(&view).unwrap();
+        assert_eq!(json["start"], "2025-10-20T06:48:00Z");
+        assert_eq!(json["timezone"], "UTC");
+        assert_eq!(json["severity"], "SEV1");
+        assert_eq!(json["duration"], view.duration.num_seconds());
+        assert_eq!(json["metrics"][0]["phase"], "detected");
+        assert_eq!(json["end"], "2025-10-20T21:20:00Z");
+        assert_eq!(json["action_items"][0]["due"], "2025-10-22");
     }
 }

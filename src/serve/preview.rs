@@ -9,11 +9,12 @@ use std::time::{Duration, Instant};
 use super::reload;
 use super::url::{self, Target};
 use super::watch::{self, Snapshot};
-use crate::diagnostics::{RenderStyle, render_human};
+use crate::diagnostics::RenderStyle;
 use crate::parse::Limits;
+use crate::render::TemplateSet;
+use crate::site::Options;
 use crate::site::build::{self, Problem, Request, Silent};
 use crate::site::load::Reader;
-use crate::site::{Options, SiteTemplates};
 
 /// Finds the log files to build; called on every rebuild, so new logs join the site.
 pub type Finder = dyn Fn() -> Result<Vec<PathBuf>, String>;
@@ -151,13 +152,7 @@ impl Preview {
 
     fn build(&self) -> Result<Status, String> {
         let files = (self.setup.files)()?;
-        let dirs: Vec<&Path> = self
-            .setup
-            .template_dirs
-            .iter()
-            .map(PathBuf::as_path)
-            .collect();
-        let templates = SiteTemplates::load(&dirs)?;
+        let templates = TemplateSet::load(&self.setup.template_dirs).map_err(|e| e.to_string())?;
         let request = Request {
             files: &files,
             read: &*self.setup.read,
@@ -246,30 +241,7 @@ fn problems_text(problems: &[Problem]) -> String {
         color: false,
         ..RenderStyle::default()
     };
-    let mut text = String::new();
-    for problem in problems {
-        match problem {
-            Problem::Invalid {
-                source,
-                diagnostics,
-            } => {
-                for d in diagnostics.iter().filter(|d| d.is_error()) {
-                    text.push_str(&render_human(source, d, style));
-                }
-            }
-            Problem::Unreadable { path, reason } => {
-                text += &format!("error: cannot read `{}`: {reason}\n", path.display());
-            }
-            Problem::DuplicateId { id, paths } => {
-                let shown: Vec<String> =
-                    paths.iter().map(|p| format!("`{}`", p.display())).collect();
-                text += &format!(
-                    "error: the id `{id}` is used by {}\n  = hint: each incident needs its own id, since it names its page; set `id:` in all but one\n",
-                    shown.join(" and ")
-                );
-            }
-        }
-    }
+    let mut text: String = problems.iter().map(|p| p.render(style)).collect();
     let n = problems.iter().flat_map(Problem::paths).count();
     text += &format!(
         "{n} log{} cannot go into the site; the preview shows this page until {} fixed\n",
@@ -282,7 +254,7 @@ fn problems_text(problems: &[Problem]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::Audience;
+    use crate::redact::Audience;
     use crate::source::Source;
 
     const VALID: &str = include_str!("../../tests/fixtures/site/dns-typo-2025-12-01.yaml");

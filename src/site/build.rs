@@ -10,11 +10,14 @@ use thiserror::Error;
 use super::cache::{self, Cache, Cached};
 use super::load::{self, Loaded, Reader};
 use super::write::{self, WriteError};
-use super::{Entry, Options, SiteTemplates, Tree, pages};
-use crate::diagnostics::Diagnostic;
+use super::{Entry, Options, TemplateSet, Tree, pages};
+use crate::diagnostics::{Diagnostic, RenderStyle, render_human};
+use crate::model::Incident;
 use crate::parse::Limits;
+use crate::redact::redact;
 use crate::render::TemplateError;
 use crate::source::Source;
+use crate::validate::Checked;
 
 /// Progress of a long build, for a progress bar; every method may be called from any thread.
 pub trait Progress: Sync {
@@ -39,7 +42,7 @@ pub struct Request<'a> {
     pub limits: Limits,
     pub out: &'a Path,
     pub options: &'a Options,
-    pub templates: &'a SiteTemplates,
+    pub templates: &'a TemplateSet,
     /// Build the valid logs even when others are invalid.
     pub keep_going: bool,
 }
@@ -73,6 +76,66 @@ impl Problem {
             }
         }
     }
+
+    /// The problem as `build`, `export` and the preview print it: the errors of an invalid
+    /// log with their locations, else one line and a hint.
+    pub fn render(&self, style: RenderStyle) -> String {
+        match self {
+            Problem::Invalid {
+                source,
+                diagnostics,
+            } => diagnostics
+                .iter()
+                .filter(|d| d.is_error())
+                .map(|d| render_human(source, d, style))
+                .collect(),
+            Problem::Unreadable { path, reason } => {
+                format!("error: cannot read `{}`: {reason}\n", path.display())
+            }
+            Problem::DuplicateId { id, paths } => {
+                let shown: Vec<String> =
+                    paths.iter().map(|p| format!("`{}`", p.display())).collect();
+                format!(
+                    "error: the id `{id}` is used by {}\n  = hint: each incident needs its own id, since it names its page; set `id:` in all but one\n",
+                    shown.join(" and ")
+                )
+            }
+        }
+    }
+}
+
+/// The incident of a checked log, or the problem that keeps it out of a site or an export.
+pub fn incident_of(source: Source, checked: Checked) -> Result<Incident, Problem> {
+    let errors = checked.errors();
+    match checked.incident {
+        Some(incident) if errors == 0 => Ok(incident),
+        _ => Err(Problem::Invalid {
+            source: Box::new(source),
+            diagnostics: checked.diagnostics,
+        }),
+    }
+}
+
+/// Adds a problem for each id more than one log uses (paths sorted); returns those ids.
+pub fn duplicate_ids<'a>(
+    logs: impl IntoIterator<Item = (&'a str, &'a Path)>,
+    problems: &mut Vec<Problem>,
+) -> BTreeSet<String> {
+    let mut by_id: BTreeMap<&str, Vec<&Path>> = BTreeMap::new();
+    for (id, path) in logs {
+        by_id.entry(id).or_default().push(path);
+    }
+    let mut dup = BTreeSet::new();
+    for (id, paths) in by_id.iter().filter(|(_, paths)| paths.len() > 1) {
+        let mut paths: Vec<PathBuf> = paths.iter().map(|p| p.to_path_buf()).collect();
+        paths.sort();
+        problems.push(Problem::DuplicateId {
+            id: (*id).to_owned(),
+            paths,
+        });
+        dup.insert((*id).to_owned());
+    }
+    dup
 }
 
 /// What a build did.
@@ -280,17 +343,12 @@ fn first_pass(
             checked,
         } => (path, stamp, source, checked),
     };
-    let errors = checked.errors();
-    let incident = match checked.incident {
-        Some(incident) if errors == 0 => incident,
-        _ => {
-            return Ok(Step::Problem(Problem::Invalid {
-                source: Box::new(source),
-                diagnostics: checked.diagnostics,
-            }));
-        }
+    let incident = match incident_of(source, *checked) {
+        Ok(incident) => incident,
+        Err(problem) => return Ok(Step::Problem(problem)),
     };
-    let (entry, html) = pages::incident(&incident, req.options, req.templates)?;
+    let redacted = redact(&incident, req.options.audience);
+    let (entry, html) = pages::incident(&redacted, req.options, req.templates)?;
     let html = match staging {
         Some(s) => {
             s.write(&entry.url, html.as_bytes())?;
@@ -307,23 +365,15 @@ fn drop_duplicates(
     fresh: &mut Vec<(FreshLog, Option<String>)>,
     problems: &mut Vec<Problem>,
 ) -> BTreeSet<String> {
-    let mut by_id: BTreeMap<&str, Vec<&Path>> = BTreeMap::new();
-    for (p, _, e) in cached.iter() {
-        by_id.entry(&e.id).or_default().push(p);
-    }
-    for ((p, _, e), _) in fresh.iter() {
-        by_id.entry(&e.id).or_default().push(p);
-    }
-    let mut dup = BTreeSet::new();
-    for (id, paths) in by_id.iter().filter(|(_, paths)| paths.len() > 1) {
-        let mut paths: Vec<PathBuf> = paths.iter().map(|p| p.to_path_buf()).collect();
-        paths.sort();
-        problems.push(Problem::DuplicateId {
-            id: (*id).to_owned(),
-            paths,
-        });
-        dup.insert((*id).to_owned());
-    }
+    let logs = cached
+        .iter()
+        .map(|(p, _, e)| (e.id.as_str(), p.as_path()))
+        .chain(
+            fresh
+                .iter()
+                .map(|((p, _, e), _)| (e.id.as_str(), p.as_path())),
+        );
+    let dup = duplicate_ids(logs, problems);
     cached.retain(|(_, _, e)| !dup.contains(&e.id));
     fresh.retain(|((_, _, e), _)| !dup.contains(&e.id));
     dup

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::write::{self, WriteError};
-use super::{Entry, Options, SiteTemplates};
+use super::{Entry, Options, TemplateSet};
 use crate::output::write_atomic;
 
 /// Where the cache of the site in `out` is kept: `.NAME.postevent-cache.json` beside it, in
@@ -84,7 +84,7 @@ pub struct Cache {
 }
 
 /// The key of a build: a cache with another key is ignored.
-pub fn key(options: &Options, templates: &SiteTemplates) -> String {
+pub fn key(options: &Options, templates: &TemplateSet) -> String {
     format!(
         "v{FORMAT} {:016x} {} {}",
         templates.fingerprint(),

@@ -4,7 +4,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::metrics::human_duration;
 use crate::render::View;
+use crate::render::filters::{Style, instant, utc};
 
 /// How long a summary runs in listings, the search index and the feed, in characters.
 const SUMMARY_CHARS: usize = 280;
@@ -23,18 +25,14 @@ pub struct Entry {
     /// Start, RFC 3339 UTC.
     pub start: String,
     pub start_unix: i64,
-    /// The start's date in the incident's display zone: `2025-10-19`.
-    pub date: String,
-    /// `2025-10-19 23:48 PDT`
-    pub start_display: String,
+    /// The incident's zone, in which its listing shows the start: `America/Los_Angeles`.
+    pub timezone: String,
     /// Resolution, RFC 3339 UTC; `None` while unresolved.
     pub end: Option<String>,
     /// The last change the audience can see, RFC 3339 UTC (the feed's `updated`).
     pub updated: String,
     pub resolved: bool,
     pub duration_s: i64,
-    /// `14h 32m`
-    pub duration: String,
     /// `sev1`, for the severity page.
     pub severity_slug: String,
     pub regions: Vec<String>,
@@ -65,32 +63,26 @@ pub struct EntryService {
 impl Entry {
     /// The entry of a view (already built for the site's audience).
     pub fn new(view: &View) -> Entry {
-        let last_event = view.timeline.last().map(|e| e.at.utc.clone());
-        let updated = [
-            Some(view.start.utc.clone()),
-            view.end.as_ref().map(|t| t.utc.clone()),
-            last_event,
-        ]
-        .into_iter()
-        .flatten()
-        .max()
-        .unwrap_or_default();
+        let last_event = view.timeline.last().map(|e| e.at);
+        let updated = [Some(view.start), view.end, last_event]
+            .into_iter()
+            .flatten()
+            .max()
+            .map_or_else(String::new, utc);
         Entry {
             id: view.id.clone(),
             title: view.title.clone(),
-            severity: view.severity.to_owned(),
-            status: view.status.to_owned(),
+            severity: view.severity.to_string(),
+            status: view.status.to_string(),
             url: super::incident_path(&view.id),
-            start: view.start.utc.clone(),
-            start_unix: view.start.unix,
-            date: view.start.date.clone(),
-            start_display: view.start.display.clone(),
-            end: view.end.as_ref().map(|t| t.utc.clone()),
+            start: utc(view.start),
+            start_unix: view.start.timestamp(),
+            timezone: view.timezone.name().to_owned(),
+            end: view.end.map(utc),
             updated,
             resolved: view.resolved,
-            duration_s: view.duration.seconds,
-            duration: view.duration.human.clone(),
-            severity_slug: view.severity.to_ascii_lowercase(),
+            duration_s: view.duration.num_seconds(),
+            severity_slug: view.severity.as_str().to_ascii_lowercase(),
             regions: view.regions.clone(),
             tags: view
                 .tags
@@ -107,12 +99,12 @@ impl Entry {
                     name: s.name.clone(),
                     slug: super::slug_of(&s.name),
                     impacted: s.impacted,
-                    impact_s: s.impact.seconds,
+                    impact_s: s.impact.num_seconds(),
                     worst: s
                         .windows
                         .iter()
-                        .max_by_key(|w| badness(w.worst_status))
-                        .map(|w| w.worst_status.to_owned()),
+                        .max_by_key(|w| w.worst_status.badness())
+                        .map(|w| w.worst_status.to_string()),
                 })
                 .collect(),
             summary: view
@@ -125,8 +117,20 @@ impl Entry {
     }
 
     /// The month of the start, in UTC: `2025-10`.
-    pub fn month(&self) -> &str {
-        self.start.get(..7).unwrap_or_default()
+    pub fn month(&self) -> Option<String> {
+        chrono::DateTime::from_timestamp(self.start_unix, 0).map(|t| t.format("%Y-%m").to_string())
+    }
+
+    /// The start's date in the incident's zone: `2025-10-19`.
+    pub fn date(&self) -> String {
+        let zone = self.timezone.parse().unwrap_or(chrono_tz::UTC);
+        let start = chrono::DateTime::from_timestamp(self.start_unix, 0).unwrap_or_default();
+        instant(start, zone, Style::Date)
+    }
+
+    /// `14h 32m`
+    pub fn duration(&self) -> String {
+        human_duration(chrono::TimeDelta::seconds(self.duration_s))
     }
 
     /// Newest first, then by id: the order of every listing.
@@ -135,10 +139,6 @@ impl Entry {
             .cmp(&a.start_unix)
             .then_with(|| a.id.cmp(&b.id))
     }
-}
-
-fn badness(status: &str) -> u8 {
-    crate::model::ServiceStatus::parse(status).map_or(0, |s| s.badness())
 }
 
 /// `text` cut at a word boundary to at most `max` characters, with `…` when cut.

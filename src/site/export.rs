@@ -8,10 +8,10 @@ use std::fmt::Write as _;
 
 use rayon::prelude::*;
 
-use super::{Entry, SiteTemplates, Tree};
+use super::{Entry, TemplateSet, Tree};
 use crate::escape::{front_matter_list as list, front_matter_string as q, markdown_inline};
-use crate::model::Incident;
-use crate::render::{self, Audience, Format, TemplateError, view};
+use crate::redact::Redacted;
+use crate::render::{self, Format, TemplateError, view};
 
 /// A docs generator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,22 +32,22 @@ struct Doc {
     description: String,
 }
 
-/// Exports `incidents` for `generator`: relative path -> bytes.
+/// Exports `incidents`, each redacted for its audience, for `generator`: relative path ->
+/// bytes.
 pub fn export(
-    incidents: &[Incident],
+    incidents: &[Redacted],
     generator: Generator,
-    audience: Audience,
-    templates: &SiteTemplates,
+    templates: &TemplateSet,
 ) -> Result<Tree, TemplateError> {
-    let template = render::default_template(audience, Format::Markdown);
     let mut docs: Vec<Doc> = incidents
         .par_iter()
-        .map(|incident| {
-            let view = view::build(incident, audience, incident.timezone);
+        .map(|redacted| {
+            let zone = redacted.incident().timezone;
+            let template = render::default_template(redacted.audience(), Format::Markdown);
+            let view = view::build(redacted, zone);
             let entry = Entry::new(&view);
             let description = entry.summary.clone();
-            let context = render::context(&view, incident.timezone);
-            let markdown = templates.render_markdown(&template, &context)?;
+            let markdown = templates.render(&template, &render::context(&view))?;
             Ok(Doc {
                 entry,
                 markdown,
@@ -122,7 +122,7 @@ fn front_matter(generator: Generator, doc: &Doc, weight: usize) -> String {
                 q(&e.severity),
                 q(&e.status)
             );
-            let _ = writeln!(f, "  duration: {}\n---\n", q(&e.duration));
+            let _ = writeln!(f, "  duration: {}\n---\n", q(&e.duration()));
         }
         Generator::Docusaurus => {
             let _ = writeln!(f, "---\nid: {}\ntitle: {}", q(&e.id), q(&e.title));
@@ -180,11 +180,11 @@ fn index(generator: Generator, docs: &[Doc], page_dir: &str) -> String {
         let _ = writeln!(
             s,
             "| {} | [{}]({link}) | {} | {} | {} |",
-            e.date,
+            e.date(),
             markdown_inline(&e.title),
             e.severity,
             e.status,
-            e.duration
+            e.duration()
         );
     }
     s

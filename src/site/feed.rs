@@ -25,8 +25,8 @@ pub fn atom(entries: &[Entry], options: &Options) -> String {
         .max()
         .unwrap_or("1970-01-01T00:00:00Z");
     let title = match options.audience {
-        crate::render::Audience::Internal => "Post-mortems",
-        crate::render::Audience::Public => "Incident history",
+        crate::redact::Audience::Internal => "Post-mortems",
+        crate::redact::Audience::Public => "Incident history",
     };
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
@@ -81,7 +81,7 @@ fn entry(x: &mut String, e: &Entry, href: &str, id: &str) {
         .filter(|s| s.impacted)
         .map(|s| s.name.as_str())
         .collect();
-    let mut summary = format!("{} · {} · {}", e.severity, e.status, e.duration);
+    let mut summary = format!("{} · {} · {}", e.severity, e.status, e.duration());
     if !services.is_empty() {
         let _ = write!(summary, " · {}", services.join(", "));
     }

@@ -16,15 +16,13 @@ pub mod load;
 pub mod pages;
 pub mod search;
 pub mod stats;
-pub mod templates;
 pub mod write;
 
 use std::collections::BTreeMap;
 
+use crate::redact::Audience;
+use crate::render::TemplateSet;
 pub use entry::Entry;
-pub use templates::SiteTemplates;
-
-use crate::render::Audience;
 
 /// The files of a site or an export: relative path (`/`-separated) -> bytes. Sorted, so
 /// output order is deterministic.

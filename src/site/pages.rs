@@ -6,9 +6,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
-use super::{Entry, Options, SiteTemplates, Tree, feed, search, stats};
-use crate::model::Incident;
-use crate::render::{self, Audience, TemplateError, view};
+use super::{Entry, Options, TemplateSet, Tree, feed, search, stats};
+use crate::redact::{Audience, Redacted};
+use crate::render::{self, TemplateError, view};
 
 /// Where the rows of an incident table go; see [`aggregate`].
 const ROWS_MARKER: &str = "<!--postevent:rows-->";
@@ -41,19 +41,18 @@ fn site_context<'a>(options: &Options, root: &'static str, current: &'a str) -> 
     }
 }
 
-/// The page of one incident and its listing entry.
+/// The page of one incident, redacted for the site's audience, and its listing entry.
 pub fn incident(
-    incident: &Incident,
+    redacted: &Redacted,
     options: &Options,
-    templates: &SiteTemplates,
+    templates: &TemplateSet,
 ) -> Result<(Entry, String), TemplateError> {
-    let zone = incident.timezone;
-    let view = view::build(incident, options.audience, zone);
+    let view = view::build(redacted, redacted.incident().timezone);
     let entry = Entry::new(&view);
-    let mut ctx = render::context(&view, zone);
+    let mut ctx = render::context(&view);
     ctx.insert("site", &site_context(options, "../", "incident"));
     ctx.insert("entry", &entry);
-    let name = match options.audience {
+    let name = match redacted.audience() {
         Audience::Internal => "site/postmortem.html",
         Audience::Public => "site/summary.html",
     };
@@ -69,9 +68,8 @@ pub struct Group<'a> {
     /// `services/api-gateway.html`, relative to the root.
     pub url: String,
     pub count: usize,
-    /// Total impact over its incidents (services only), seconds and for people.
+    /// Total impact over its incidents (services only), in seconds.
     pub impact_s: i64,
-    pub impact: String,
     /// Its incidents, newest first.
     #[serde(skip)]
     pub incidents: Vec<&'a Entry>,
@@ -97,7 +95,6 @@ fn group<'a>(
                 slug: slug.clone(),
                 count: 0,
                 impact_s: 0,
-                impact: String::new(),
                 incidents: Vec::new(),
                 members: Vec::new(),
             });
@@ -112,13 +109,7 @@ fn group<'a>(
             }
         }
     }
-    groups
-        .into_values()
-        .map(|mut g| {
-            g.impact = crate::metrics::human_duration(chrono::TimeDelta::seconds(g.impact_s));
-            g
-        })
-        .collect()
+    groups.into_values().collect()
 }
 
 /// The three kinds of group pages.
@@ -152,7 +143,7 @@ fn groups(entries: &[Entry]) -> Groups<'_> {
 pub fn aggregate(
     entries: &[Entry],
     options: &Options,
-    templates: &SiteTemplates,
+    templates: &TemplateSet,
 ) -> Result<Tree, TemplateError> {
     let groups = groups(entries);
     let stats = stats::compute(entries);
@@ -176,9 +167,9 @@ pub fn aggregate(
     let mut ctx = Context::new();
     ctx.insert("site", &site_context(options, "", "index"));
     ctx.insert("rows", ROWS_MARKER);
-    ctx.insert("services", &summaries(&groups.services));
-    ctx.insert("tags", &summaries(&groups.tags));
-    ctx.insert("severities", &summaries(&groups.severities));
+    ctx.insert("services", &groups.services);
+    ctx.insert("tags", &groups.tags);
+    ctx.insert("severities", &groups.severities);
     ctx.insert("count", &entries.len());
     let shell = templates.render("site/index.html", &ctx)?;
     tree.insert(
@@ -196,7 +187,7 @@ pub fn aggregate(
         ctx.insert("site", &site_context(options, "../", folder));
         ctx.insert("kind", kind);
         ctx.insert("heading", heading);
-        ctx.insert("groups", &summaries(list));
+        ctx.insert("groups", list);
         let page = templates.render("site/groups.html", &ctx)?;
         tree.insert(format!("{folder}/index.html"), page.into());
         let pages: Vec<(String, Vec<u8>)> = list
@@ -245,21 +236,15 @@ pub fn aggregate(
 }
 
 /// The table row of every entry (`site/row.html`), for a page at the top (`[0]`) and for one
-/// a folder down (`[1]`). Rendered once per build and shared by every listing. With the
-/// default template the rows are written directly, which gives the same bytes (a test holds
-/// the two together) about ten times faster; an overridden `site/row.html` goes through Tera.
+/// a folder down (`[1]`). Rendered once per build and shared by every listing.
 fn rows(
     entries: &[Entry],
     options: &Options,
-    templates: &SiteTemplates,
+    templates: &TemplateSet,
 ) -> Result<Vec<[String; 2]>, TemplateError> {
-    let fast = templates.is_default("site/row.html");
     entries
         .par_iter()
         .map(|e| {
-            if fast {
-                return Ok([default_row(e, ""), default_row(e, "../")]);
-            }
             let mut ctx = Context::new();
             ctx.insert("e", e);
             ctx.insert("site", &site_context(options, "", "index"));
@@ -269,178 +254,4 @@ fn rows(
             Ok([top, down])
         })
         .collect()
-}
-
-/// `templates/site/row.html`, written out by hand. Keep the two in step: the test
-/// `the_fast_row_is_the_template_row` compares them.
-fn default_row(e: &Entry, root: &str) -> String {
-    let mut o = String::with_capacity(1024);
-    let put = |parts: &[&str], o: &mut String| {
-        for (i, p) in parts.iter().enumerate() {
-            if i % 2 == 0 {
-                o.push_str(p);
-            } else {
-                o.push_str(&crate::escape::html_text(p));
-            }
-        }
-    };
-    put(
-        &[
-            "<tr data-id=\"",
-            &e.id,
-            "\">\n<td class=\"date\"><time datetime=\"",
-            &e.start,
-            "\" title=\"",
-            &e.start_display,
-            "\">",
-            &e.date,
-            "</time></td>\n<td class=\"what\"><a class=\"title\" href=\"",
-            root,
-            "",
-            &e.url,
-            "\">",
-            &e.title,
-            "</a>",
-        ],
-        &mut o,
-    );
-    if !e.summary.is_empty() {
-        put(&["<p class=\"summary\">", &e.summary, "</p>"], &mut o);
-    }
-    if !e.tags.is_empty() {
-        o.push_str("<p class=\"chips\">");
-        for t in &e.tags {
-            put(
-                &[
-                    "<a class=\"chip\" href=\"",
-                    root,
-                    "tags/",
-                    &t.slug,
-                    ".html\">#",
-                    &t.name,
-                    "</a>",
-                ],
-                &mut o,
-            );
-        }
-        o.push_str("</p>");
-    }
-    put(
-        &[
-            "</td>\n<td><a class=\"sev ",
-            &e.severity_slug,
-            "\" href=\"",
-            root,
-            "severities/",
-            &e.severity_slug,
-            ".html\">",
-            &e.severity,
-            "</a></td>\n<td><span class=\"state ",
-            &e.status,
-            "\">",
-            &e.status,
-            "</span></td>\n<td class=\"num\">",
-            &e.duration,
-            "",
-        ],
-        &mut o,
-    );
-    if !e.resolved {
-        o.push_str(" <span class=\"muted\">so far</span>");
-    }
-    o.push_str("</td>\n<td class=\"services\">");
-    for s in e.services.iter().filter(|s| s.impacted) {
-        let worst = s.worst.as_deref().unwrap_or("");
-        put(
-            &[
-                "<a class=\"svc ",
-                worst,
-                "\" href=\"",
-                root,
-                "services/",
-                &s.slug,
-                ".html\">",
-                &s.name,
-                "</a>",
-            ],
-            &mut o,
-        );
-    }
-    o.push_str("</td>\n</tr>\n");
-    o
-}
-
-/// A group without its incidents, for pages that list groups.
-#[derive(Debug, Clone, Serialize)]
-struct Summary<'a> {
-    name: &'a str,
-    slug: &'a str,
-    url: &'a str,
-    count: usize,
-    impact_s: i64,
-    impact: &'a str,
-}
-
-fn summaries<'a>(groups: &'a [Group<'_>]) -> Vec<Summary<'a>> {
-    groups
-        .iter()
-        .map(|g| Summary {
-            name: &g.name,
-            slug: &g.slug,
-            url: &g.url,
-            count: g.count,
-            impact_s: g.impact_s,
-            impact: &g.impact,
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::source::Source;
-
-    fn entries() -> Vec<Entry> {
-        let logs = [
-            "../../incidents/aws-us-east-1-2025-10-20.yaml",
-            "../../tests/fixtures/report/hostile.yaml",
-            "../../tests/fixtures/site/dns-typo-2025-12-01.yaml",
-            "../../tests/fixtures/site/cache-stampede-2026-05-02.yaml",
-        ];
-        let texts = [
-            include_str!("../../incidents/aws-us-east-1-2025-10-20.yaml"),
-            include_str!("../../tests/fixtures/report/hostile.yaml"),
-            include_str!("../../tests/fixtures/site/dns-typo-2025-12-01.yaml"),
-            include_str!("../../tests/fixtures/site/cache-stampede-2026-05-02.yaml"),
-        ];
-        logs.iter()
-            .zip(texts)
-            .map(|(name, text)| {
-                let source = Source::from_text(*name, text);
-                let incident = crate::validate::check(&source, Default::default())
-                    .incident
-                    .expect("a valid fixture");
-                let view = view::build(&incident, Audience::Internal, incident.timezone);
-                Entry::new(&view)
-            })
-            .collect()
-    }
-
-    #[test]
-    fn the_fast_row_is_the_template_row() {
-        let templates = SiteTemplates::load(&[]).unwrap();
-        let options = Options::new(Audience::Internal, None);
-        for e in entries() {
-            for root in ["", "../"] {
-                let mut ctx = Context::new();
-                ctx.insert("e", &e);
-                ctx.insert(
-                    "site",
-                    &site_context(&options, if root.is_empty() { "" } else { "../" }, "index"),
-                );
-                let slow = templates.render("site/row.html", &ctx).unwrap();
-                assert_eq!(default_row(&e, root), slow, "{} at {root:?}", e.id);
-            }
-        }
-    }
 }

@@ -74,7 +74,7 @@ pub fn compute(entries: &[Entry]) -> Stats {
     let mut services: BTreeMap<String, ServiceTotal> = BTreeMap::new();
     for e in entries {
         *by_severity.entry(e.severity.clone()).or_default() += 1;
-        if let Some((m, resolve)) = months.get_mut(e.month()) {
+        if let Some((m, resolve)) = e.month().and_then(|k| months.get_mut(&k)) {
             m.incidents += 1;
             *m.by_severity.entry(e.severity.clone()).or_default() += 1;
             if e.resolved {
@@ -138,8 +138,11 @@ fn median(sorted: &[i64]) -> Option<i64> {
 
 /// `2025-08`, `2025-09`, ... from the earliest to the latest month of `entries`.
 fn month_range(entries: &[Entry]) -> Vec<String> {
-    let parse = |m: &str| NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d").ok();
-    let mut all: Vec<NaiveDate> = entries.iter().filter_map(|e| parse(e.month())).collect();
+    let first_day = |e: &Entry| {
+        let at = chrono::DateTime::from_timestamp(e.start_unix, 0)?;
+        at.date_naive().with_day(1)
+    };
+    let mut all: Vec<NaiveDate> = entries.iter().filter_map(first_day).collect();
     all.sort_unstable();
     let (Some(&first), Some(&last)) = (all.first(), all.last()) else {
         return Vec::new();

@@ -298,6 +298,9 @@ impl Validator<'_> {
             ..incident
         };
         rules::incident_rules(self, &incident, &located, raw.status.as_ref(), &raw.title);
+        let service_spans: Vec<Range<usize>> =
+            raw.services.iter().map(|s| span(self.source, s)).collect();
+        rules::internal_only_services(self, &incident, &located, &service_spans);
         // The truth check reads a sound timeline only: with an error, its metrics mean nothing.
         if self.lints.prose && !self.diagnostics.iter().any(Diagnostic::is_error) {
             let warnings = prose::check(self.source, &incident, &narrative);
@@ -504,6 +507,7 @@ impl Validator<'_> {
             services.push(Service {
                 name,
                 description: s.value.description.clone(),
+                internal: s.value.internal,
             });
         }
         ok.then_some(services)

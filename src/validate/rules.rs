@@ -1,5 +1,8 @@
 //! Rules over the whole timeline: order, phases, impact windows and the resolved state.
 
+use std::collections::HashMap;
+use std::ops::Range;
+
 use crate::diagnostics::{Code, Diagnostic};
 use crate::metrics;
 use crate::model::{Incident, Phase, Status};
@@ -119,6 +122,49 @@ pub(super) fn incident_rules(
     }
 }
 
+/// A service named only by internal events, and not marked `internal: true`, would show in
+/// public outputs with impact windows whose events are all hidden (W008).
+pub(super) fn internal_only_services(
+    v: &mut Validator,
+    incident: &Incident,
+    events: &[Located],
+    declared: &[Range<usize>],
+) {
+    // One pass over the timeline: per service, the first internal event naming it (and
+    // where), or `None` once a public event names it.
+    let mut named: HashMap<&str, Option<Range<usize>>> = HashMap::new();
+    for e in events {
+        for ((name, _), span) in e.event.status.iter().zip(&e.status_spans) {
+            let entry = named.entry(name.as_str());
+            if e.event.internal {
+                entry.or_insert_with(|| Some(span.clone()));
+            } else {
+                *entry.or_default() = None;
+            }
+        }
+    }
+    for (service, at) in incident.services.iter().zip(declared) {
+        let Some(Some(span)) = named.get(service.name.as_str()) else {
+            continue;
+        };
+        if service.internal {
+            continue;
+        }
+        v.push(
+            Diagnostic::new(
+                Code::InternalOnlyService,
+                format!("service `{}` is named only by internal events", service.name),
+            )
+            .at(at.clone(), "not marked internal")
+            .related(span.clone(), "named by this internal event")
+            .hint(format!(
+                "mark it `internal: true` under `services:` (`- name: {}` then `internal: true`) to keep it out of public outputs, or name it in a public event",
+                service.name
+            )),
+        );
+    }
+}
+
 fn open_windows(v: &mut Validator, incident: &Incident, events: &[Located]) {
     for (service, windows) in incident.services.iter().zip(metrics::all_windows(incident)) {
         for window in windows {
@@ -161,7 +207,7 @@ fn open_windows(v: &mut Validator, incident: &Incident, events: &[Located]) {
     }
 }
 
-fn resolved_lints(v: &mut Validator, incident: &Incident, status_span: std::ops::Range<usize>) {
+fn resolved_lints(v: &mut Validator, incident: &Incident, status_span: Range<usize>) {
     let missing: Vec<&str> = [Phase::Started, Phase::Detected]
         .into_iter()
         .filter(|p| incident.phase_at(*p).is_none())

@@ -8,6 +8,7 @@ mod docs;
 mod hooks;
 mod import;
 mod kill;
+mod leak;
 mod limits;
 #[cfg(feature = "lsp")]
 mod lsp;

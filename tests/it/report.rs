@@ -380,7 +380,11 @@ fn templates_are_overridden_by_name_or_path() {
         .code(0)
         .stdout_has(&["custom checkout-bad-deploy-2026-03-14 Typo in a payment-routing flag"]);
     let one = dir.path().join("one.html");
-    std::fs::write(&one, "<p>{{ title }}</p>{{ metrics[0].human }}").unwrap();
+    std::fs::write(
+        &one,
+        "<p>{{ title }}</p>{{ metrics[0].duration | duration }}",
+    )
+    .unwrap();
     run(&["report", &hostile(), "--template", one.to_str().unwrap()])
         .code(0)
         .stdout_has(&["<p>&lt;script&gt;", "10m"]);
@@ -417,17 +421,24 @@ fn templates_export_copies_the_defaults_and_refuses_to_overwrite() {
     run(&["templates", "export", arg])
         .code(0)
         .stderr_has(&["postmortem.html"]);
-    for name in [
-        "postmortem.md",
-        "postmortem.html",
-        "summary.md",
-        "summary.html",
-        "report.css",
-    ] {
-        let exported = std::fs::read_to_string(target.join(name)).unwrap();
-        let default = std::fs::read_to_string(root().join("templates").join(name)).unwrap();
-        assert_eq!(exported, default, "{name}");
+    // Every default, report and site: each file under templates/ comes out as it is.
+    let mut count = 0;
+    for folder in ["", "site"] {
+        for file in std::fs::read_dir(root().join("templates").join(folder)).unwrap() {
+            let path = file.unwrap().path();
+            if path.is_file() {
+                let name = Path::new(folder).join(path.file_name().unwrap());
+                let exported = std::fs::read_to_string(target.join(&name)).unwrap();
+                assert_eq!(
+                    exported,
+                    std::fs::read_to_string(&path).unwrap(),
+                    "{name:?}"
+                );
+                count += 1;
+            }
+        }
     }
+    assert_eq!(count, 18);
     run(&["templates", "export", arg])
         .code(2)
         .stderr_has(&["--force"]);

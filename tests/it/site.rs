@@ -494,6 +494,18 @@ fn two_logs_with_one_id_are_an_error() {
     build_dir(&logs, &dir.path().join("site"), &[])
         .code(1)
         .stderr_has(&["id `dns-typo-2025-12-01` is used by", "a.yaml", "b.yaml"]);
+    // `export` shares the rule and its message (it used to name neither file).
+    let out = dir.path().join("export");
+    let (l, o) = (logs.to_str().unwrap(), out.to_str().unwrap());
+    run(&["export", "--to", "hugo", l, "-o", o])
+        .code(1)
+        .stderr_has(&[
+            "id `dns-typo-2025-12-01` is used by",
+            "a.yaml",
+            "b.yaml",
+            "2 log(s) cannot be exported",
+        ]);
+    assert!(!out.exists());
 }
 
 #[test]

@@ -1,0 +1,402 @@
+//! What an audience may see. This is the one file that answers "what is public?": every output
+//! (reports, the site with its index, feed, search and stats, the exports, diffs, the preview
+//! server) renders a [`Redacted`] incident, and [`redact`] is the only function that makes one.
+//!
+//! The public audience does not see:
+//! - internal events (`internal: true`), their text and their status changes;
+//! - `internal_notes`;
+//! - the owners of action items;
+//! - services marked `internal: true`, their status changes and their impact windows.
+//!
+//! It keeps what the whole incident says about time: the phase times and the metrics between
+//! them (even when an internal event marks a phase), the start, the end and the duration, and
+//! the impact windows of the public services. These are computed once, from the whole
+//! incident, before anything is left out, so a public and an internal output of the same log
+//! always show the same numbers: leaving out an event hides its words, never changes a fact.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::metrics::{self, PhaseMetrics, ServiceImpact};
+use crate::model::{Event, Incident, Phase, ServiceStatus};
+
+/// Who an output is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Audience {
+    /// The post-mortem: everything, internal events marked.
+    Internal,
+    /// The public post-event summary: nothing internal.
+    Public,
+}
+
+impl Audience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::Internal => "internal",
+            Audience::Public => "public",
+        }
+    }
+}
+
+/// One service's status changing at an event: the status before comes from the whole
+/// timeline, so a public output shows the same transition even when an internal event made
+/// the one before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatusChange<'a> {
+    pub service: &'a str,
+    pub from: ServiceStatus,
+    pub to: ServiceStatus,
+}
+
+/// An incident as one audience may see it, with the facts of the whole incident.
+///
+/// [`Redacted::incident`] holds only what the audience may see; compute nothing from it that
+/// the whole incident decides (metrics, impact windows, phase times): read those from here.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Redacted {
+    audience: Audience,
+    incident: Incident,
+    metrics: PhaseMetrics,
+    phases: Vec<(Phase, DateTime<Utc>)>,
+    span: (DateTime<Utc>, DateTime<Utc>),
+    resolved: bool,
+    /// One per service of `incident.services`.
+    impacts: Vec<ServiceImpact>,
+    /// The status before each change of each event of `incident.timeline`, in order.
+    before: Vec<Vec<ServiceStatus>>,
+}
+
+/// The incident as `audience` may see it (see the module documentation).
+pub fn redact(incident: &Incident, audience: Audience) -> Redacted {
+    let public = audience == Audience::Public;
+    let hidden: HashSet<&str> = incident
+        .services
+        .iter()
+        .filter(|s| public && s.internal)
+        .map(|s| s.name.as_str())
+        .collect();
+    let shown_service = |name: &str| !hidden.contains(name);
+    let mut current: HashMap<&str, ServiceStatus> = HashMap::new();
+    let mut timeline = Vec::new();
+    let mut before = Vec::new();
+    for event in &incident.timeline {
+        let olds: Vec<ServiceStatus> = event
+            .status
+            .iter()
+            .map(|(service, to)| {
+                current
+                    .insert(service.as_str(), *to)
+                    .unwrap_or(ServiceStatus::Operational)
+            })
+            .collect();
+        if public && event.internal {
+            continue;
+        }
+        let (status, olds): (Vec<_>, Vec<_>) = event
+            .status
+            .iter()
+            .zip(olds)
+            .filter(|((service, _), _)| shown_service(service))
+            .map(|(change, old)| (change.clone(), old))
+            .unzip();
+        timeline.push(Event {
+            status,
+            ..event.clone()
+        });
+        before.push(olds);
+    }
+    let impacts = metrics::service_impacts(incident)
+        .into_iter()
+        .filter(|i| shown_service(&i.name))
+        .collect();
+    let shown = Incident {
+        services: incident
+            .services
+            .iter()
+            .filter(|s| shown_service(&s.name))
+            .cloned()
+            .collect(),
+        timeline,
+        action_items: incident
+            .action_items
+            .iter()
+            .map(|a| crate::model::ActionItem {
+                owner: if public { None } else { a.owner.clone() },
+                ..a.clone()
+            })
+            .collect(),
+        internal_notes: if public {
+            None
+        } else {
+            incident.internal_notes.clone()
+        },
+        ..incident.clone()
+    };
+    Redacted {
+        audience,
+        metrics: metrics::phase_metrics(incident),
+        phases: Phase::ALL
+            .iter()
+            .filter_map(|&p| Some((p, incident.phase_at(p)?)))
+            .collect(),
+        span: incident.span(),
+        resolved: incident.is_resolved(),
+        impacts,
+        before,
+        incident: shown,
+    }
+}
+
+impl Redacted {
+    pub fn audience(&self) -> Audience {
+        self.audience
+    }
+
+    /// What the audience may see of the incident.
+    pub fn incident(&self) -> &Incident {
+        &self.incident
+    }
+
+    /// The phase metrics of the whole incident.
+    pub fn metrics(&self) -> &PhaseMetrics {
+        &self.metrics
+    }
+
+    /// The instant of `phase` on the whole timeline, even when an internal event marks it.
+    pub fn phase_at(&self, phase: Phase) -> Option<DateTime<Utc>> {
+        self.phases.iter().find(|(p, _)| *p == phase).map(|p| p.1)
+    }
+
+    /// Every phase the whole timeline marks, in phase order.
+    pub fn phases(&self) -> &[(Phase, DateTime<Utc>)] {
+        &self.phases
+    }
+
+    /// The first and last instants of the whole timeline.
+    pub fn span(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        self.span
+    }
+
+    /// When the incident started: the `started` phase, else the first event.
+    pub fn start(&self) -> DateTime<Utc> {
+        self.phase_at(Phase::Started).unwrap_or(self.span.0)
+    }
+
+    /// Whether the incident is resolved (see [`Incident::is_resolved`]).
+    pub fn is_resolved(&self) -> bool {
+        self.resolved
+    }
+
+    /// The impact of each service the audience may see, in the order of
+    /// `incident().services`, computed from the whole timeline. (`opened_by` and `closed_by`
+    /// index the whole timeline, not the redacted one.)
+    pub fn impacts(&self) -> &[ServiceImpact] {
+        &self.impacts
+    }
+
+    /// The status changes of event `index` of `incident().timeline`, each with the status
+    /// before it.
+    pub fn changes(&self, index: usize) -> Vec<StatusChange<'_>> {
+        let event = &self.incident.timeline[index];
+        event
+            .status
+            .iter()
+            .zip(&self.before[index])
+            .map(|((service, to), from)| StatusChange {
+                service,
+                from: *from,
+                to: *to,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeDelta;
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::model::{Lessons, Service, Severity, Status};
+    use crate::source::Source;
+
+    const LOG: &str = "\
+id: x
+title: T
+severity: SEV2
+status: resolved
+timezone: UTC
+services:
+  - API
+  - name: Builder
+    internal: true
+timeline:
+  - at: 2026-01-01 10:00
+    phase: started
+    status: { API: partial_outage, Builder: major_outage }
+    text: Errors rise.
+  - at: 2026-01-01 10:10
+    phase: detected
+    internal: true
+    status: { API: major_outage }
+    text: SECRET page to the on-call.
+  - at: 2026-01-01 11:00
+    phase: resolved
+    status: { API: operational, Builder: operational }
+    text: Fixed.
+action_items:
+  - title: Add an alert
+    kind: prevent
+    owner: SECRET-OWNER
+internal_notes: SECRET notes
+";
+
+    fn incident() -> Incident {
+        crate::validate::check(&Source::from_text("x.yaml", LOG), Default::default())
+            .incident
+            .expect("valid")
+    }
+
+    #[test]
+    fn public_hides_internal_events_notes_owners_and_services() {
+        let r = redact(&incident(), Audience::Public);
+        let i = r.incident();
+        assert_eq!(i.timeline.len(), 2);
+        assert!(i.timeline.iter().all(|e| !e.internal));
+        assert!(
+            i.timeline
+                .iter()
+                .all(|e| e.status.iter().all(|s| s.0 == "API"))
+        );
+        assert_eq!(i.internal_notes, None);
+        assert_eq!(i.action_items[0].owner, None);
+        assert_eq!(i.services.len(), 1);
+        assert_eq!(r.impacts().len(), 1);
+        let debug = format!("{i:?}");
+        assert!(
+            !debug.contains("SECRET") && !debug.contains("Builder"),
+            "{debug}"
+        );
+    }
+
+    #[test]
+    fn internal_keeps_everything() {
+        let whole = incident();
+        let r = redact(&whole, Audience::Internal);
+        assert_eq!(r.incident(), &whole);
+        assert_eq!(r.impacts().len(), 2);
+    }
+
+    #[test]
+    fn facts_are_those_of_the_whole_incident() {
+        let whole = incident();
+        let (public, internal) = (
+            redact(&whole, Audience::Public),
+            redact(&whole, Audience::Internal),
+        );
+        assert_eq!(public.metrics(), internal.metrics());
+        assert_eq!(public.metrics(), &metrics::phase_metrics(&whole));
+        // The internal event marks `detected`; its time stays.
+        assert!(public.phase_at(Phase::Detected).is_some());
+        assert_eq!(public.phases(), internal.phases());
+        assert_eq!(public.impacts()[0], internal.impacts()[0]);
+        // The API went major outage at the internal event: the public resolution shows it.
+        let last = public.changes(1);
+        assert_eq!(last[0].from, ServiceStatus::MajorOutage);
+        assert_eq!(last[0].to, ServiceStatus::Operational);
+    }
+
+    /// One generated event: (minute, phase, api status, db status, internal).
+    type Generated = (i64, Option<usize>, Option<usize>, Option<usize>, bool);
+
+    /// An incident over a public `api` and an internal `db`.
+    fn generated(events: Vec<Generated>) -> Incident {
+        let mut timeline: Vec<Event> = events
+            .into_iter()
+            .map(|(minute, phase, api, db, internal)| Event {
+                id: None,
+                at: DateTime::<Utc>::UNIX_EPOCH + TimeDelta::minutes(minute),
+                phase: phase.map(|p| Phase::ALL[p]),
+                status: [("api", api), ("db", db)]
+                    .into_iter()
+                    .filter_map(|(n, s)| Some((n.to_owned(), ServiceStatus::ALL[s?])))
+                    .collect(),
+                text: "text".into(),
+                internal,
+            })
+            .collect();
+        timeline.sort_by_key(|e| e.at);
+        let service = |name: &str, internal| Service {
+            name: name.into(),
+            description: None,
+            internal,
+        };
+        Incident {
+            id: "generated".into(),
+            title: "Generated".into(),
+            severity: Severity::Sev2,
+            status: Status::Resolved,
+            timezone: chrono_tz::UTC,
+            regions: vec![],
+            tags: vec![],
+            authors: vec![],
+            services: vec![service("api", false), service("db", true)],
+            summary: None,
+            impact: None,
+            root_cause: None,
+            trigger: None,
+            detection: None,
+            resolution: None,
+            timeline,
+            contributing_factors: vec![],
+            lessons: Lessons::default(),
+            action_items: vec![],
+            links: vec![],
+            internal_notes: Some("notes".into()),
+        }
+    }
+
+    proptest! {
+        /// Whatever the timeline, the public sees no internal event or service, and both
+        /// audiences see the facts of the whole incident.
+        #[test]
+        fn audiences_share_the_facts_and_the_public_sees_nothing_internal(
+            events in prop::collection::vec(
+                (
+                    0i64..600,
+                    prop::option::of(0..Phase::ALL.len()),
+                    prop::option::of(0..ServiceStatus::ALL.len()),
+                    prop::option::of(0..ServiceStatus::ALL.len()),
+                    any::<bool>(),
+                ),
+                0..12,
+            )
+        ) {
+            let whole = generated(events);
+            let (public, internal) =
+                (redact(&whole, Audience::Public), redact(&whole, Audience::Internal));
+            prop_assert_eq!(internal.incident(), &whole);
+            prop_assert_eq!(public.metrics(), &metrics::phase_metrics(&whole));
+            prop_assert_eq!(public.metrics(), internal.metrics());
+            prop_assert_eq!(public.phases(), internal.phases());
+            prop_assert_eq!(public.span(), internal.span());
+            prop_assert_eq!(public.impacts(), &internal.impacts()[..1]);
+            let shown = public.incident();
+            prop_assert!(shown.internal_notes.is_none());
+            prop_assert!(shown.services.iter().all(|s| !s.internal));
+            prop_assert!(shown.timeline.iter().all(|e| !e.internal));
+            prop_assert!(shown.timeline.iter().all(|e| e.status.iter().all(|s| s.0 == "api")));
+            // Each public change has the status before it on the whole timeline.
+            let public_events = whole.timeline.iter().enumerate().filter(|(_, e)| !e.internal);
+            for (i, (j, _)) in public_events.enumerate() {
+                let whole_changes = internal.changes(j);
+                let api: Vec<_> = whole_changes.iter().filter(|c| c.service == "api").collect();
+                let shown_changes = public.changes(i);
+                prop_assert_eq!(shown_changes.iter().collect::<Vec<_>>(), api);
+            }
+        }
+    }
+}

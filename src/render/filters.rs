@@ -1,0 +1,207 @@
+//! How instants and durations are shown: the one place that formats them, for the printers
+//! (SVG, Mermaid, site listings) and for templates through the Tera filters `local`, `utc`
+//! and `duration` registered on every engine of the registry.
+//!
+//! The view serialises an instant as RFC 3339 UTC (`2025-10-20T06:48:00Z`) and a duration as
+//! whole seconds; the filters read those machine values, never a formatted string.
+
+use std::fmt::Write;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use chrono_tz::Tz;
+use tera::{Kwargs, State, Tera, TeraResult, Value};
+
+use crate::metrics::human_duration;
+use crate::time::abbreviation_of;
+
+/// How an instant is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// `2025-10-19 23:48 PDT` (seconds only when not zero)
+    Display,
+    /// `11:48 PM PDT on October 19, 2025`
+    Long,
+    /// `2025-10-19`
+    Date,
+    /// `23:48`, or `23:48:05`
+    Time,
+    /// `PDT` (or the offset, `+03`, where the zone has no abbreviation)
+    Zone,
+    /// `2025-10-19T23:48:00-07:00` (`+00:00` in UTC)
+    Rfc3339,
+}
+
+impl Style {
+    const NAMES: &[(&str, Style)] = &[
+        ("display", Style::Display),
+        ("long", Style::Long),
+        ("date", Style::Date),
+        ("time", Style::Time),
+        ("zone", Style::Zone),
+        ("rfc3339", Style::Rfc3339),
+    ];
+
+    fn parse(name: &str) -> Option<Style> {
+        Style::NAMES
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, s)| *s)
+    }
+}
+
+/// `at` in `zone`, written in `style`.
+pub fn instant(at: DateTime<Utc>, zone: Tz, style: Style) -> String {
+    let local = at.with_timezone(&zone);
+    let seconds = at.timestamp() % 60 != 0;
+    let clock = if seconds { "%H:%M:%S" } else { "%H:%M" };
+    match style {
+        Style::Display => format!(
+            "{} {}",
+            local.format(&format!("%Y-%m-%d {clock}")),
+            abbreviation_of(&local)
+        ),
+        Style::Long => {
+            let twelve = if seconds { "%-I:%M:%S %p" } else { "%-I:%M %p" };
+            let mut out = local.format(twelve).to_string();
+            let _ = write!(
+                out,
+                " {} on {}",
+                abbreviation_of(&local),
+                local.format("%B %-d, %Y")
+            );
+            out
+        }
+        Style::Date => local.format("%Y-%m-%d").to_string(),
+        Style::Time => local.format(clock).to_string(),
+        Style::Zone => abbreviation_of(&local),
+        Style::Rfc3339 => local.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+    }
+}
+
+/// `at` as RFC 3339 UTC: `2025-10-20T06:48:00Z`.
+pub fn utc(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// Registers `local`, `utc` and `duration` on `tera`.
+pub fn register(tera: &mut Tera) {
+    tera.register_filter("local", local_filter);
+    tera.register_filter("utc", utc_filter);
+    tera.register_filter("duration", duration_filter);
+}
+
+/// `{{ e.at | local }}`: in the display zone (the context's `timezone`), or in `tz="Asia/Tokyo"`;
+/// `format=` one of [`Style::NAMES`], `display` by default.
+fn local_filter(value: &Value, kwargs: Kwargs, state: &State) -> TeraResult<String> {
+    let zone = match kwargs.get::<&str>("tz")? {
+        Some(name) => Some(name.to_owned()),
+        None => state.get::<String>("timezone")?,
+    };
+    let zone = zone.as_deref().unwrap_or("UTC");
+    let zone = zone
+        .parse::<Tz>()
+        .map_err(|_| tera::Error::message(format!("`{zone}` is not an IANA time zone")))?;
+    show(value, zone, &kwargs, "local")
+}
+
+/// `{{ e.at | utc }}`: like `local`, in UTC.
+fn utc_filter(value: &Value, kwargs: Kwargs, _: &State) -> TeraResult<String> {
+    show(value, Tz::UTC, &kwargs, "utc")
+}
+
+fn show(value: &Value, zone: Tz, kwargs: &Kwargs, filter: &str) -> TeraResult<String> {
+    let at = value
+        .as_str()
+        .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        .ok_or_else(|| {
+            tera::Error::message(format!(
+                "`{filter}` needs an instant of the view (such as `start` or `e.at`), not `{value}`"
+            ))
+        })?;
+    let name = kwargs.get::<&str>("format")?.unwrap_or("display");
+    let style = Style::parse(name).ok_or_else(|| {
+        let known: Vec<&str> = Style::NAMES.iter().map(|(n, _)| *n).collect();
+        tera::Error::message(format!(
+            "`{filter}` has no format `{name}`; use one of {}",
+            known.join(", ")
+        ))
+    })?;
+    Ok(instant(at.with_timezone(&Utc), zone, style))
+}
+
+/// `{{ duration | duration }}`: seconds for people, `2h 52m`; `—` for `null` (a metric whose
+/// phase is missing).
+fn duration_filter(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+    if value.is_none() {
+        return Ok("—".to_owned());
+    }
+    let seconds = value.as_i64().ok_or_else(|| {
+        tera::Error::message(format!(
+            "`duration` needs a number of seconds, not `{value}`"
+        ))
+    })?;
+    Ok(human_duration(TimeDelta::seconds(seconds)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tera::Context;
+
+    fn render(template: &str, ctx: &Context) -> TeraResult<String> {
+        let mut tera = Tera::new();
+        register(&mut tera);
+        tera.add_raw_template("t", template)?;
+        tera.render("t", ctx)
+    }
+
+    #[test]
+    fn the_filters_read_the_view_values() {
+        let mut ctx = Context::new();
+        ctx.insert("timezone", "America/Los_Angeles");
+        ctx.insert("at", "2025-10-20T06:48:00Z");
+        ctx.insert("d", &10_320);
+        ctx.insert("none", &Option::<i64>::None);
+        let cases = [
+            ("{{ at | local }}", "2025-10-19 23:48 PDT"),
+            (
+                "{{ at | local(format=\"long\") }}",
+                "11:48 PM PDT on October 19, 2025",
+            ),
+            (
+                "{{ at | local(tz=\"Asia/Tokyo\", format=\"time\") }}",
+                "15:48",
+            ),
+            ("{{ at | utc }}", "2025-10-20 06:48 UTC"),
+            (
+                "{{ at | utc(format=\"rfc3339\") }}",
+                "2025-10-20T06:48:00+00:00",
+            ),
+            ("{{ d | duration }} {{ none | duration }}", "2h 52m —"),
+        ];
+        for (template, want) in cases {
+            assert_eq!(render(template, &ctx).unwrap(), want, "{template}");
+        }
+    }
+
+    #[test]
+    fn a_misused_filter_says_what_it_needs() {
+        let mut ctx = Context::new();
+        ctx.insert("at", "2025-10-20T06:48:00Z");
+        ctx.insert("title", "2h");
+        let cases = [
+            ("{{ title | local }}", "needs an instant"),
+            ("{{ at | local(format=\"short\") }}", "no format `short`"),
+            (
+                "{{ at | local(tz=\"Mars/Base\") }}",
+                "not an IANA time zone",
+            ),
+            ("{{ title | duration }}", "needs a number of seconds"),
+        ];
+        for (template, want) in cases {
+            let e = render(template, &ctx).unwrap_err();
+            let text = format!("{e} {:?}", std::error::Error::source(&e));
+            assert!(text.contains(want), "{template}: {text}");
+        }
+    }
+}
