@@ -10,6 +10,7 @@ pub mod authoring;
 pub mod cli;
 pub mod diagnostics;
 pub mod diff;
+pub mod escape;
 pub mod exit;
 pub mod import;
 #[cfg(feature = "lsp")]

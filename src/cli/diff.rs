@@ -12,10 +12,10 @@ use super::pipeline::{self, AudienceArg, CliError};
 use super::{Color, Io, inputs};
 use crate::diff::diff;
 use crate::diff::display::{self, DisplayOptions};
+use crate::escape;
 use crate::exit;
 use crate::parse::Limits;
 use crate::redact::{Audience, Redacted};
-use crate::render::markdown;
 use crate::source::Source;
 
 #[derive(Debug, Args)]
@@ -93,8 +93,8 @@ fn compare(args: &DiffArgs, color: Color, io: &mut Io) -> Result<u8, CliError> {
     // own colours are kept). JSON escapes control characters itself.
     let text = match (args.format, options.color) {
         (Format::Json, _) => text,
-        (_, true) => markdown::strip_controls_but_colours(text),
-        (_, false) => markdown::strip_controls(text),
+        (_, true) => escape::terminal_with_colours(text),
+        (_, false) => escape::terminal(text),
     };
     io.stdout
         .write_all(text.as_bytes())
