@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod diagnostics;
 pub mod diff;
+pub mod escape;
 pub mod exit;
 pub mod git;
 pub mod import;

@@ -1,10 +1,11 @@
 //! Any text as a Markdown field, through every path a report takes it: sanitised HTML,
-//! neutralised Markdown, table cells, plain text. Never a panic, never a live tag, handler or
-//! script URL in the HTML, and neutralising is stable.
+//! a safe Markdown block, a flattened table cell, plain text, escaped text. Never a panic,
+//! never a live tag, handler or script URL in the HTML, and making a block safe is stable.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use postevent::render::markdown::{escape_inline, escape_xml, inline, neutralise, plain, to_html};
+use postevent::escape::{markdown_block, markdown_flat, markdown_inline, xml};
+use postevent::render::markdown::{plain, to_html};
 
 /// Tags the sanitiser may let through: what pulldown-cmark makes from Markdown.
 const TAGS: &[&str] = &[
@@ -79,21 +80,27 @@ fn assert_inert(html: &str, input: &str) {
 fuzz_target!(|text: &str| {
     let html = to_html(text);
     assert_inert(&html, text);
-    let once = neutralise(text);
+    let once = markdown_block(text);
     assert_eq!(
-        neutralise(&once),
+        markdown_block(&once),
         once,
-        "neutralise is not stable on {text:?}"
+        "markdown_block is not stable on {text:?}"
     );
     assert_inert(&to_html(&once), text);
-    let cell = inline(text);
+    let cell = markdown_flat(text);
     assert!(!cell.contains('\n'), "a table cell spans lines: {cell:?}");
+    assert_inert(&to_html(&cell), text);
     let _ = plain(text);
-    let escaped = escape_inline(text);
+    let escaped = markdown_inline(text);
     assert!(!escaped.contains('\n'));
-    let xml = escape_xml(text);
+    let xml = xml(text);
     assert!(
         !xml.contains(['<', '>', '"']),
-        "escape_xml left markup: {xml:?}"
+        "escape::xml left markup: {xml:?}"
+    );
+    assert!(
+        !xml.chars()
+            .any(|c| c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}')),
+        "escape::xml left a character XML forbids: {xml:?}"
     );
 });

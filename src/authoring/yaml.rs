@@ -15,7 +15,7 @@ pub fn scalar(text: &str) -> String {
     if !text.chars().any(char::is_control) {
         return format!("'{}'", text.replace('\'', "''"));
     }
-    double_quoted(text)
+    crate::escape::front_matter_string(text)
 }
 
 /// `text` as the value of `key:` at `indent` spaces: a literal block (`|`) for Markdown over
@@ -77,25 +77,6 @@ fn is_plain_safe(text: &str) -> bool {
 /// Whether `written` reads back as the string `expected`.
 fn reads_back(written: &str, expected: &str) -> bool {
     serde_saphyr::from_str::<String>(written).is_ok_and(|s| s == expected)
-}
-
-/// A double-quoted scalar: JSON string syntax is valid YAML.
-fn double_quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 #[cfg(test)]

@@ -209,12 +209,14 @@ fn markdown(range: &Range, logs: &[Log]) -> String {
         logs.len(),
         if logs.len() == 1 { "log" } else { "logs" },
         // Revision names are the user's own, but a branch name can hold Markdown.
-        crate::render::markdown::escape_inline(&range_name(range))
+        crate::escape::markdown_inline(&range_name(range))
     );
     for (file, options, result) in logs {
+        // The summary line is an HTML block, so its text is escaped as HTML (a path in git
+        // may hold `<`), not as Markdown.
         out.push_str(&format!(
             "\n<details open><summary>{}</summary>\n\n",
-            crate::render::markdown::escape_inline(&heading(file))
+            crate::escape::html_text(&heading(file))
         ));
         out.push_str(&display::markdown(result, options));
         out.push_str("\n</details>\n");

@@ -12,11 +12,11 @@ use super::{Color, Io, inputs};
 use crate::config::Config;
 use crate::diff::diff;
 use crate::diff::display::{self, DisplayOptions};
+use crate::escape;
 use crate::exit;
 use crate::git;
 use crate::parse::Limits;
 use crate::redact::{Audience, Redacted};
-use crate::render::markdown;
 use crate::source::Source;
 
 #[derive(Debug, Args)]
@@ -139,8 +139,8 @@ pub(super) fn use_color(color: Color, io: &Io) -> bool {
 pub(super) fn safe(text: String, format: Format, color: bool) -> String {
     match (format, color) {
         (Format::Json, _) => text,
-        (_, true) => markdown::strip_controls_but_colours(text),
-        (_, false) => markdown::strip_controls(text),
+        (_, true) => escape::terminal_with_colours(text),
+        (_, false) => escape::terminal(text),
     }
 }
 

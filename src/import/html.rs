@@ -12,6 +12,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::escape::{markdown_link_target, markdown_text};
+
 /// The tags that survive cleaning, each of which has a Markdown form.
 const TAGS: &[&str] = &[
     "a", "b", "strong", "i", "em", "code", "pre", "br", "p", "div", "ul", "ol", "li",
@@ -223,7 +225,7 @@ impl Writer {
                         self.out.push('\n');
                     }
                     let line = if i > 0 { line.trim_start() } else { line };
-                    self.out.push_str(&escape(line));
+                    self.out.push_str(&markdown_text(line));
                 }
             }
             Token::Open { tag, href } => self.open(tag, href),
@@ -289,10 +291,11 @@ impl Writer {
             "a" => {
                 if let Some((start, Some(href))) = self.links.pop() {
                     if self.out[start..].trim().is_empty() {
-                        self.out.push_str(&escape(&href));
+                        self.out.push_str(&markdown_text(&href));
                     }
                     self.out.insert(start, '[');
-                    self.out.push_str(&format!("]({})", link_target(&href)));
+                    self.out
+                        .push_str(&format!("]({})", markdown_link_target(&href)));
                 }
             }
             _ => {}
@@ -325,27 +328,6 @@ impl Writer {
         }
         out.trim_end().to_owned()
     }
-}
-
-/// Text with the characters that Markdown would read as markup escaped.
-pub(super) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '\\' | '*' | '_' | '`' | '[' | ']' | '<' | '>' | '~') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// A link target that cannot end the link early.
-pub(super) fn link_target(href: &str) -> String {
-    href.replace(' ', "%20")
-        .replace('(', "%28")
-        .replace(')', "%29")
-        .replace('<', "%3C")
-        .replace('>', "%3E")
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! Google Cloud status `incidents.json` becomes one [`Draft`] per incident, a Slack channel
 //! export or a PagerDuty incident log one draft, and each draft becomes the text of a log that
 //! passes `check` ([`Draft::to_yaml`], the one writer of imported logs). Text reaches the
-//! Markdown through one escaper (`html::escape`).
+//! Markdown through one escaper (`crate::escape::markdown_text`).
 //!
 //! The two status feeds share the phase rules in [`Draft::new`]: `started` is the feed's own start
 //! field (Statuspage `started_at`, GCP `begin`), never the first update; the first update is

@@ -12,8 +12,8 @@ use chrono_tz::Tz;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::html::escape;
 use super::{Draft, DraftEvent, ImportError, assign_ids};
+use crate::escape::markdown_text;
 use crate::model::{Phase, Severity, Status};
 
 /// What to take from the log.
@@ -261,10 +261,10 @@ fn draft(mut entries: Vec<LogEntry>, incident: &Incident, options: &Options) -> 
         summary: Some(format!(
             "Drafted from PagerDuty incident {}{}: {total} log entries. Replace this with what \
              happened; the start of impact (`phase: started`) is not in a pager's log.",
-            escape(&name),
+            markdown_text(&name),
             service
                 .as_deref()
-                .map(|s| format!(" on {}", escape(s)))
+                .map(|s| format!(" on {}", markdown_text(s)))
                 .unwrap_or_default(),
         )),
         timeline,
@@ -340,17 +340,17 @@ fn entry_text(entry: &LogEntry) -> String {
             .or(summary)
             .unwrap_or("(empty note)");
         let by = agent
-            .map(|a| format!(" by {}", escape(a)))
+            .map(|a| format!(" by {}", markdown_text(a)))
             .unwrap_or_default();
-        return format!("**Note{by}**: {}", escape(note));
+        return format!("**Note{by}**: {}", markdown_text(note));
     }
     let mut text = match summary {
-        Some(s) => escape(s),
+        Some(s) => markdown_text(s),
         None => {
             let kind = entry.kind.trim_end_matches("_log_entry").replace('_', " ");
             match agent {
-                Some(a) => format!("{} by {}", escape(&kind), escape(a)),
-                None => escape(&kind),
+                Some(a) => format!("{} by {}", markdown_text(&kind), markdown_text(a)),
+                None => markdown_text(&kind),
             }
         }
     };
@@ -359,7 +359,10 @@ fn entry_text(entry: &LogEntry) -> String {
         && !alert.is_empty()
         && Some(alert) != summary
     {
-        text.push_str(&format!("\n\n> {}", escape(alert).replace('\n', "\n> ")));
+        text.push_str(&format!(
+            "\n\n> {}",
+            markdown_text(alert).replace('\n', "\n> ")
+        ));
     }
     text
 }

@@ -21,9 +21,9 @@ use serde::{Deserialize, Deserializer};
 pub use archive::{Archive, ReadSeek};
 pub use mrkdwn::{Names, to_markdown, to_plain};
 
-use super::html::escape;
 use super::{Draft, DraftEvent, ImportError, assign_ids};
 use crate::diagnostics::did_you_mean;
+use crate::escape::markdown_text;
 use crate::model::{Phase, Severity, Status};
 
 /// What to take from the export.
@@ -559,12 +559,12 @@ impl<'a> Builder<'a> {
         format!(
             "Drafted from Slack #{}: {} messages from {} people or bots between {} and {}, \
              {marked} of them marked with :{emoji}:. Replace this with what happened.",
-            escape(&channel.name),
+            markdown_text(&channel.name),
             messages.len(),
             people.len(),
             when(messages.first()),
             when(messages.last()),
-            emoji = escape(emoji),
+            emoji = markdown_text(emoji),
         )
     }
 
@@ -603,7 +603,7 @@ impl<'a> Builder<'a> {
     /// `**Name**` or `**Name** (bot)`.
     fn byline(&self, m: &Message) -> String {
         let (name, bot) = self.author(m);
-        let name = format!("**{}**", escape(&name));
+        let name = format!("**{}**", markdown_text(&name));
         if bot { format!("{name} (bot)") } else { name }
     }
 
@@ -651,7 +651,7 @@ impl<'a> Builder<'a> {
                 .map(|n| n.trim())
                 .find(|n| !n.is_empty());
             if let Some(name) = name {
-                parts.push(format!("*Attached:* {}", escape(name)));
+                parts.push(format!("*Attached:* {}", markdown_text(name)));
             }
         }
         parts.retain(|p| !p.trim().is_empty());
@@ -662,7 +662,7 @@ impl<'a> Builder<'a> {
         let md = |t: &Option<String>| to_markdown(t.as_deref().unwrap_or_default(), self.directory);
         let title = match (md(&a.title), a.title_link.as_deref()) {
             (t, Some(link)) if !t.is_empty() && is_web(link) => {
-                format!("**[{t}]({})**", super::html::link_target(link))
+                format!("**[{t}]({})**", crate::escape::markdown_link_target(link))
             }
             (t, _) if !t.is_empty() => format!("**{t}**"),
             _ => String::new(),

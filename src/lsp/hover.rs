@@ -9,9 +9,9 @@ use lsp_types::{Hover, HoverContents, MarkupContent, MarkupKind, Position};
 use super::document::Document;
 use super::outline::{Node, Part, Step};
 use super::symbols;
+use crate::escape::markdown_inline as escape_inline;
 use crate::metrics::{self, PhaseMetrics, human_duration};
 use crate::model::{Incident, Phase};
-use crate::render::markdown::escape_inline;
 use crate::time;
 
 /// The hover at `at`, if the cursor is on something the log gives meaning to.

@@ -92,5 +92,5 @@ pub fn render(
         .clone()
         .unwrap_or_else(|| default_template(redacted.audience(), options.format));
     let text = templates.render(&name, &context(&view))?;
-    Ok(markdown::strip_controls(text))
+    Ok(crate::escape::terminal(text))
 }

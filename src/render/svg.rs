@@ -10,8 +10,8 @@ use chrono::{DateTime, Duration as Delta, NaiveDateTime, TimeZone, Timelike, Utc
 use chrono_tz::Tz;
 
 use super::filters::{Style, instant};
-use super::markdown::escape_xml as esc;
 use super::view::{ServiceView, View};
+use crate::escape::xml as esc;
 use crate::metrics::human_duration;
 use crate::model::ServiceStatus;
 

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use tera::{Context, ErrorKind, Tera};
 use thiserror::Error;
 
-use super::{filters, markdown};
+use super::filters;
 
 macro_rules! defaults {
     ($($name:literal),* $(,)?) => {
@@ -247,9 +247,10 @@ impl TemplateSet {
 fn engine(markdown_output: bool) -> Tera {
     let mut tera = Tera::new();
     if markdown_output {
-        tera.set_escape_fn(escape_markdown);
+        tera.set_escape_fn(crate::escape::markdown_inline_to);
         tera.autoescape_on([".md", ".markdown"]);
     } else {
+        tera.set_escape_fn(crate::escape::html_text_to);
         tera.autoescape_on([".html", ".htm", ".svg", ".xml"]);
     }
     filters::register(&mut tera);
@@ -267,10 +268,6 @@ fn is_markdown(name: &str) -> bool {
     name.ends_with(".md") || name.ends_with(".markdown")
 }
 
-fn escape_markdown(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    out.write_all(markdown::escape_inline(input).as_bytes())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,7 +282,7 @@ mod tests {
     }
 
     #[test]
-    fn escaping_follows_the_template_kind() {
+    fn autoescape_follows_the_template_kind() {
         let mut ctx = Context::new();
         ctx.insert("x", "<b># [a]</b>\"'");
         let html = set_with("t.html", "{{ x }}")

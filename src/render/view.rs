@@ -11,6 +11,7 @@ use chrono_tz::Tz;
 use serde::Serialize;
 
 use super::markdown;
+use crate::escape;
 use crate::metrics::ServiceImpact;
 use crate::model::{ActionKind, ActionStatus, Incident, Phase, ServiceStatus, Severity, Status};
 use crate::redact::{Audience, Redacted};
@@ -65,8 +66,8 @@ pub struct Text {
 impl Text {
     pub fn new(md: &str) -> Text {
         Text {
-            markdown: markdown::neutralise(md.trim_end()),
-            inline: markdown::inline(md),
+            markdown: escape::markdown_block(md.trim_end()),
+            inline: escape::markdown_flat(md),
             html: markdown::to_html(md),
             plain: markdown::plain(md),
         }
@@ -320,7 +321,7 @@ pub fn build(redacted: &Redacted, zone: Tz) -> View {
         links: incident
             .links
             .iter()
-            .filter(|l| markdown::is_safe_url(&l.url))
+            .filter(|l| escape::is_safe_url(&l.url))
             .map(|l| LinkView {
                 title: l.title.clone(),
                 url: l.url.trim().to_owned(),
@@ -475,7 +476,7 @@ fn action_views(incident: &Incident) -> Vec<ActionView> {
             link: a
                 .link
                 .as_deref()
-                .filter(|l| markdown::is_safe_url(l))
+                .filter(|l| escape::is_safe_url(l))
                 .map(|l| l.trim().to_owned()),
         })
         .collect()

@@ -176,25 +176,9 @@ pre {{ background: #f6f6f6; border-left: 4px solid #a4161a; padding: 1rem; overf
 </body>
 </html>
 "#,
-        escape(text)
+        crate::escape::html_text(text)
     );
     inject(&page, nonce, version)
-}
-
-/// Text made safe inside an HTML element, line breaks kept.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

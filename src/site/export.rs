@@ -1,16 +1,16 @@
 //! Exports into the docs generators teams already run: every incident as its Markdown report
 //! with the front matter the generator expects, plus what it needs to list them (an index
 //! page; mdBook's `SUMMARY.md`; a MkDocs `nav` snippet; a Docusaurus category). Mermaid blocks
-//! stay fenced code. Front matter strings are written as JSON strings, which are valid YAML
-//! and TOML strings, so no title can break out of them.
+//! stay fenced code. Front matter strings are `crate::escape::front_matter_string`s, valid in
+//! YAML and TOML alike, so no title can break out of them or stop the generator.
 
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
 
 use super::{Entry, TemplateSet, Tree};
+use crate::escape::{front_matter_list as list, front_matter_string as q, markdown_inline};
 use crate::redact::Redacted;
-use crate::render::markdown::escape_inline;
 use crate::render::{self, Format, TemplateError, view};
 
 /// A docs generator.
@@ -30,14 +30,6 @@ struct Doc {
     markdown: String,
     /// Plain-text summary for `description`.
     description: String,
-}
-
-fn q(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_else(|_| "\"\"".into())
-}
-
-fn list(items: &[String]) -> String {
-    serde_json::to_string(items).unwrap_or_else(|_| "[]".into())
 }
 
 /// Exports `incidents`, each redacted for its audience, for `generator`: relative path ->
@@ -172,7 +164,7 @@ fn index(generator: Generator, docs: &[Doc], page_dir: &str, title: &str) -> Str
         ),
         _ => format!("---\ntitle: {}\n---\n\n", q(title)),
     };
-    let _ = writeln!(s, "# {}\n", escape_inline(title));
+    let _ = writeln!(s, "# {}\n", markdown_inline(title));
     let _ = writeln!(
         s,
         "| Date | Incident | Severity | Status | Duration |\n|---|---|---|---|---|"
@@ -189,7 +181,7 @@ fn index(generator: Generator, docs: &[Doc], page_dir: &str, title: &str) -> Str
             s,
             "| {} | [{}]({link}) | {} | {} | {} |",
             e.date(),
-            escape_inline(&e.title).replace('|', "\\|"),
+            markdown_inline(&e.title),
             e.severity,
             e.status,
             e.duration()
@@ -205,7 +197,7 @@ fn summary(docs: &[Doc]) -> String {
         let _ = writeln!(
             s,
             "- [{}](incidents/{}.md)",
-            escape_inline(&d.entry.title),
+            markdown_inline(&d.entry.title),
             d.entry.id
         );
     }

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use super::{Entry, Options};
-use crate::render::markdown::escape_xml;
+use crate::escape::xml as escape_xml;
 
 /// How many incidents the feed carries, newest first.
 pub const FEED_ENTRIES: usize = 50;

@@ -8,8 +8,8 @@ use chrono::{Datelike, NaiveDate, TimeDelta};
 use serde::Serialize;
 
 use super::Entry;
+use crate::escape::xml as escape_xml;
 use crate::metrics::human_duration;
-use crate::render::markdown::escape_xml;
 
 /// Everything the stats page shows. `stats.json` is this, serialised.
 #[derive(Debug, Clone, PartialEq, Serialize)]

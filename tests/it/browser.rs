@@ -48,8 +48,8 @@ fn title_in(dom: &str) -> String {
     dom[start..end].to_owned()
 }
 
-/// The title of the page at `url` (http://127.0.0.1:PORT/...) once loaded, in a fresh profile.
-#[cfg(feature = "serve")]
+/// The title of the page at `url` (http://127.0.0.1:PORT/... or file://...) once loaded, in a
+/// fresh profile.
 pub fn title_of_url(url: &str) -> String {
     let profile = tempfile::tempdir().unwrap();
     let out = Command::new(chromium())

@@ -178,6 +178,27 @@ fn child<'a, 'i>(node: roxmltree::Node<'a, 'i>, name: &str) -> roxmltree::Node<'
         .unwrap_or_else(|| panic!("no <{name}>"))
 }
 
+/// Issue 10: feed.xml parses as XML when a title holds characters XML 1.0 forbids (U+0001,
+/// U+FFFE, U+FFFF) and DEL and C1 controls (tests/fixtures/export/controls.yaml). Before,
+/// U+FFFE and U+FFFF went into the feed as they were.
+#[test]
+fn the_feed_parses_whatever_a_title_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let log = fixture("export/controls.yaml");
+    let (log, out_arg) = (log.to_str().unwrap(), out.to_str().unwrap());
+    run(&["build", log, "-o", out_arg, "-q"]).code(0);
+    let text = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&text).expect("feed.xml is XML");
+    let title = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((ATOM, "title")))
+        .nth(1)
+        .and_then(|n| n.text())
+        .expect("the entry's title");
+    assert_eq!(title, "Queue stall after deploy \u{FFFD}\u{FFFD} done");
+}
+
 #[test]
 fn the_feed_is_atom_newest_first_with_absolute_links() {
     let dir = tempfile::tempdir().unwrap();

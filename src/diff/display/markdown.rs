@@ -12,34 +12,9 @@ use crate::diff::{
     ActionItemDiff, Change, EventDiff, EventField, FieldChange, FieldValue, IncidentDiff, ItemOp,
     WordOp, WordSpan,
 };
+use crate::escape::markdown_table_cell;
 use crate::model::{ActionItem, Event, ServiceStatus};
 use crate::time;
-
-/// Escapes text for a table cell: Markdown punctuation gets a backslash, `<`, `>` and `&`
-/// become entities, and line breaks become `<br>`.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let text = text.trim_end();
-    let mut lines = text.lines().peekable();
-    while let Some(line) = lines.next() {
-        for c in line.chars() {
-            match c {
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '&' => out.push_str("&amp;"),
-                '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '|' | '#' | '!' | '{' | '}' => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                _ => out.push(c),
-            }
-        }
-        if lines.peek().is_some() {
-            out.push_str("<br>");
-        }
-    }
-    out
-}
 
 /// Wraps `text` in `mark` (`~~` or `**`), keeping surrounding whitespace outside the marks
 /// (GitHub ignores `** x**`) and each line break outside too.
@@ -56,7 +31,7 @@ fn mark(text: &str, mark: &str) -> String {
             format!(
                 "{}{mark}{}{mark}{}",
                 &piece[..start],
-                escape(trimmed),
+                markdown_table_cell(trimmed),
                 &piece[end..]
             )
         })
@@ -73,7 +48,7 @@ fn words(spans: &[WordSpan]) -> String {
                 let lead = span.text.len() - span.text.trim_start().len();
                 let trail = span.text.trim_end().len();
                 out.push_str(&span.text[..lead].replace('\n', "<br>"));
-                out.push_str(&escape(span.text.trim()));
+                out.push_str(&markdown_table_cell(span.text.trim()));
                 if trail > lead {
                     out.push_str(&span.text[trail..].replace('\n', "<br>"));
                 }
@@ -103,7 +78,11 @@ fn word_block(spans: &[WordSpan], all: bool) -> String {
 }
 
 fn arrow(old: &str, new: &str) -> String {
-    format!("~~{}~~ → **{}**", escape(old), escape(new))
+    format!(
+        "~~{}~~ → **{}**",
+        markdown_table_cell(old),
+        markdown_table_cell(new)
+    )
 }
 
 /// The diff as Markdown.
@@ -112,10 +91,10 @@ pub fn markdown(diff: &IncidentDiff, options: &DisplayOptions) -> String {
     let _ = writeln!(
         out,
         "### Incident diff: {} → {}\n",
-        escape(&options.old_name),
-        escape(&options.new_name)
+        markdown_table_cell(&options.old_name),
+        markdown_table_cell(&options.new_name)
     );
-    let _ = writeln!(out, "**{}**", escape(&summary_line(diff)));
+    let _ = writeln!(out, "**{}**", markdown_table_cell(&summary_line(diff)));
     metrics(&mut out, diff, options.all);
     fields(&mut out, &diff.fields, options.all);
     events(&mut out, diff, options.all);
@@ -137,7 +116,7 @@ fn metrics(out: &mut String, diff: &IncidentDiff, all: bool) {
     for s in diff.services.iter().filter(|s| all || s.changed()) {
         rows.push(format!(
             "| {} impact | {} | {} | **{}** |",
-            escape(&s.name),
+            markdown_table_cell(&s.name),
             maybe(s.old),
             maybe(s.new),
             signed(s.delta())
@@ -235,7 +214,7 @@ fn event_row(out: &mut String, diff: &IncidentDiff, e: &EventDiff, all: bool) {
     };
     let what = match (e.change, &e.old, &e.new) {
         (Change::Changed, Some(old), Some(new)) => changed_event(diff, e, old, new, all),
-        (Change::Unchanged, _, _) => escape(&reflow(&side.text)),
+        (Change::Unchanged, _, _) => markdown_table_cell(&reflow(&side.text)),
         _ => whole_event(side),
     };
     let _ = writeln!(
@@ -255,14 +234,14 @@ fn whole_event(e: &Event) -> String {
         let list: Vec<String> = e
             .status
             .iter()
-            .map(|(n, s)| format!("{} {}", escape(n), s.as_str()))
+            .map(|(n, s)| format!("{} {}", markdown_table_cell(n), s.as_str()))
             .collect();
         parts.push(format!("status: {}", list.join(", ")));
     }
     if e.internal {
         parts.push("*internal*".to_owned());
     }
-    parts.push(escape(&reflow(&e.text)));
+    parts.push(markdown_table_cell(&reflow(&e.text)));
     parts.join("<br>")
 }
 
@@ -299,7 +278,7 @@ fn changed_event(
                     .map(|c| {
                         format!(
                             "{} {}",
-                            escape(&c.service),
+                            markdown_table_cell(&c.service),
                             arrow(status(c.old), status(c.new))
                         )
                     })
@@ -339,7 +318,7 @@ fn action_items(out: &mut String, items: &[ActionItemDiff], all: bool) {
         };
         let name = match &item.id {
             Some(id) => format!("`{id}`"),
-            None => escape(&item.title),
+            None => markdown_table_cell(&item.title),
         };
         let what = match (&a.old, &a.new) {
             (Some(old), Some(new)) => changed_item(a, old, new),
@@ -355,7 +334,7 @@ fn whole_item(item: &ActionItem) -> String {
         .skip(1)
         .filter_map(|name| {
             let value = crate::diff::fields::action_field(item, name)?;
-            Some(format!("**{name}** {}", escape(&value)))
+            Some(format!("**{name}** {}", markdown_table_cell(&value)))
         })
         .collect();
     parts.join("<br>")
@@ -383,16 +362,6 @@ fn changed_item(a: &ActionItemDiff, old: &ActionItem, new: &ActionItem) -> Strin
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escaping_keeps_tables_whole() {
-        assert_eq!(escape("a | b"), "a \\| b");
-        assert_eq!(
-            escape("<script>x</script>"),
-            "&lt;script&gt;x&lt;/script&gt;"
-        );
-        assert_eq!(escape("**bold**\nnext"), "\\*\\*bold\\*\\*<br>next");
-    }
 
     fn load(text: &str) -> crate::model::Incident {
         let source = crate::source::Source::from_text("x.yaml", text);

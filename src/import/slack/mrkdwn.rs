@@ -5,7 +5,8 @@
 //! Markdown or HTML of the sender's survives as markup; links keep only http, https and
 //! mailto targets.
 
-use super::super::html::{decode, escape, link_target};
+use super::super::html::decode;
+use crate::escape::{markdown_link_target, markdown_text};
 
 /// What a mention or a channel reference reads as.
 pub trait Names {
@@ -144,7 +145,7 @@ impl Converter<'_> {
 
 fn flush(plain: &mut String, out: &mut String) {
     if !plain.is_empty() {
-        out.push_str(&escape(&decode(plain)));
+        out.push_str(&markdown_text(&decode(plain)));
         plain.clear();
     }
 }
@@ -228,7 +229,7 @@ fn reference(inner: &str, names: &dyn Names) -> Reference {
     };
     let label = label.filter(|l| !l.trim().is_empty());
     let text = |plain: String| Reference {
-        markdown: escape(&plain),
+        markdown: markdown_text(&plain),
         plain,
     };
     if let Some(id) = target.strip_prefix('@') {
@@ -259,7 +260,11 @@ fn reference(inner: &str, names: &dyn Names) -> Reference {
     let scheme = url.split_once(':').map(|(s, _)| s.to_ascii_lowercase());
     if matches!(scheme.as_deref(), Some("http" | "https" | "mailto")) {
         Reference {
-            markdown: format!("[{}]({})", escape(&shown), link_target(&url)),
+            markdown: format!(
+                "[{}]({})",
+                markdown_text(&shown),
+                markdown_link_target(&url)
+            ),
             plain: shown,
         }
     } else {
@@ -296,9 +301,9 @@ mod tests {
             ("<@U09UNKNOWN>", "@U09UNKNOWN"),
             ("<@U09UNKNOWN|sam>", "@sam"),
             ("<@U02STAR>", "@\\*star\\* \\_name\\_"),
-            ("see <#C07OPS>", "see #ops"),
-            ("see <#C07OPS|ops-eu>", "see #ops-eu"),
-            ("see <#C99>", "see #C99"),
+            ("see <#C07OPS>", "see \\#ops"),
+            ("see <#C07OPS|ops-eu>", "see \\#ops-eu"),
+            ("see <#C99>", "see \\#C99"),
             ("<!here> paging", "@here paging"),
             ("<!channel>", "@channel"),
             ("<!subteam^S0123|@sre-oncall> please", "@sre-oncall please"),
