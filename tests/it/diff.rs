@@ -686,12 +686,17 @@ fn changed_refuses_an_option_as_a_revision_and_reports_bad_logs() {
 #[test]
 fn changed_markdown_escapes_paths() {
     let Some(repo) = two_commits() else { return };
-    let hostile = repo.path().join("incidents/<img src=x onerror=alert(1)>.yaml");
+    let hostile = repo
+        .path()
+        .join("incidents/<img src=x onerror=alert(1)>.yaml");
     let fixture = crate::root().join(DIR).join("tz-berlin.yaml");
     std::fs::copy(fixture, &hostile).unwrap();
     let (code, md, stderr) = changed(repo.path(), &["--changed", "fix", "--format", "md"]);
     assert_eq!(code, Some(1), "{stderr}");
-    assert!(md.contains("&lt;img src=x onerror=alert(1)&gt;.yaml (added)"), "{md}");
+    assert!(
+        md.contains("&lt;img src=x onerror=alert(1)&gt;.yaml (added)"),
+        "{md}"
+    );
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&md));
     assert!(!html.contains("<img"), "{html}");
