@@ -263,6 +263,47 @@ mod tests {
         assert_eq!(doc.source.name(), "/x/a.yaml");
     }
 
+    /// A log is checked against the postevent.toml of its folder, as `check` does.
+    #[test]
+    fn a_document_follows_its_folders_config() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("postevent.toml"),
+            "[severities]\nlevels = [\"SEV0\", \"SEV1\"]\n",
+        )
+        .unwrap();
+        let text = "title: x\nseverity: SEV0\ntimeline:\n  - at: 2026-01-01 10:00\n    text: y\n";
+        let path = dir.path().join("a.yaml");
+        let at = |p: &std::path::Path| uri(&format!("file://{}", p.display()));
+        let doc = Document::new(at(&path), 1, text.into(), Limits::default());
+        let codes: Vec<&str> = doc
+            .checked()
+            .diagnostics
+            .iter()
+            .map(|d| d.code.code())
+            .collect();
+        assert!(
+            !codes.contains(&"E005"),
+            "SEV0 is on this folder's scale: {codes:?}"
+        );
+        let elsewhere = Document::new(
+            uri("file:///nowhere/a.yaml"),
+            1,
+            text.into(),
+            Limits::default(),
+        );
+        let codes: Vec<&str> = elsewhere
+            .checked()
+            .diagnostics
+            .iter()
+            .map(|d| d.code.code())
+            .collect();
+        assert!(
+            codes.contains(&"E005"),
+            "without a config SEV0 is off the scale: {codes:?}"
+        );
+    }
+
     #[test]
     fn a_document_over_the_byte_limit_is_one_diagnostic() {
         let limits = Limits {

@@ -131,6 +131,24 @@ impl Cache {
 
 #[cfg(test)]
 mod tests {
+    /// A site built with another postevent.toml is rebuilt: the config is part of the key.
+    #[test]
+    fn the_key_follows_the_config() {
+        let templates = TemplateSet::load::<&std::path::Path>(&[]).unwrap();
+        let with = |config| {
+            key(
+                &Options::new(crate::redact::Audience::Public, None, config),
+                &templates,
+            )
+        };
+        let other = crate::config::Config {
+            site_title: Some("Acme".into()),
+            ..Default::default()
+        };
+        assert_ne!(with(Default::default()), with(other));
+        assert_eq!(with(Default::default()), with(Default::default()));
+    }
+
     use super::*;
 
     #[test]

@@ -169,3 +169,29 @@ fn ci_recipes_run() {
         assert!(index.is_file(), "{} was not built", index.display());
     }
 }
+
+/// Every TOML example of docs/config.md is TOML, and the full one is a config postevent reads.
+#[test]
+fn config_examples_are_what_they_claim() {
+    let text = std::fs::read_to_string(root().join("docs/config.md")).unwrap();
+    let blocks: Vec<_> = code_blocks(&text)
+        .into_iter()
+        .filter(|(info, _, _)| info.starts_with("toml"))
+        .collect();
+    assert!(blocks.len() >= 4, "docs/config.md lost its examples");
+    for (info, body, line) in blocks {
+        let source = Source::from_text(format!("docs/config.md:{line}"), body.clone());
+        if info == "toml fragment" {
+            // A table shown alone may name what another table declares: TOML, not a config.
+            toml::from_str::<toml::Table>(&body)
+                .unwrap_or_else(|e| panic!("fragment at line {line} is not TOML: {e}"));
+            continue;
+        }
+        let config = postevent::config::parse(&source)
+            .unwrap_or_else(|d| panic!("example at line {line} is refused: {d:?}"));
+        assert_eq!(config.severities.names()[0], "SEV0");
+    }
+    // The contract example is the one the second organisation of the tests starts from.
+    let acme = std::fs::read_to_string(root().join("tests/fixtures/org/postevent.toml")).unwrap();
+    assert!(acme.contains("[milestones.impact_started]"));
+}
