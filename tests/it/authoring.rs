@@ -114,6 +114,33 @@ fn new_defaults_to_now_in_utc() {
     assert!(out.stdout.trim().ends_with(&expected), "{}", out.stdout);
 }
 
+/// `new` offers the scale of the folder's postevent.toml: its levels, its middle by default.
+#[test]
+fn new_follows_the_folders_scale() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("postevent.toml"),
+        "[severities]\nlevels = [\"SEV0\", \"SEV1\", \"SEV2\", \"SEV3\", \"SEV4\"]\n",
+    )
+    .unwrap();
+    let logs = dir.path().join("incidents");
+    let new = |title: &str, extra: &[&str]| {
+        let mut args = vec!["new", title, "--dir", s(&logs), "--at", "2026-05-12 11:28"];
+        args.extend_from_slice(extra);
+        let out = run(&args).code(0);
+        PathBuf::from(out.stdout.trim())
+    };
+    let worst = std::fs::read_to_string(new("Edge down", &["--severity", "sev0"])).unwrap();
+    assert!(worst.contains("\nseverity: SEV0"), "{worst}");
+    let middle = std::fs::read_to_string(new("Edge slow", &[])).unwrap();
+    assert!(middle.contains("\nseverity: SEV2"), "{middle}");
+    // Both pass `check`, which reads the same config.
+    run(&["check", s(&logs)]).code(0);
+    run(&["new", "x", "--dir", s(&logs), "--severity", "SEV5"])
+        .code(2)
+        .stderr_has(&["unknown severity `SEV5`", "`SEV0`", "`SEV4`"]);
+}
+
 #[test]
 fn new_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
