@@ -1,5 +1,5 @@
 //! What the truth check (W007) costs `check`: the same generated logs validated in process with
-//! `Lints { prose: false }` and with it on. Run: `cargo bench --bench prose`.
+//! `lint_prose: false` (`[lint] prose = false`) and with it on. Run: `cargo bench --bench prose`.
 //!
 //! Two inputs per size: the generator's log as is (its prose quotes no number, as many logs
 //! do), and the same log with a summary quoting 20 durations longer than its whole timeline
@@ -13,9 +13,10 @@ mod corpus;
 use std::time::{Duration, Instant};
 
 use corpus::Shape;
+use postevent::config::Config;
 use postevent::parse::Limits;
 use postevent::source::Source;
-use postevent::validate::{self, Lints, prose};
+use postevent::validate::{self, prose};
 
 /// A summary of 20 durations longer than any generated timeline (a year and more) and 20
 /// clock times.
@@ -42,7 +43,14 @@ fn median(mut runs: Vec<Duration>) -> Duration {
 /// One run: how long `check` took and how many W007 it gave.
 fn once(source: &Source, prose: bool) -> (Duration, usize) {
     let start = Instant::now();
-    let checked = validate::check_with(source, Limits::default(), Lints { prose });
+    let checked = validate::check_with(
+        source,
+        Limits::default(),
+        &Config {
+            lint_prose: prose,
+            ..Config::default()
+        },
+    );
     let took = start.elapsed();
     let warnings = checked
         .diagnostics
@@ -55,7 +63,14 @@ fn once(source: &Source, prose: bool) -> (Duration, usize) {
 /// The truth check by itself on the validated log (median of 7): less noisy than the
 /// difference of two whole checks on a busy machine.
 fn alone(source: &Source) -> Duration {
-    let checked = validate::check_with(source, Limits::default(), Lints { prose: false });
+    let checked = validate::check_with(
+        source,
+        Limits::default(),
+        &Config {
+            lint_prose: false,
+            ..Config::default()
+        },
+    );
     let incident = checked.incident.expect("a valid generated log");
     let fields = [(prose::Field::Summary, 0..0)];
     median(

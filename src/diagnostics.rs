@@ -71,6 +71,7 @@ codes! {
     LimitExceeded = "E021", "limit-exceeded", Error;
     InvalidDate = "E022", "invalid-date", Error;
     EmptyValue = "E023", "empty-value", Error;
+    MilestoneRepeated = "E024", "milestone-repeated", Error;
     EventsOutOfOrder = "W001", "events-out-of-order", Warning;
     ActionItemWithoutOwner = "W002", "action-item-without-owner", Warning;
     MissingKeyPhase = "W003", "missing-key-phase", Warning;
@@ -79,6 +80,7 @@ codes! {
     UnsafeCharacter = "W006", "unsafe-character", Warning;
     ProseMismatch = "W007", "prose-mismatch", Warning;
     InternalOnlyService = "W008", "internal-only-service", Warning;
+    PolicyUnmet = "W009", "policy-unmet", Warning;
 }
 
 impl fmt::Display for Code {

@@ -8,10 +8,12 @@
 
 pub mod authoring;
 pub mod cli;
+pub mod config;
 pub mod diagnostics;
 pub mod diff;
 pub mod escape;
 pub mod exit;
+pub mod git;
 pub mod import;
 #[cfg(feature = "lsp")]
 pub mod lsp;

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
+use crate::config::{Config, Point};
 use crate::model::{Incident, Phase, ServiceStatus};
 
 /// Time from `started` to each later phase; `None` when either end is missing.
@@ -71,6 +72,44 @@ impl PhaseMetrics {
             ),
         ]
     }
+}
+
+/// A metric of the organisation's own (`[metrics]` in postevent.toml): the time from one
+/// phase or milestone to another, `None` when either is not marked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomMetric {
+    /// `impact_to_detect`
+    pub key: String,
+    /// "Impact to detection"
+    pub label: String,
+    pub value: Option<TimeDelta>,
+    /// Whether both ends are phases or public milestones, so a public report may show it.
+    pub public: bool,
+}
+
+/// The custom metrics `config` defines, in its order.
+pub fn custom_metrics(incident: &Incident, config: &Config) -> Vec<CustomMetric> {
+    let at = |point: &Point| match point {
+        Point::Phase(phase) => incident.phase_at(*phase),
+        Point::Milestone(name) => incident.milestone_at(name),
+    };
+    let public = |point: &Point| match point {
+        Point::Phase(_) => true,
+        Point::Milestone(name) => config
+            .milestones
+            .iter()
+            .any(|m| &m.name == name && m.public),
+    };
+    config
+        .metrics
+        .iter()
+        .map(|m| CustomMetric {
+            key: m.name.clone(),
+            label: m.label.clone(),
+            value: at(&m.from).zip(at(&m.to)).map(|(from, to)| to - from),
+            public: public(&m.from) && public(&m.to),
+        })
+        .collect()
 }
 
 /// The phase metrics of an incident.
@@ -259,6 +298,7 @@ mod tests {
             id: None,
             at: at(t),
             phase,
+            milestone: None,
             status: status.iter().map(|(n, s)| (n.to_string(), *s)).collect(),
             text: "x".into(),
             internal: false,
@@ -269,7 +309,7 @@ mod tests {
         Incident {
             id: "t".into(),
             title: "t".into(),
-            severity: Severity::Sev2,
+            severity: Severity::default_level(2),
             status: Status::Resolved,
             timezone: chrono_tz::UTC,
             regions: vec![],

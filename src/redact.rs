@@ -19,7 +19,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::metrics::{self, PhaseMetrics, ServiceImpact};
+use crate::config::{Config, Milestone};
+use crate::metrics::{self, CustomMetric, PhaseMetrics, ServiceImpact};
 use crate::model::{Event, Incident, Phase, ServiceStatus};
 
 /// Who an output is for.
@@ -60,6 +61,11 @@ pub struct Redacted {
     audience: Audience,
     incident: Incident,
     metrics: PhaseMetrics,
+    /// The config's own metrics the audience may see (a public one runs between phases or
+    /// public milestones).
+    custom: Vec<CustomMetric>,
+    /// The config's milestones this audience may see, in the config's order.
+    milestones: Vec<Milestone>,
     phases: Vec<(Phase, DateTime<Utc>)>,
     span: (DateTime<Utc>, DateTime<Utc>),
     resolved: bool,
@@ -69,9 +75,18 @@ pub struct Redacted {
     before: Vec<Vec<ServiceStatus>>,
 }
 
-/// The incident as `audience` may see it (see the module documentation).
+/// The incident as `audience` may see it, with the built-in defaults (no `postevent.toml`).
 pub fn redact(incident: &Incident, audience: Audience) -> Redacted {
+    redact_with(incident, audience, &Config::default())
+}
+
+/// The incident as `audience` may see it, for an organisation whose `config` declares
+/// milestones and metrics: a milestone that is not `public` is not marked in a public output,
+/// and a metric that reaches one is not shown there.
+pub fn redact_with(incident: &Incident, audience: Audience, config: &Config) -> Redacted {
     let public = audience == Audience::Public;
+    let shown_milestone =
+        |name: &str| !public || config.milestones.iter().any(|m| m.name == name && m.public);
     let hidden: HashSet<&str> = incident
         .services
         .iter()
@@ -104,6 +119,7 @@ pub fn redact(incident: &Incident, audience: Audience) -> Redacted {
             .unzip();
         timeline.push(Event {
             status,
+            milestone: event.milestone.clone().filter(|m| shown_milestone(m)),
             ..event.clone()
         });
         before.push(olds);
@@ -138,6 +154,16 @@ pub fn redact(incident: &Incident, audience: Audience) -> Redacted {
     Redacted {
         audience,
         metrics: metrics::phase_metrics(incident),
+        custom: metrics::custom_metrics(incident, config)
+            .into_iter()
+            .filter(|m| !public || m.public)
+            .collect(),
+        milestones: config
+            .milestones
+            .iter()
+            .filter(|m| shown_milestone(&m.name))
+            .cloned()
+            .collect(),
         phases: Phase::ALL
             .iter()
             .filter_map(|&p| Some((p, incident.phase_at(p)?)))
@@ -163,6 +189,19 @@ impl Redacted {
     /// The phase metrics of the whole incident.
     pub fn metrics(&self) -> &PhaseMetrics {
         &self.metrics
+    }
+
+    /// The label of the milestone `name`, if this audience may see it.
+    pub fn milestone_label(&self, name: &str) -> Option<&str> {
+        self.milestones
+            .iter()
+            .find(|m| m.name == name)
+            .map(|m| m.label.as_str())
+    }
+
+    /// The organisation's own metrics this audience may see, computed from the whole incident.
+    pub fn custom_metrics(&self) -> &[CustomMetric] {
+        &self.custom
     }
 
     /// The instant of `phase` on the whole timeline, even when an internal event marks it.
@@ -320,6 +359,7 @@ internal_notes: SECRET notes
                 id: None,
                 at: DateTime::<Utc>::UNIX_EPOCH + TimeDelta::minutes(minute),
                 phase: phase.map(|p| Phase::ALL[p]),
+                milestone: None,
                 status: [("api", api), ("db", db)]
                     .into_iter()
                     .filter_map(|(n, s)| Some((n.to_owned(), ServiceStatus::ALL[s?])))
@@ -337,7 +377,7 @@ internal_notes: SECRET notes
         Incident {
             id: "generated".into(),
             title: "Generated".into(),
-            severity: Severity::Sev2,
+            severity: Severity::default_level(2),
             status: Status::Resolved,
             timezone: chrono_tz::UTC,
             regions: vec![],

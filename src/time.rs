@@ -54,7 +54,7 @@ pub enum TimeError {
         used: String,
     },
     #[error("a time of day needs an event before it to take its date from")]
-    NoPreviousDate,
+    NoPreviousDate { time: String },
     #[error("{time} on {date} would be before the event written just before it ({previous})")]
     Backwards {
         time: String,
@@ -81,14 +81,41 @@ impl TimeError {
             TimeError::WrongAbbreviation { used, .. } => {
                 format!("use `{}`, or write the time with an offset", used.split(' ').next().unwrap_or(used))
             }
-            TimeError::NoPreviousDate => "write the date too: `2025-10-19 23:48`".into(),
-            TimeError::Backwards { date, .. } => format!(
-                "if this is the next day, write the date: `{} {}`",
+            TimeError::NoPreviousDate { time } => {
+                format!("write its date too: `YYYY-MM-DD {time}`")
+            }
+            TimeError::Backwards { date, time, .. } => format!(
+                "if this is the next day, write the date: `{} {time}`",
                 date.succ_opt().unwrap_or(*date),
-                "HH:MM"
             ),
         }
     }
+}
+
+/// Whether `zone` is UTC under any of its names (`UTC`, `Etc/UTC`, `GMT`, `Zulu`, ...): its
+/// local time is UTC at every instant.
+pub fn is_utc(zone: Tz) -> bool {
+    matches!(
+        zone.name(),
+        "UTC"
+            | "Etc/UTC"
+            | "Etc/UCT"
+            | "UCT"
+            | "Etc/Universal"
+            | "Universal"
+            | "Etc/Zulu"
+            | "Zulu"
+            | "GMT"
+            | "Etc/GMT"
+            | "Etc/GMT+0"
+            | "Etc/GMT-0"
+            | "Etc/GMT0"
+            | "GMT0"
+            | "GMT+0"
+            | "GMT-0"
+            | "Etc/Greenwich"
+            | "Greenwich"
+    )
 }
 
 /// Reads an `at` value without placing it in a zone. Second 60 is refused: chrono reads it
@@ -187,7 +214,9 @@ pub fn resolve(
             abbreviation,
         } => local_to_utc(*datetime, abbreviation.as_deref(), zone),
         TimeSpec::TimeOfDay { time, abbreviation } => {
-            let previous = previous.ok_or(TimeError::NoPreviousDate)?;
+            let previous = previous.ok_or_else(|| TimeError::NoPreviousDate {
+                time: time.format("%H:%M").to_string(),
+            })?;
             let date = previous.with_timezone(&zone).date_naive();
             let at = local_to_utc(date.and_time(*time), abbreviation.as_deref(), zone)?;
             if at < previous {

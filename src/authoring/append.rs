@@ -17,6 +17,11 @@ pub struct Layout {
     pub blank_line: bool,
     /// Whether the file ends without a newline right at `offset`.
     pub needs_newline: bool,
+    /// Where the line of the `timeline:` key starts, and its column.
+    pub key: (usize, usize),
+    /// Where each event starts, in the order written: the start of the comment lines just
+    /// above its `-` (they belong to it), or of the `-` line itself.
+    pub items: Vec<usize>,
 }
 
 /// Why the timeline cannot be appended to as text.
@@ -150,12 +155,29 @@ pub fn layout(text: &str) -> Result<Layout, LayoutError> {
         _ => last - last_item >= 3,
     };
     let last_line = &lines[last];
+    let start = |i: usize| if i == 0 { 0 } else { lines[i - 1].end };
+    let item_starts = items
+        .iter()
+        .map(|&item| {
+            let mut first = item;
+            // A comment at the dash's column or left of it cannot be inside a block of text.
+            while first > key_index + 1
+                && lines[first - 1].is_comment()
+                && lines[first - 1].indent() <= dash_indent
+            {
+                first -= 1;
+            }
+            start(first)
+        })
+        .collect();
     Ok(Layout {
         offset: last_line.end,
         dash_indent,
         field_indent: field_indent(&lines, last_item, dash_indent),
         blank_line,
         needs_newline: !last_line.terminated,
+        items: item_starts,
+        key: (start(key_index), key_indent),
     })
 }
 
@@ -182,8 +204,8 @@ fn field_indent(lines: &[Line], item: usize, dash_indent: usize) -> usize {
         .unwrap_or(dash_indent + 2)
 }
 
-/// `text` with `event` (item text whose lines end in newlines) inserted at `layout`.
-/// A file with Windows line ends gets them in the event too.
+/// `text` with `event` (item text whose lines end in newlines) inserted at `layout`, after
+/// the last event. A file with Windows line ends gets them in the event too.
 pub fn insert(text: &str, layout: &Layout, event: &str) -> String {
     let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let mut out = String::with_capacity(text.len() + event.len() + 2);
@@ -196,6 +218,20 @@ pub fn insert(text: &str, layout: &Layout, event: &str) -> String {
     }
     out.push_str(&event.replace('\n', newline));
     out.push_str(&text[layout.offset..]);
+    out
+}
+
+/// `text` with `event` inserted just before the event that starts at `before` (one of
+/// `layout.items`), separated as the others are.
+pub fn insert_before(text: &str, layout: &Layout, before: usize, event: &str) -> String {
+    let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut out = String::with_capacity(text.len() + event.len() + 2);
+    out.push_str(&text[..before]);
+    out.push_str(&event.replace('\n', newline));
+    if layout.blank_line {
+        out.push_str(newline);
+    }
+    out.push_str(&text[before..]);
     out
 }
 

@@ -10,19 +10,20 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
 use chrono_tz::Tz;
 use thiserror::Error;
 
-pub use append::{Layout, LayoutError, insert, layout};
+pub use append::{Layout, LayoutError, insert, insert_before, layout};
 pub use template::{NewLog, new_log};
 
+use crate::config::Config;
 use crate::diagnostics::{Diagnostic, did_you_mean};
-use crate::model::{Phase, ServiceStatus};
+use crate::model::{Phase, ServiceStatus, Status};
 use crate::output::write_atomic;
 use crate::parse::{self, Limits};
 use crate::source::Source;
-use crate::time::{self, TimeError};
+use crate::time::{self, TimeError, TimeSpec};
 use crate::validate::{self, Checked};
 
 /// An event to write, with its `at` value already in the text it will have in the file.
@@ -187,6 +188,8 @@ pub struct LogRequest {
     pub status: Vec<(String, ServiceStatus)>,
     pub internal: bool,
     pub id: Option<String>,
+    /// A new top-level `status:` for the incident, written with the event.
+    pub set_status: Option<Status>,
 }
 
 /// What `log` appended.
@@ -275,7 +278,12 @@ pub fn lock_path(path: &Path) -> PathBuf {
 
 /// Appends an event to the log at `path`: read, check, insert as text, check again, replace
 /// atomically, all under an exclusive lock on [`lock_path`]. Any error leaves the file as it was.
-pub fn log(path: &Path, request: &LogRequest, limits: Limits) -> Result<Logged, LogError> {
+pub fn log(
+    path: &Path,
+    request: &LogRequest,
+    limits: Limits,
+    config: &Config,
+) -> Result<Logged, LogError> {
     if let Some(found) = control_character(&request.text, true) {
         return Err(control_error("text", found).into());
     }
@@ -310,7 +318,7 @@ pub fn log(path: &Path, request: &LogRequest, limits: Limits) -> Result<Logged, 
         .open(&lock_file)
         .map_err(lock_error)?;
     lock.lock().map_err(lock_error)?;
-    let result = log_locked(path, &real, request, limits);
+    let result = log_locked(path, &real, request, limits, config);
     drop(lock);
     result
 }
@@ -321,10 +329,11 @@ fn log_locked(
     real: &Path,
     request: &LogRequest,
     limits: Limits,
+    config: &Config,
 ) -> Result<Logged, LogError> {
     let (bom, text) = read(real, limits)?;
     let source = Source::new(path.display().to_string(), Some(path.to_owned()), text);
-    let checked = validate::check(&source, limits);
+    let checked = validate::check_with(&source, limits, config);
     let Some(incident) = checked.incident.as_ref().filter(|_| checked.errors() == 0) else {
         return Err(LogError::Invalid(Box::new(Refused {
             file: source,
@@ -365,14 +374,49 @@ fn log_locked(
         internal: request.internal,
     };
     let item = event_text(&event, layout.dash_indent, layout.field_indent);
-    let new_text = insert(source.text(), &layout, &item);
-    let item_start = new_text.len() - (source.text().len() - layout.offset) - item.len();
+    // In time order: before the first event, as written, that is later than this one (one at
+    // the same instant stays before it, as `at` ties keep the order written).
+    let later = checked
+        .timeline_spans
+        .iter()
+        .zip(&incident.timeline)
+        .filter(|(_, e)| e.at > at)
+        .map(|(span, _)| span.start)
+        .min();
+    let before = later.and_then(|at_span| layout.items.iter().rev().find(|&&s| s <= at_span));
+    let (new_text, item_start) = match before {
+        Some(&before) => (insert_before(source.text(), &layout, before, &item), before),
+        None => {
+            let text = insert(source.text(), &layout, &item);
+            let start = text.len() - (source.text().len() - layout.offset) - item.len();
+            (text, start)
+        }
+    };
+    let (new_text, item_start) = match request.set_status {
+        None => (new_text, item_start),
+        Some(status) => {
+            let (edit, text) = set_status(&new_text, &layout, status, limits);
+            // An edit above the event moves it by what the edit added or removed.
+            let start = if edit <= item_start {
+                (item_start + text.len()).saturating_sub(new_text.len())
+            } else {
+                item_start
+            };
+            (text, start)
+        }
+    };
     let new_source = Source::new(source.name(), Some(path.to_owned()), new_text);
-    let new_checked = validate::check(&new_source, limits);
-    let grew = new_checked
-        .incident
-        .as_ref()
-        .is_some_and(|i| i.timeline.len() == incident.timeline.len() + 1);
+    let new_checked = validate::check_with(&new_source, limits, config);
+    // Exactly one event more, every other one as it was.
+    let grew = new_checked.incident.as_ref().is_some_and(|i| {
+        let mut old = incident.timeline.iter().peekable();
+        let kept = i
+            .timeline
+            .iter()
+            .filter(|e| old.next_if(|o| o == e).is_some())
+            .count();
+        i.timeline.len() == incident.timeline.len() + 1 && kept == incident.timeline.len()
+    });
     if new_checked.errors() > 0 || !grew {
         return Err(LogError::Rejected(Box::new(Refused {
             file: new_source,
@@ -393,6 +437,28 @@ fn log_locked(
         new_warnings: new_warnings(&checked, new_checked),
         source: new_source,
     })
+}
+
+/// `text` with its top-level `status:` set to `status`: the value replaced where it is written
+/// (a comment after it kept), or a `status:` line added above `timeline:`. Returns where the
+/// edit starts, and the new text.
+fn set_status(text: &str, layout: &Layout, status: Status, limits: Limits) -> (usize, String) {
+    let source = Source::from_text("log", text);
+    let written = parse::parse(&source, limits)
+        .ok()
+        .and_then(|raw| raw.status.map(|s| parse::span(&source, &s)));
+    match written {
+        Some(span) => (
+            span.start,
+            format!("{}{}{}", &text[..span.start], status, &text[span.end..]),
+        ),
+        None => {
+            let (at, indent) = layout.key;
+            let newline = if text.contains("\r\n") { "\r\n" } else { "\n" };
+            let line = format!("{:indent$}status: {status}{newline}", "");
+            (at, format!("{}{line}{}", &text[..at], &text[at..]))
+        }
+    }
 }
 
 /// Gives a replaced file the permissions the one before it had (the temporary file that
@@ -445,13 +511,34 @@ fn last_written(source: &Source, limits: Limits) -> Option<DateTime<Utc>> {
     previous
 }
 
-/// An `--at` value placed in the log's zone.
+/// An `--at` value placed in the log's zone. A time of day takes the date of the event written
+/// last, or the day after when that is nearer to it (`00:05` after `23:50` is the next day;
+/// `11:10` after `11:20` is the same day, and goes before it).
 pub fn resolve_at(
     value: &str,
     zone: Tz,
     previous: Option<DateTime<Utc>>,
 ) -> Result<DateTime<Utc>, TimeError> {
-    time::resolve(&time::parse(value)?, zone, previous)
+    let spec = time::parse(value)?;
+    let (TimeSpec::TimeOfDay { time, abbreviation }, Some(previous)) = (&spec, previous) else {
+        return time::resolve(&spec, zone, previous);
+    };
+    let on = |date: NaiveDate| {
+        let local = TimeSpec::Local {
+            datetime: date.and_time(*time),
+            abbreviation: abbreviation.clone(),
+        };
+        time::resolve(&local, zone, None)
+    };
+    let date = previous.with_timezone(&zone).date_naive();
+    let same = on(date)?;
+    if same >= previous {
+        return Ok(same);
+    }
+    match date.succ_opt().map(on).transpose()? {
+        Some(next) if next - previous < previous - same => Ok(next),
+        _ => Ok(same),
+    }
 }
 
 /// Warnings in `after` that `before` did not have (matched on code and message).
@@ -485,6 +572,38 @@ mod tests {
 
     fn utc(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    /// A time of day takes the last event's date or the day after, whichever is nearer.
+    #[test]
+    fn a_time_of_day_takes_the_nearer_date() {
+        let last = utc("2025-10-20T06:50:00Z"); // 23:50 PDT on the 19th
+        let at = |v: &str| resolve_at(v, Los_Angeles, Some(last)).unwrap();
+        assert_eq!(at("23:55"), utc("2025-10-20T06:55:00Z"));
+        assert_eq!(
+            at("00:05"),
+            utc("2025-10-20T07:05:00Z"),
+            "after midnight: the next day"
+        );
+        assert_eq!(
+            at("22:00"),
+            utc("2025-10-20T05:00:00Z"),
+            "earlier the same day"
+        );
+        assert_eq!(
+            at("11:49"),
+            utc("2025-10-20T18:49:00Z"),
+            "11h 59m on, not 12h 01m back"
+        );
+        assert_eq!(
+            at("11:51"),
+            utc("2025-10-19T18:51:00Z"),
+            "11h 59m back, not 12h 01m on"
+        );
+        assert!(
+            resolve_at("23:55", Los_Angeles, None).is_err(),
+            "no event to date it"
+        );
     }
 
     /// One row per instant: how it is written in a Los Angeles log.

@@ -122,7 +122,7 @@ mod tests {
         NewLog {
             id: "2025-10-20-dynamodb-dns-failure".into(),
             title: title.into(),
-            severity: Severity::Sev2,
+            severity: Severity::default_level(2),
             timezone: chrono_tz::America::Los_Angeles,
             started: "2025-10-20T06:48:00Z".parse().unwrap(),
             text: "Errors rise on the regional endpoint.".into(),

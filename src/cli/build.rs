@@ -46,6 +46,9 @@ pub struct BuildArgs {
 
     #[command(flatten)]
     pub limits: LimitArgs,
+
+    #[command(flatten)]
+    pub config: super::pipeline::ConfigArg,
 }
 
 pub fn run(args: &BuildArgs, io: &mut Io) -> u8 {
@@ -79,7 +82,8 @@ fn build_site(args: &BuildArgs, io: &mut Io) -> Result<u8, CliError> {
     let files = log_files(&args.paths)?;
     let dirs = template_dirs(args.templates.templates.as_deref())?;
     let templates = TemplateSet::load(&dirs)?;
-    let options = Options::new(args.audience.audience, args.base_url.as_deref());
+    let config = pipeline::config(&args.paths[0], io)?;
+    let options = Options::new(args.audience.audience, args.base_url.as_deref(), config);
     let limits = args.limits.limits();
     let read = move |p: &Path| inputs::read(p, limits.max_file_bytes).map_err(|e| e.reason);
     let request = Request {

@@ -1,10 +1,12 @@
 //! `postevent check`: validate logs and report every problem with its location.
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 
-use super::{Io, inputs};
+use super::{Io, inputs, pipeline};
+use crate::config::{self, Config};
 use crate::diagnostics::{JsonDiagnostic, RenderStyle, render_human};
 use crate::exit;
 use crate::parse::Limits;
@@ -27,6 +29,9 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub limits: LimitArgs,
+
+    #[command(flatten)]
+    pub config: super::pipeline::ConfigArg,
 }
 
 /// Resource limits, shared by every command that reads logs.
@@ -74,7 +79,29 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
         ..RenderStyle::default()
     };
     let (mut errors, mut warnings, mut unreadable) = (0, 0, 0);
+    // Each log is checked against the config of its own folder (read once per file).
+    let mut configs: BTreeMap<Option<PathBuf>, Config> = BTreeMap::new();
     for path in &files {
+        let found = match &io.config {
+            Some(explicit) => Some(explicit.clone()),
+            None => config::discover(if path.as_os_str() == "-" {
+                Path::new(".")
+            } else {
+                path
+            }),
+        };
+        if !configs.contains_key(&found) {
+            match pipeline::config(path, io) {
+                Ok(config) => {
+                    configs.insert(found.clone(), config);
+                }
+                Err(e) => {
+                    let _ = writeln!(io.stderr, "error: {e}");
+                    return exit::TROUBLE;
+                }
+            }
+        }
+        let config = &configs[&found];
         let source = match inputs::read(path, limits.max_file_bytes) {
             Ok(source) => source,
             Err(e) => {
@@ -83,7 +110,7 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
                 continue;
             }
         };
-        let checked: Checked = validate::check(&source, limits);
+        let checked: Checked = validate::check_with(&source, limits, config);
         errors += checked.errors();
         warnings += checked.warnings();
         for d in &checked.diagnostics {

@@ -3,17 +3,18 @@
 
 use std::io::IsTerminal;
 use std::path::Path;
-use std::process::Command;
 
 use clap::{Args, ValueEnum};
 
 use super::check::LimitArgs;
 use super::pipeline::{self, AudienceArg, CliError};
 use super::{Color, Io, inputs};
+use crate::config::Config;
 use crate::diff::diff;
 use crate::diff::display::{self, DisplayOptions};
 use crate::escape;
 use crate::exit;
+use crate::git;
 use crate::parse::Limits;
 use crate::redact::{Audience, Redacted};
 use crate::source::Source;
@@ -22,10 +23,23 @@ use crate::source::Source;
 pub struct DiffArgs {
     /// The old version: a file, `-` for standard input, or `REV:PATH` from git
     /// (`main:incidents/x.yaml`).
-    pub old: String,
+    #[arg(required_unless_present = "changed")]
+    pub old: Option<String>,
 
     /// The new version, in the same forms.
-    pub new: String,
+    #[arg(required_unless_present = "changed")]
+    pub new: Option<String>,
+
+    /// Diff every log that changed between two git revisions instead: `BASE` (against the
+    /// working tree), `BASE..HEAD`, or `BASE...HEAD` (from their merge base, as a pull
+    /// request shows). Added, deleted and renamed logs included.
+    #[arg(long, value_name = "BASE[..HEAD]", conflicts_with_all = ["old", "new", "label"])]
+    pub changed: Option<String>,
+
+    /// With `--changed`: where to look for logs (repeatable; default `incidents/` when that
+    /// folder exists, else the current folder). Only `.yaml` and `.yml` files count.
+    #[arg(long, value_name = "PATH", requires = "changed")]
+    pub path: Vec<std::path::PathBuf>,
 
     /// How to print the diff: for a terminal, Markdown for a pull-request comment, or JSON.
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -45,6 +59,9 @@ pub struct DiffArgs {
 
     #[command(flatten)]
     pub limits: LimitArgs,
+
+    #[command(flatten)]
+    pub config: super::pipeline::ConfigArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -60,7 +77,14 @@ pub fn run(args: &DiffArgs, color: Color, io: &mut Io) -> u8 {
 }
 
 fn compare(args: &DiffArgs, color: Color, io: &mut Io) -> Result<u8, CliError> {
-    if args.old == "-" && args.new == "-" {
+    if let Some(range) = &args.changed {
+        return Ok(super::changed::run(range, args, color, io));
+    }
+    // clap asks for both unless `--changed` is given.
+    let (Some(old), Some(new)) = (&args.old, &args.new) else {
+        return Ok(exit::TROUBLE);
+    };
+    if old == "-" && new == "-" {
         return Err(CliError::TwoStdin);
     }
     if args.label.len() > 2 {
@@ -68,8 +92,11 @@ fn compare(args: &DiffArgs, color: Color, io: &mut Io) -> Result<u8, CliError> {
     }
     let limits = args.limits.limits();
     let audience = args.audience.audience;
-    let old = load(&args.old, args.label.first(), limits, audience, io);
-    let new = load(&args.new, args.label.get(1), limits, audience, io);
+    // The process of the new side's folder (or of the current one for `-` and `REV:PATH`).
+    let near = Path::new(new.as_str());
+    let config = pipeline::config(if near.exists() { near } else { Path::new(".") }, io)?;
+    let old = load(old, args.label.first(), limits, &config, audience, io);
+    let new = load(new, args.label.get(1), limits, &config, audience, io);
     let (Some((old_name, old)), Some((new_name, new))) = (old, new) else {
         return Ok(exit::TROUBLE);
     };
@@ -78,26 +105,15 @@ fn compare(args: &DiffArgs, color: Color, io: &mut Io) -> Result<u8, CliError> {
         old_name,
         new_name,
         all: args.all,
-        color: match color {
-            Color::Always => true,
-            Color::Never => false,
-            Color::Auto => io.stderr_color && std::io::stdout().is_terminal(),
-        },
+        color: use_color(color, io),
     };
     let text = match args.format {
         Format::Text => display::text(&result, &options),
         Format::Md => display::markdown(&result, &options),
         Format::Json => display::json(&result, &options),
     };
-    // The logs are untrusted: no escape sequence from them reaches a terminal (the display's
-    // own colours are kept). JSON escapes control characters itself.
-    let text = match (args.format, options.color) {
-        (Format::Json, _) => text,
-        (_, true) => escape::terminal_with_colours(text),
-        (_, false) => escape::terminal(text),
-    };
     io.stdout
-        .write_all(text.as_bytes())
+        .write_all(safe(text, args.format, options.color).as_bytes())
         .map_err(|source| CliError::Stdout {
             what: "diff",
             source,
@@ -109,11 +125,31 @@ fn compare(args: &DiffArgs, color: Color, io: &mut Io) -> Result<u8, CliError> {
     })
 }
 
+/// Colour on standard output, as `--color` and the terminal say.
+pub(super) fn use_color(color: Color, io: &Io) -> bool {
+    match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => io.stderr_color && std::io::stdout().is_terminal(),
+    }
+}
+
+/// The logs are untrusted: no escape sequence from them reaches a terminal (the display's
+/// own colours are kept). JSON escapes control characters itself.
+pub(super) fn safe(text: String, format: Format, color: bool) -> String {
+    match (format, color) {
+        (Format::Json, _) => text,
+        (_, true) => escape::terminal_with_colours(text),
+        (_, false) => escape::terminal(text),
+    }
+}
+
 /// Reads, checks and redacts one side; prints why not and returns `None` when it cannot.
 fn load(
     spec: &str,
     label: Option<&String>,
     limits: Limits,
+    config: &Config,
     audience: Audience,
     io: &mut Io,
 ) -> Option<(String, Redacted)> {
@@ -128,7 +164,18 @@ fn load(
         Some(label) => Source::new(label.clone(), None, source.text().to_owned()),
         None => source,
     };
-    match pipeline::load(&source, limits, audience, io) {
+    validated(&source, limits, config, audience, io)
+}
+
+/// Checks and redacts one side; prints its errors and returns `None` when it has any.
+pub(super) fn validated(
+    source: &Source,
+    limits: Limits,
+    config: &Config,
+    audience: Audience,
+    io: &mut Io,
+) -> Option<(String, Redacted)> {
+    match pipeline::load(source, limits, config, audience, io) {
         Ok(redacted) => Some((source.name().to_owned(), redacted)),
         Err(errors) => {
             let _ = writeln!(
@@ -165,30 +212,18 @@ fn read(spec: &str, max_bytes: usize) -> Result<Source, inputs::InputError> {
     }
 }
 
-/// Runs `git show REV:PATH` and keeps its output as the source; `--end-of-options` keeps
-/// git from reading the argument as an option whatever it starts with.
-fn git_show(spec: &str, file: &str, max_bytes: usize) -> Result<Source, inputs::InputError> {
+/// Reads `REV:PATH` with `git show` and keeps its output as the source.
+pub(super) fn git_show(
+    spec: &str,
+    file: &str,
+    max_bytes: usize,
+) -> Result<Source, inputs::InputError> {
     let error = |reason: String| inputs::InputError {
         path: spec.to_owned(),
         reason,
     };
-    let output = Command::new("git")
-        .args(["show", "--no-textconv", "--end-of-options", spec])
-        .output()
-        .map_err(|e| {
-            error(format!(
-                "cannot run `git show {spec}`: {e} (is git installed?)"
-            ))
-        })?;
-    if !output.status.success() {
-        let message = String::from_utf8_lossy(&output.stderr);
-        let first = message.lines().next().unwrap_or("git failed").trim();
-        return Err(error(format!(
-            "`git show {spec}` failed: {}",
-            first.trim_start_matches("fatal: ")
-        )));
-    }
-    let text = inputs::decode(output.stdout, max_bytes).map_err(error)?;
+    let bytes = git::show(spec).map_err(|e| error(e.to_string()))?;
+    let text = inputs::decode(bytes, max_bytes).map_err(error)?;
     // The name shows in messages; the path only gives the default incident id (its stem).
     Ok(Source::new(spec, Some(Path::new(file).to_owned()), text))
 }

@@ -38,6 +38,9 @@ pub struct ExportArgs {
 
     #[command(flatten)]
     pub limits: LimitArgs,
+
+    #[command(flatten)]
+    pub config: super::pipeline::ConfigArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -60,7 +63,9 @@ fn export_all(args: &ExportArgs, io: &mut Io) -> Result<u8, CliError> {
     let templates = TemplateSet::load(&dirs)?;
     write::check_target(&args.output)?;
     let limits = args.limits.limits();
-    let incidents = match pipeline::load_all(&files, limits, args.audience.audience, io) {
+    let config = pipeline::config(&args.paths[0], io)?;
+    let audience = args.audience.audience;
+    let incidents = match pipeline::load_all(&files, limits, &config, audience, io) {
         Ok(incidents) => incidents,
         Err(failed) => {
             let _ = writeln!(
@@ -78,7 +83,9 @@ fn export_all(args: &ExportArgs, io: &mut Io) -> Result<u8, CliError> {
         GeneratorArg::Docusaurus => Generator::Docusaurus,
         GeneratorArg::Zola => Generator::Zola,
     };
-    let tree = export::export(&incidents, generator, &templates)?;
+    // `[site] title` names the export's index too.
+    let title = config.site_title.as_deref().unwrap_or("Incidents");
+    let tree = export::export(&incidents, generator, &templates, title)?;
     write::replace(&args.output, &tree)?;
     let _ = writeln!(
         io.stderr,

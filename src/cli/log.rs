@@ -13,7 +13,7 @@ use super::new::fail;
 use crate::authoring::{self, LogError, LogRequest, Refused};
 use crate::diagnostics::{Diagnostic, RenderStyle, one_of, render_human};
 use crate::exit;
-use crate::model::{Phase, ServiceStatus};
+use crate::model::{Phase, ServiceStatus, Status};
 use crate::source::Source;
 use crate::time;
 
@@ -27,7 +27,8 @@ pub struct LogArgs {
     pub text: String,
 
     /// When (default now, in the log's zone): `2025-10-20 02:40`, `02:40` (the date of the
-    /// event written last), `02:40 PDT`, or RFC 3339.
+    /// event written last, or the day after when that is nearer), `02:40 PDT`, or RFC 3339.
+    /// An event earlier than the last goes into the timeline in time order.
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
 
@@ -48,8 +49,21 @@ pub struct LogArgs {
     #[arg(long)]
     pub id: Option<String>,
 
+    /// Set the incident's top-level `status:` too (investigating, identified, monitoring or
+    /// resolved), e.g. `--phase resolved --set-status resolved`.
+    #[arg(long, value_name = "STATUS", value_parser = status_parser())]
+    pub set_status: Option<Status>,
+
     #[command(flatten)]
     pub limits: LimitArgs,
+
+    #[command(flatten)]
+    pub config: super::pipeline::ConfigArg,
+}
+
+fn status_parser() -> impl TypedValueParser<Value = Status> {
+    PossibleValuesParser::new(Status::NAMES)
+        .try_map(|s| Status::parse(&s).ok_or_else(|| format!("unknown status `{s}`")))
 }
 
 fn phase_parser() -> impl TypedValueParser<Value = Phase> {
@@ -96,12 +110,17 @@ pub fn run(args: &LogArgs, io: &mut Io) -> u8 {
         status: args.status.clone(),
         internal: args.internal,
         id: args.id.clone(),
+        set_status: args.set_status,
     };
     let style = RenderStyle {
         color: io.stderr_color,
         ..RenderStyle::default()
     };
-    match authoring::log(&args.file, &request, args.limits.limits()) {
+    let config = match super::pipeline::config(&args.file, io) {
+        Ok(config) => config,
+        Err(e) => return fail(io, &e.to_string(), None),
+    };
+    match authoring::log(&args.file, &request, args.limits.limits(), &config) {
         Ok(logged) => {
             print_diagnostics(io, &logged.source, &logged.new_warnings, style);
             let _ = writeln!(

@@ -2,6 +2,7 @@
 //! arguments, prints, and picks an exit code.
 
 mod build;
+mod changed;
 mod check;
 mod completions;
 mod diff;
@@ -87,6 +88,8 @@ pub struct Io<'a> {
     pub stderr: &'a mut dyn Write,
     /// Whether stderr is a terminal that takes colour.
     pub stderr_color: bool,
+    /// `--config FILE`, when given (see [`pipeline::config`]).
+    pub config: Option<std::path::PathBuf>,
 }
 
 /// Runs the program on the process's arguments and streams; returns the exit code.
@@ -97,6 +100,22 @@ pub fn main() -> u8 {
     let mut out = stdout.lock();
     let mut err = stderr.lock();
     run(std::env::args_os(), auto, &mut out, &mut err)
+}
+
+/// `--config FILE` of the commands that read logs (`schema --config` is another flag).
+fn config_of(command: &Command) -> Option<std::path::PathBuf> {
+    let arg = match command {
+        Command::Check(a) => &a.config,
+        Command::Diff(a) => &a.config,
+        Command::Log(a) => &a.config,
+        Command::Report(a) => &a.config,
+        Command::Build(a) => &a.config,
+        Command::Export(a) => &a.config,
+        #[cfg(feature = "serve")]
+        Command::Serve(a) => &a.config,
+        _ => return None,
+    };
+    arg.config.clone()
 }
 
 /// Runs the program on `args`, writing to the given streams. `terminal_color` says whether
@@ -134,6 +153,7 @@ pub fn run(
         stdout,
         stderr,
         stderr_color,
+        config: config_of(&cli.command),
     };
     let code = match cli.command {
         Command::Check(args) => check::run(&args, &mut io),

@@ -4,12 +4,11 @@ use std::path::PathBuf;
 
 use chrono::{SubsecRound, Utc};
 use clap::Args;
-use clap::builder::{PossibleValuesParser, TypedValueParser};
 
 use super::Io;
 use crate::authoring::{self, CreateError, NewLog};
 use crate::exit;
-use crate::model::Severity;
+use crate::model::{Scale, Severity};
 use crate::time;
 use crate::validate::{is_device_name, is_valid_id, slug};
 
@@ -22,9 +21,10 @@ pub struct NewArgs {
     #[arg(value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub title: String,
 
-    /// How bad it is: SEV1 (worst) to SEV5.
-    #[arg(long, default_value = "SEV3", ignore_case = true, value_parser = severity_parser())]
-    pub severity: Severity,
+    /// How bad it is: a level of the scale, SEV1 (worst) to SEV5 or the levels of the folder's
+    /// postevent.toml; default the middle level (SEV3).
+    #[arg(long, value_name = "LEVEL")]
+    pub severity: Option<String>,
 
     /// IANA zone that reads times written without an offset, and shows times in reports.
     #[arg(long, value_name = "ZONE", default_value = "UTC")]
@@ -55,10 +55,26 @@ pub struct NewArgs {
     pub schema: String,
 }
 
-fn severity_parser() -> impl TypedValueParser<Value = Severity> {
-    PossibleValuesParser::new(Severity::NAMES).try_map(|s| {
-        Severity::parse(&s.to_ascii_uppercase()).ok_or_else(|| format!("unknown severity `{s}`"))
-    })
+/// `--severity` on `scale`: exact, or in another letter case; the middle level by default.
+fn severity_on(scale: &Scale, given: Option<&str>) -> Result<Severity, String> {
+    let Some(given) = given else {
+        return Ok(scale.at(scale.levels.len() / 2));
+    };
+    scale
+        .parse(given)
+        .or_else(|| {
+            let level = scale
+                .names()
+                .into_iter()
+                .find(|n| n.eq_ignore_ascii_case(given))?;
+            scale.parse(level)
+        })
+        .ok_or_else(|| {
+            format!(
+                "the scale is {} (worst first)",
+                crate::diagnostics::one_of(&scale.names())
+            )
+        })
 }
 
 pub fn run(args: &NewArgs, io: &mut Io) -> u8 {
@@ -96,10 +112,21 @@ pub fn run(args: &NewArgs, io: &mut Io) -> u8 {
             format!("{date}-{slug}")
         }
     };
+    let config = match super::pipeline::config(&args.dir, io) {
+        Ok(config) => config,
+        Err(e) => return fail(io, &e.to_string(), None),
+    };
+    let severity = match severity_on(&config.severities, args.severity.as_deref()) {
+        Ok(severity) => severity,
+        Err(hint) => {
+            let given = args.severity.as_deref().unwrap_or_default();
+            return fail(io, &format!("unknown severity `{given}`"), Some(&hint));
+        }
+    };
     let log = NewLog {
         id,
         title: args.title.clone(),
-        severity: args.severity,
+        severity,
         timezone: zone,
         started,
         text: args

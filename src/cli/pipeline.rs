@@ -10,11 +10,12 @@ use thiserror::Error;
 
 use super::Io;
 use super::inputs::{self, InputError};
+use crate::config::{self, Config, ConfigError};
 use crate::diagnostics::{RenderStyle, render_human};
 use crate::exit;
 use crate::model::Incident;
 use crate::parse::Limits;
-use crate::redact::{Audience, Redacted, redact};
+use crate::redact::{Audience, Redacted, redact_with};
 use crate::render::TemplateError;
 use crate::site::build::{BuildError, Problem, duplicate_ids, incident_of};
 use crate::site::load::{self, Loaded};
@@ -29,6 +30,15 @@ pub struct AudienceArg {
     /// summaries: no internal events, notes, owners or internal services, anywhere).
     #[arg(long, value_enum, default_value_t = Audience::Internal)]
     pub audience: Audience,
+}
+
+/// `--config FILE`, for every command that reads logs.
+#[derive(Debug, Args)]
+pub struct ConfigArg {
+    /// The organisation's `postevent.toml` (default: the nearest one in the logs' folder or
+    /// above it; none means the built-in defaults).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// `--templates DIR`, for every command that renders with templates.
@@ -68,6 +78,9 @@ pub enum CliError {
         "--base-url `{0}` is not an absolute http(s) URL; write it like `https://status.example.com/incidents/`"
     )]
     BaseUrl(String),
+    /// A `postevent.toml` that cannot be used (its problems were printed).
+    #[error("{0}; nothing was done")]
+    Config(String),
     #[error("only one of OLD and NEW can be `-` (standard input)")]
     TwoStdin,
     #[error("`--label` can be given at most twice")]
@@ -123,20 +136,48 @@ pub fn style(io: &Io) -> RenderStyle {
     }
 }
 
-/// Checks one log, prints its errors (warnings are `check`'s business) and redacts it for
-/// `audience`; the number of errors when it has any.
+/// The organisation's config for logs at `near` (a log or a folder of logs): `--config FILE`,
+/// else the nearest `postevent.toml` in its folder or above, else the built-in defaults. A
+/// config with problems stops the command: they are printed as a log's would be.
+pub fn config(near: &Path, io: &mut Io) -> Result<Config, CliError> {
+    let near = if near.as_os_str() == "-" {
+        Path::new(".")
+    } else {
+        near
+    };
+    match config::for_path(io.config.as_deref(), near) {
+        Ok(config) => Ok(config),
+        Err(e) => {
+            if let ConfigError::Invalid {
+                source,
+                diagnostics,
+            } = &e
+            {
+                let style = style(io);
+                for d in diagnostics {
+                    let _ = write!(io.stderr, "{}", render_human(source, d, style));
+                }
+            }
+            Err(CliError::Config(e.to_string()))
+        }
+    }
+}
+
+/// Checks one log against `config`, prints its errors (warnings are `check`'s business) and
+/// redacts it for `audience`; the number of errors when it has any.
 pub fn load(
     source: &Source,
     limits: Limits,
+    config: &Config,
     audience: Audience,
     io: &mut Io,
 ) -> Result<Redacted, usize> {
-    check(source, limits, io).map(|incident| redact(&incident, audience))
+    check(source, limits, config, io).map(|incident| redact_with(&incident, audience, config))
 }
 
 /// Checks one log and prints its errors: its incident, or the number of errors.
-fn check(source: &Source, limits: Limits, io: &mut Io) -> Result<Incident, usize> {
-    let checked = validate::check(source, limits);
+fn check(source: &Source, limits: Limits, config: &Config, io: &mut Io) -> Result<Incident, usize> {
+    let checked = validate::check_with(source, limits, config);
     let style = style(io);
     for d in checked.diagnostics.iter().filter(|d| d.is_error()) {
         let _ = write!(io.stderr, "{}", render_human(source, d, style));
@@ -174,11 +215,12 @@ pub fn log_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
 pub fn load_all(
     files: &[PathBuf],
     limits: Limits,
+    config: &Config,
     audience: Audience,
     io: &mut Io,
 ) -> Result<Vec<Redacted>, usize> {
     let read = move |p: &Path| inputs::read(p, limits.max_file_bytes).map_err(|e| e.reason);
-    let loaded = load::load_all(files, &read, limits, None, Path::new(""), &|| {});
+    let loaded = load::load_all(files, &read, limits, config, None, Path::new(""), &|| {});
     let (mut valid, mut problems) = (Vec::new(), Vec::new());
     for l in loaded {
         match l {
@@ -203,5 +245,8 @@ pub fn load_all(
     if !problems.is_empty() {
         return Err(problems.iter().flat_map(Problem::paths).count());
     }
-    Ok(valid.iter().map(|(_, i)| redact(i, audience)).collect())
+    Ok(valid
+        .iter()
+        .map(|(_, i)| redact_with(i, audience, config))
+        .collect())
 }

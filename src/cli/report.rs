@@ -41,6 +41,9 @@ pub struct ReportArgs {
 
     #[command(flatten)]
     pub limits: LimitArgs,
+
+    #[command(flatten)]
+    pub config: super::pipeline::ConfigArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -72,7 +75,8 @@ fn report(args: &ReportArgs, io: &mut Io) -> Result<u8, CliError> {
     let limits = args.limits.limits();
     let source = inputs::read(&args.file, limits.max_file_bytes)?;
     let audience = args.audience.audience;
-    let Ok(redacted) = pipeline::load(&source, limits, audience, io) else {
+    let config = pipeline::config(&args.file, io)?;
+    let Ok(redacted) = pipeline::load(&source, limits, &config, audience, io) else {
         let _ = writeln!(
             io.stderr,
             "error: {} has errors; no report written (see `postevent check`)",

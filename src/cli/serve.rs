@@ -39,6 +39,9 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub limits: LimitArgs,
+
+    #[command(flatten)]
+    pub config: super::pipeline::ConfigArg,
 }
 
 pub fn run(args: &ServeArgs, io: &mut Io) -> u8 {
@@ -62,13 +65,15 @@ fn serve_site(args: &ServeArgs, io: &mut Io) -> Result<u8, CliError> {
     watched.extend(template_dirs.iter().cloned());
     let limits = args.limits.limits();
     let paths = args.paths.clone();
+    // Read once, when serve starts.
+    let config = pipeline::config(&args.paths[0], io)?;
     let setup = Setup {
         files: Box::new(move || log_files(&paths).map_err(|e| e.to_string())),
         read: Box::new(move |p: &Path| {
             inputs::read(p, limits.max_file_bytes).map_err(|e| e.reason)
         }),
         limits,
-        options: Options::new(args.audience.audience, None),
+        options: Options::new(args.audience.audience, None, config),
         template_dirs,
         logs: args.paths.clone(),
         out: out.path().join("site"),

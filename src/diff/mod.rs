@@ -108,12 +108,12 @@ impl EventDiff {
 }
 
 /// One phase metric before and after.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MetricDelta {
-    /// `time_to_resolve`
-    pub key: &'static str,
+    /// `time_to_resolve`, or a custom metric's name.
+    pub key: String,
     /// "Time to resolve"
-    pub label: &'static str,
+    pub label: String,
     pub old: Option<TimeDelta>,
     pub new: Option<TimeDelta>,
 }
@@ -353,17 +353,40 @@ fn status_changes(a: &Event, b: &Event) -> Vec<StatusChange> {
         .collect()
 }
 
+/// The phase metrics, then the custom ones of the new side, then those only the old one has.
 fn metrics(old: &Redacted, new: &Redacted) -> Vec<MetricDelta> {
     let (lhs, rhs) = (old.metrics().all(), new.metrics().all());
-    lhs.iter()
+    let mut out: Vec<MetricDelta> = lhs
+        .iter()
         .zip(rhs.iter())
         .map(|(a, b)| MetricDelta {
-            key: a.key,
-            label: a.label,
+            key: a.key.to_owned(),
+            label: a.label.to_owned(),
             old: a.value,
             new: b.value,
         })
-        .collect()
+        .collect();
+    let (lhs, rhs) = (old.custom_metrics(), new.custom_metrics());
+    let value = |list: &[crate::metrics::CustomMetric], key: &str| {
+        list.iter().find(|m| m.key == key).and_then(|m| m.value)
+    };
+    for m in rhs {
+        out.push(MetricDelta {
+            key: m.key.clone(),
+            label: m.label.clone(),
+            old: value(lhs, &m.key),
+            new: m.value,
+        });
+    }
+    for m in lhs.iter().filter(|m| !rhs.iter().any(|r| r.key == m.key)) {
+        out.push(MetricDelta {
+            key: m.key.clone(),
+            label: m.label.clone(),
+            old: m.value,
+            new: None,
+        });
+    }
+    out
 }
 
 fn services(lhs: &[ServiceImpact], rhs: &[ServiceImpact]) -> Vec<ServiceDelta> {
@@ -424,7 +447,7 @@ mod tests {
         Incident {
             id: "generated".into(),
             title: "Generated".into(),
-            severity: Severity::Sev2,
+            severity: Severity::default_level(2),
             status: Status::Resolved,
             timezone: chrono_tz::Europe::Berlin,
             regions: vec![],
@@ -465,6 +488,7 @@ mod tests {
                 id: None,
                 at: DateTime::<Utc>::UNIX_EPOCH + TimeDelta::minutes(minute),
                 phase: phase.map(|p| Phase::ALL[p]),
+                milestone: None,
                 status: status
                     .map(|(s, v)| (["api", "db"][s].to_owned(), ServiceStatus::ALL[v]))
                     .into_iter()

@@ -94,13 +94,13 @@ pub fn import(json: &str, zone: Option<Tz>) -> Result<Vec<Draft>, ImportError> {
 /// GCP severity: high SEV1, medium SEV2, low SEV3.
 fn severity(incident: &Incident) -> Severity {
     match incident.severity.as_deref() {
-        Some("high") => Severity::Sev1,
-        Some("medium") => Severity::Sev2,
-        Some("low") => Severity::Sev3,
+        Some("high") => Severity::default_level(1),
+        Some("medium") => Severity::default_level(2),
+        Some("low") => Severity::default_level(3),
         _ => match incident.status_impact.as_deref() {
-            Some("SERVICE_OUTAGE") => Severity::Sev1,
-            Some("SERVICE_DISRUPTION") => Severity::Sev2,
-            _ => Severity::Sev3,
+            Some("SERVICE_OUTAGE") => Severity::default_level(1),
+            Some("SERVICE_DISRUPTION") => Severity::default_level(2),
+            _ => Severity::default_level(3),
         },
     }
 }

@@ -533,7 +533,7 @@ mod tests {
     fn feed(updates: Vec<Update>, resolved: Option<&str>) -> Feed {
         Feed {
             title: "API errors".into(),
-            severity: Severity::Sev2,
+            severity: Severity::default_level(2),
             status: if resolved.is_some() {
                 Status::Resolved
             } else {

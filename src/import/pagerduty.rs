@@ -307,13 +307,13 @@ fn severity(incident: &Incident) -> Severity {
             .or_else(|| p.strip_prefix('P'))
             .filter(|n| n.len() == 1)
     });
-    if let Some(s) = level.and_then(|n| Severity::parse(&format!("SEV{n}"))) {
+    if let Some(s) = level.and_then(|n| crate::model::Scale::default().parse(&format!("SEV{n}"))) {
         return s;
     }
     match incident.urgency.as_deref() {
-        Some("high") => Severity::Sev2,
-        Some("low") => Severity::Sev4,
-        _ => Severity::Sev3,
+        Some("high") => Severity::default_level(2),
+        Some("low") => Severity::default_level(4),
+        _ => Severity::default_level(3),
     }
 }
 
@@ -431,7 +431,7 @@ mod tests {
         let draft = import(LOG, None, &Options::default()).unwrap();
         assert_eq!(
             (draft.title.as_str(), draft.severity),
-            ("Disk full", Severity::Sev4)
+            ("Disk full", Severity::default_level(4))
         );
         assert_eq!(draft.status, Status::Investigating);
         let apart = incident(
@@ -442,7 +442,7 @@ mod tests {
         let draft = import(LOG, Some(apart), &Options::default()).unwrap();
         assert_eq!(
             (draft.title.as_str(), draft.severity),
-            ("Disk full on db-3", Severity::Sev1)
+            ("Disk full on db-3", Severity::default_level(1))
         );
         assert_eq!(draft.status, Status::Resolved);
         let last = draft.timeline.last().unwrap();
@@ -456,12 +456,12 @@ mod tests {
     #[test]
     fn severity_from_priority_then_urgency() {
         let cases = [
-            (Some("P1"), Some("high"), Severity::Sev1),
-            (Some("p3"), Some("high"), Severity::Sev3),
-            (Some("SEV-2"), None, Severity::Sev2),
-            (Some("P9"), Some("low"), Severity::Sev4),
-            (Some("Critical"), Some("high"), Severity::Sev2),
-            (None, None, Severity::Sev3),
+            (Some("P1"), Some("high"), Severity::default_level(1)),
+            (Some("p3"), Some("high"), Severity::default_level(3)),
+            (Some("SEV-2"), None, Severity::default_level(2)),
+            (Some("P9"), Some("low"), Severity::default_level(4)),
+            (Some("Critical"), Some("high"), Severity::default_level(2)),
+            (None, None, Severity::default_level(3)),
         ];
         for (priority, urgency, expected) in cases {
             let incident = Incident {

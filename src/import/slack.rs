@@ -740,12 +740,12 @@ fn severity(channel: &Channel) -> Severity {
     for text in texts {
         let lower = text.to_ascii_lowercase();
         for word in lower.split(|c: char| !c.is_ascii_alphanumeric()) {
-            if let Some(s) = Severity::parse(&word.to_ascii_uppercase()) {
+            if let Some(s) = crate::model::Scale::default().parse(&word.to_ascii_uppercase()) {
                 return s;
             }
         }
     }
-    Severity::Sev3
+    Severity::default_level(3)
 }
 
 #[cfg(test)]
@@ -820,7 +820,11 @@ mod tests {
             ]
         );
         assert_eq!(draft.title, "#inc-sev1-db");
-        assert_eq!(draft.severity, Severity::Sev1, "from the channel's name");
+        assert_eq!(
+            draft.severity,
+            Severity::default_level(1),
+            "from the channel's name"
+        );
         assert_eq!(draft.id, "2026-03-04-inc-sev1-db");
     }
 

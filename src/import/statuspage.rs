@@ -129,11 +129,11 @@ fn start(incident: &Incident) -> DateTime<Utc> {
 /// Impact to severity: critical SEV1, major SEV2, minor SEV3, none SEV4, maintenance SEV5.
 fn severity(impact: Option<&str>) -> Severity {
     match impact {
-        Some("critical") => Severity::Sev1,
-        Some("major") => Severity::Sev2,
-        Some("minor") => Severity::Sev3,
-        Some("maintenance") => Severity::Sev5,
-        _ => Severity::Sev4,
+        Some("critical") => Severity::default_level(1),
+        Some("major") => Severity::default_level(2),
+        Some("minor") => Severity::default_level(3),
+        Some("maintenance") => Severity::default_level(5),
+        _ => Severity::default_level(4),
     }
 }
 

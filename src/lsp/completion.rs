@@ -302,7 +302,18 @@ mod tests {
         assert!(top.iter().any(|k| k == "timeline") && top.iter().any(|k| k == "severity"));
         let mut event = labels(&[Key("timeline"), Index(0)]);
         event.sort();
-        assert_eq!(event, ["at", "id", "internal", "phase", "status", "text"]);
+        assert_eq!(
+            event,
+            [
+                "at",
+                "id",
+                "internal",
+                "milestone",
+                "phase",
+                "status",
+                "text"
+            ]
+        );
         let mut service = labels(&[Key("services"), Index(3)]);
         service.sort();
         assert_eq!(service, ["description", "internal", "name"]);

@@ -81,7 +81,14 @@ impl Document {
                     ..Checked::default()
                 };
             }
-            validate::check(&self.source, self.limits)
+            // The process of the log's folder, as `check` reads it; a config with errors is
+            // left out here (`check` reports it).
+            let config = self
+                .source
+                .path()
+                .and_then(|p| crate::config::for_path(None, p).ok())
+                .unwrap_or_default();
+            validate::check_with(&self.source, self.limits, &config)
         })
     }
 
@@ -254,6 +261,47 @@ mod tests {
         doc.change(3, vec![full]);
         assert_eq!(doc.source.text(), "title: x\n");
         assert_eq!(doc.source.name(), "/x/a.yaml");
+    }
+
+    /// A log is checked against the postevent.toml of its folder, as `check` does.
+    #[test]
+    fn a_document_follows_its_folders_config() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("postevent.toml"),
+            "[severities]\nlevels = [\"SEV0\", \"SEV1\"]\n",
+        )
+        .unwrap();
+        let text = "title: x\nseverity: SEV0\ntimeline:\n  - at: 2026-01-01 10:00\n    text: y\n";
+        let path = dir.path().join("a.yaml");
+        let at = |p: &std::path::Path| uri(&format!("file://{}", p.display()));
+        let doc = Document::new(at(&path), 1, text.into(), Limits::default());
+        let codes: Vec<&str> = doc
+            .checked()
+            .diagnostics
+            .iter()
+            .map(|d| d.code.code())
+            .collect();
+        assert!(
+            !codes.contains(&"E005"),
+            "SEV0 is on this folder's scale: {codes:?}"
+        );
+        let elsewhere = Document::new(
+            uri("file:///nowhere/a.yaml"),
+            1,
+            text.into(),
+            Limits::default(),
+        );
+        let codes: Vec<&str> = elsewhere
+            .checked()
+            .diagnostics
+            .iter()
+            .map(|d| d.code.code())
+            .collect();
+        assert!(
+            codes.contains(&"E005"),
+            "without a config SEV0 is off the scale: {codes:?}"
+        );
     }
 
     #[test]

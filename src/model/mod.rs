@@ -42,9 +42,111 @@ macro_rules! keywords {
     };
 }
 
-keywords! {
-    /// How bad the incident was: SEV1 is the worst.
-    Severity { Sev1 = "SEV1", Sev2 = "SEV2", Sev3 = "SEV3", Sev4 = "SEV4", Sev5 = "SEV5", }
+/// How bad an incident was: a level of the organisation's scale (`[severities]` in
+/// `postevent.toml`; SEV1 to SEV5 by default) and its rank on it, 0 the worst. Ordered by
+/// rank, so the worst of several is their minimum.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Severity {
+    rank: usize,
+    name: String,
+}
+
+impl Severity {
+    /// The default scale, worst first.
+    pub const NAMES: &'static [&'static str] = &["SEV1", "SEV2", "SEV3", "SEV4", "SEV5"];
+
+    pub fn new(name: impl Into<String>, rank: usize) -> Severity {
+        Severity {
+            rank,
+            name: name.into(),
+        }
+    }
+
+    /// Level `n` of the default scale (`SEVn`), 1 the worst; past the end, the least severe.
+    pub fn default_level(n: usize) -> Severity {
+        Scale::default().at(n.saturating_sub(1))
+    }
+
+    /// As written in logs: `SEV1`.
+    pub fn as_str(&self) -> &str {
+        &self.name
+    }
+
+    /// 0 for the worst level of the scale.
+    pub fn rank(&self) -> usize {
+        self.rank
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+impl Serialize for Severity {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.name)
+    }
+}
+
+/// An organisation's severity scale, worst first; [`Scale::default`] is SEV1 to SEV5.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scale {
+    pub levels: Vec<Level>,
+}
+
+/// One level of a scale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Level {
+    /// As written in logs: `SEV0`.
+    pub name: String,
+    /// `Critical`, when the config gives one.
+    pub label: Option<String>,
+}
+
+impl Default for Scale {
+    fn default() -> Self {
+        Scale {
+            levels: Severity::NAMES
+                .iter()
+                .map(|name| Level {
+                    name: (*name).to_owned(),
+                    label: None,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl Scale {
+    /// The level written `name`, exactly.
+    pub fn parse(&self, name: &str) -> Option<Severity> {
+        self.levels
+            .iter()
+            .position(|l| l.name == name)
+            .map(|rank| Severity::new(name, rank))
+    }
+
+    /// The level at `rank`, or the least severe when the scale is shorter.
+    pub fn at(&self, rank: usize) -> Severity {
+        let rank = rank.min(self.levels.len().saturating_sub(1));
+        let name = self.levels.get(rank).map_or("", |l| l.name.as_str());
+        Severity::new(name, rank)
+    }
+
+    /// Every name, worst first.
+    pub fn names(&self) -> Vec<&str> {
+        self.levels.iter().map(|l| l.name.as_str()).collect()
+    }
+
+    /// The label of `severity`, if the config gives one.
+    pub fn label(&self, severity: &Severity) -> Option<&str> {
+        self.levels
+            .get(severity.rank())
+            .filter(|l| l.name == severity.as_str())
+            .and_then(|l| l.label.as_deref())
+    }
 }
 
 keywords! {
@@ -131,6 +233,8 @@ pub struct Event {
     pub id: Option<String>,
     pub at: DateTime<Utc>,
     pub phase: Option<Phase>,
+    /// The custom milestone this event marks (postevent.toml's `[milestones]`).
+    pub milestone: Option<String>,
     /// Services whose status changes at this moment, in the order written.
     pub status: Vec<(String, ServiceStatus)>,
     /// Markdown.
@@ -211,6 +315,14 @@ impl Incident {
         self.phase_event(phase).map(|e| e.at)
     }
 
+    /// The instant of the custom milestone `name`, if the timeline marks it.
+    pub fn milestone_at(&self, name: &str) -> Option<DateTime<Utc>> {
+        self.timeline
+            .iter()
+            .find(|e| e.milestone.as_deref() == Some(name))
+            .map(|e| e.at)
+    }
+
     /// A resolved incident is one whose status says so or whose timeline marks `resolved`.
     pub fn is_resolved(&self) -> bool {
         self.status == Status::Resolved || self.phase_at(Phase::Resolved).is_some()
@@ -233,8 +345,14 @@ mod tests {
         for s in ServiceStatus::ALL {
             assert_eq!(ServiceStatus::parse(s.as_str()), Some(*s));
         }
-        assert_eq!(Severity::parse("SEV1"), Some(Severity::Sev1));
-        assert_eq!(Severity::parse("sev1"), None);
+        let scale = Scale::default();
+        assert_eq!(scale.parse("SEV1"), Some(Severity::default_level(1)));
+        assert_eq!(scale.parse("sev1"), None);
+        assert!(
+            Severity::default_level(1) < Severity::default_level(2),
+            "worst first"
+        );
+        assert_eq!(scale.at(9).as_str(), "SEV5");
         assert_eq!(Phase::NAMES.len(), Phase::ALL.len());
     }
 

@@ -38,8 +38,8 @@ pub struct RawIncident {
     /// The incident's title.
     #[schemars(with = "String")]
     pub title: SpannedStr,
-    /// SEV1 (worst) to SEV5.
-    #[schemars(with = "model::Severity")]
+    /// A level of the severity scale: SEV1 (worst) to SEV5, or the levels postevent.toml lists.
+    #[schemars(with = "String")]
     pub severity: SpannedStr,
     /// Where the response stands; default `investigating`.
     #[schemars(with = "Option<model::Status>")]
@@ -173,6 +173,9 @@ pub struct RawEvent {
     pub at: Spanned<Scalar>,
     #[schemars(with = "Option<model::Phase>")]
     pub phase: Option<SpannedStr>,
+    /// A custom milestone this event marks, declared in postevent.toml's `[milestones]`.
+    #[schemars(with = "Option<String>")]
+    pub milestone: Option<SpannedStr>,
     /// Service -> status from this moment on.
     #[serde(default)]
     #[schemars(with = "std::collections::BTreeMap<String, model::ServiceStatus>")]

@@ -88,6 +88,8 @@ pub struct Event<'a> {
     pub at: String,
     pub at_local: String,
     pub phase: Option<Phase>,
+    /// The custom milestone it marks (postevent.toml's `[milestones]`), or `null`.
+    pub milestone: Option<&'a str>,
     /// Service -> the status it has from this event on.
     pub status: BTreeMap<&'a str, ServiceStatus>,
     /// Markdown, with raw HTML escaped and unsafe links removed.
@@ -119,7 +121,7 @@ impl<'a> Document<'a> {
             format_version: FORMAT_VERSION,
             id: &v.id,
             title: &v.title,
-            severity: v.severity,
+            severity: v.severity.clone(),
             status: v.status,
             timezone: v.timezone.name(),
             audience: v.audience,
@@ -138,6 +140,7 @@ impl<'a> Document<'a> {
                     at: utc(e.at),
                     at_local: instant(e.at, v.timezone, Style::Rfc3339),
                     phase: e.phase,
+                    milestone: e.milestone.as_ref().map(|m| m.name.as_str()),
                     status: e
                         .changes
                         .iter()
@@ -216,21 +219,21 @@ mod tests {
     /// was written as `time_to_resolve_s`.
     #[test]
     fn every_metric_gets_its_own_key() {
-        let metric = |key, phase, s: Option<i64>| MetricView {
-            key,
-            label: "",
+        let metric = |key: &str, phase: Option<Phase>, s: Option<i64>| MetricView {
+            key: key.to_owned(),
+            label: String::new(),
             phase,
             duration: s.map(chrono::TimeDelta::seconds),
         };
         let metrics = [
-            metric("time_to_detect", Phase::Detected, Some(60)),
-            metric("time_to_notice", Phase::Acknowledged, Some(120)),
-            metric("time_to_resolve", Phase::Resolved, None),
+            metric("time_to_detect", Some(Phase::Detected), Some(60)),
+            metric("impact_to_detect", None, Some(120)),
+            metric("time_to_resolve", Some(Phase::Resolved), None),
         ];
         let json = serde_json::to_string(&Metrics(&metrics)).unwrap();
         assert_eq!(
             json,
-            r#"{"time_to_detect_s":60,"time_to_notice_s":120,"time_to_resolve_s":null}"#
+            r#"{"time_to_detect_s":60,"impact_to_detect_s":120,"time_to_resolve_s":null}"#
         );
     }
 }

@@ -47,6 +47,9 @@ pub fn gantt(view: &View) -> String {
 
 fn zone_label(view: &View) -> String {
     let zone = instant(view.start, view.timezone, Style::Zone);
+    if view.utc_only {
+        return zone;
+    }
     format!("{}, {zone}", view.timezone.name())
 }
 

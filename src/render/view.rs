@@ -77,12 +77,12 @@ impl Text {
 /// One phase metric.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MetricView {
-    /// `time_to_detect`
-    pub key: &'static str,
+    /// `time_to_detect`, or a custom metric's name (`impact_to_detect`).
+    pub key: String,
     /// `Time to detect`
-    pub label: &'static str,
-    /// The phase it measures up to: `detected`.
-    pub phase: Phase,
+    pub label: String,
+    /// The phase it measures up to: `detected`; `null` for a custom metric.
+    pub phase: Option<Phase>,
     /// Seconds from `started`; `null` when a phase is missing.
     #[serde(serialize_with = "ser::seconds_opt")]
     pub duration: Option<TimeDelta>,
@@ -162,10 +162,21 @@ pub struct EventView {
     pub at: DateTime<Utc>,
     /// `detected`, or `null`.
     pub phase: Option<Phase>,
+    /// The custom milestone the event marks (postevent.toml), or `null`.
+    pub milestone: Option<MilestoneView>,
     pub changes: Vec<ChangeView>,
     pub text: Text,
     /// Only ever true in an internal report.
     pub internal: bool,
+}
+
+/// A custom milestone on an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MilestoneView {
+    /// `impact_started`
+    pub name: String,
+    /// `Impact started`
+    pub label: String,
 }
 
 /// A follow-up.
@@ -235,6 +246,9 @@ pub struct View {
     /// The zone the log was written in.
     #[serde(serialize_with = "ser::zone")]
     pub log_timezone: Tz,
+    /// The display zone is UTC itself (`UTC`, `Etc/UTC`, `GMT`, ...): templates show each
+    /// time once instead of beside its UTC copy.
+    pub utc_only: bool,
     pub regions: Vec<String>,
     pub tags: Vec<String>,
     pub authors: Vec<String>,
@@ -279,10 +293,11 @@ pub fn build(redacted: &Redacted, zone: Tz) -> View {
         public: audience == Audience::Public,
         id: incident.id.clone(),
         title: incident.title.clone(),
-        severity: incident.severity,
+        severity: incident.severity.clone(),
         status: incident.status,
         timezone: zone,
         log_timezone: incident.timezone,
+        utc_only: crate::time::is_utc(zone),
         regions: incident.regions.clone(),
         tags: incident.tags.clone(),
         authors: incident.authors.clone(),
@@ -353,17 +368,19 @@ fn lessons(incident: &Incident) -> LessonsView {
 }
 
 fn metric_views(redacted: &Redacted) -> Vec<MetricView> {
-    redacted
-        .metrics()
-        .all()
-        .iter()
-        .map(|m| MetricView {
-            key: m.key,
-            label: m.label,
-            phase: m.phase,
-            duration: m.value,
-        })
-        .collect()
+    let built_in = redacted.metrics().all().into_iter().map(|m| MetricView {
+        key: m.key.to_owned(),
+        label: m.label.to_owned(),
+        phase: Some(m.phase),
+        duration: m.value,
+    });
+    let custom = redacted.custom_metrics().iter().map(|m| MetricView {
+        key: m.key.clone(),
+        label: m.label.clone(),
+        phase: None,
+        duration: m.value,
+    });
+    built_in.chain(custom).collect()
 }
 
 fn service_views(
@@ -419,9 +436,17 @@ fn event_views(redacted: &Redacted) -> Vec<EventView> {
             id: event.id.clone(),
             at: event.at,
             phase: event.phase,
+            milestone: event.milestone.as_ref().and_then(|name| {
+                Some(MilestoneView {
+                    name: name.clone(),
+                    label: redacted.milestone_label(name)?.to_owned(),
+                })
+            }),
+            // A status written again unchanged is no change.
             changes: redacted
                 .changes(i)
                 .into_iter()
+                .filter(|c| c.from != c.to)
                 .map(|c| ChangeView {
                     service: c.service.to_owned(),
                     from: c.from,

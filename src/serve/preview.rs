@@ -285,7 +285,7 @@ mod tests {
                 ))
             }),
             limits: Limits::default(),
-            options: Options::new(Audience::Internal, None),
+            options: Options::new(Audience::Internal, None, Default::default()),
             template_dirs: vec![dir.path().join("templates")],
             logs: vec![logs],
             out: dir.path().join("site"),

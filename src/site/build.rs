@@ -14,7 +14,7 @@ use super::{Entry, Options, TemplateSet, Tree, pages};
 use crate::diagnostics::{Diagnostic, RenderStyle, render_human};
 use crate::model::Incident;
 use crate::parse::Limits;
-use crate::redact::redact;
+use crate::redact::redact_with;
 use crate::render::TemplateError;
 use crate::source::Source;
 use crate::validate::Checked;
@@ -188,7 +188,14 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
         .files
         .par_iter()
         .map(|path| {
-            let loaded = load::load_one(path, req.read, req.limits, old.as_ref(), req.out);
+            let loaded = load::load_one(
+                path,
+                req.read,
+                req.limits,
+                &req.options.config,
+                old.as_ref(),
+                req.out,
+            );
             let step = first_pass(loaded, req, staging.as_ref());
             progress.tick();
             step
@@ -347,7 +354,7 @@ fn first_pass(
         Ok(incident) => incident,
         Err(problem) => return Ok(Step::Problem(problem)),
     };
-    let redacted = redact(&incident, req.options.audience);
+    let redacted = redact_with(&incident, req.options.audience, &req.options.config);
     let (entry, html) = pages::incident(&redacted, req.options, req.templates)?;
     let html = match staging {
         Some(s) => {

@@ -86,10 +86,11 @@ pub struct Cache {
 /// The key of a build: a cache with another key is ignored.
 pub fn key(options: &Options, templates: &TemplateSet) -> String {
     format!(
-        "v{FORMAT} {:016x} {} {}",
+        "v{FORMAT} {:016x} {} {} {:016x}",
         templates.fingerprint(),
         options.audience.as_str(),
-        options.base_url.as_deref().unwrap_or("-")
+        options.base_url.as_deref().unwrap_or("-"),
+        options.config.fingerprint()
     )
 }
 
@@ -130,6 +131,24 @@ impl Cache {
 
 #[cfg(test)]
 mod tests {
+    /// A site built with another postevent.toml is rebuilt: the config is part of the key.
+    #[test]
+    fn the_key_follows_the_config() {
+        let templates = TemplateSet::load::<&std::path::Path>(&[]).unwrap();
+        let with = |config| {
+            key(
+                &Options::new(crate::redact::Audience::Public, None, config),
+                &templates,
+            )
+        };
+        let other = crate::config::Config {
+            site_title: Some("Acme".into()),
+            ..Default::default()
+        };
+        assert_ne!(with(Default::default()), with(other));
+        assert_eq!(with(Default::default()), with(Default::default()));
+    }
+
     use super::*;
 
     #[test]

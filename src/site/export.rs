@@ -38,6 +38,7 @@ pub fn export(
     incidents: &[Redacted],
     generator: Generator,
     templates: &TemplateSet,
+    title: &str,
 ) -> Result<Tree, TemplateError> {
     let mut docs: Vec<Doc> = incidents
         .par_iter()
@@ -72,7 +73,7 @@ pub fn export(
     };
     tree.insert(
         index_name.into(),
-        index(generator, &docs, page_dir).into_bytes(),
+        index(generator, &docs, page_dir, title).into_bytes(),
     );
     match generator {
         Generator::MdBook => {
@@ -152,9 +153,8 @@ fn front_matter(generator: Generator, doc: &Doc, weight: usize) -> String {
     f
 }
 
-/// The index page: every incident newest first, as a table.
-fn index(generator: Generator, docs: &[Doc], page_dir: &str) -> String {
-    let title = "Incidents";
+/// The index page: every incident newest first, as a table, under `title`.
+fn index(generator: Generator, docs: &[Doc], page_dir: &str, title: &str) -> String {
     let mut s = match generator {
         Generator::MdBook => String::new(),
         Generator::Zola => format!("+++\ntitle = {}\nsort_by = \"date\"\n+++\n\n", q(title)),
@@ -164,7 +164,7 @@ fn index(generator: Generator, docs: &[Doc], page_dir: &str) -> String {
         ),
         _ => format!("---\ntitle: {}\n---\n\n", q(title)),
     };
-    let _ = writeln!(s, "# {title}\n");
+    let _ = writeln!(s, "# {}\n", markdown_inline(title));
     let _ = writeln!(
         s,
         "| Date | Incident | Severity | Status | Duration |\n|---|---|---|---|---|"

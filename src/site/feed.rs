@@ -24,10 +24,7 @@ pub fn atom(entries: &[Entry], options: &Options) -> String {
         .map(|e| e.updated.as_str())
         .max()
         .unwrap_or("1970-01-01T00:00:00Z");
-    let title = match options.audience {
-        crate::redact::Audience::Internal => "Post-mortems",
-        crate::redact::Audience::Public => "Incident history",
-    };
+    let title = escape_xml(options.title());
     let mut x = String::new();
     x.push_str("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     x.push_str("<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");

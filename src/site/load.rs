@@ -6,6 +6,7 @@ use rayon::prelude::*;
 
 use super::Entry;
 use super::cache::{self, Cache, Stamp};
+use crate::config::Config;
 use crate::parse::Limits;
 use crate::source::Source;
 use crate::validate;
@@ -49,6 +50,7 @@ pub fn load_all(
     files: &[PathBuf],
     read: &Reader,
     limits: Limits,
+    config: &Config,
     cache: Option<&Cache>,
     out: &Path,
     tick: &(dyn Fn() + Sync),
@@ -56,7 +58,7 @@ pub fn load_all(
     files
         .par_iter()
         .map(|path| {
-            let loaded = load_one(path, read, limits, cache, out);
+            let loaded = load_one(path, read, limits, config, cache, out);
             tick();
             loaded
         })
@@ -69,6 +71,7 @@ pub fn load_one(
     path: &Path,
     read: &Reader,
     limits: Limits,
+    config: &Config,
     cache: Option<&Cache>,
     out: &Path,
 ) -> Loaded {
@@ -102,7 +105,7 @@ pub fn load_one(
             entry: Box::new(c.entry.clone()),
         };
     }
-    let checked = validate::check(&source, limits);
+    let checked = validate::check_with(&source, limits, config);
     Loaded::Checked {
         path: path.to_owned(),
         stamp,

@@ -20,6 +20,7 @@ pub mod write;
 
 use std::collections::BTreeMap;
 
+use crate::config::Config;
 use crate::redact::Audience;
 use crate::render::TemplateSet;
 pub use entry::Entry;
@@ -32,14 +33,26 @@ pub type Tree = BTreeMap<String, Vec<u8>>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
     pub audience: Audience,
+    /// The organisation's process (`postevent.toml`): the scale, milestones, the title.
+    pub config: Config,
     /// `https://status.example.com/postmortems/`, always ending in `/`; makes feed links
     /// absolute.
     pub base_url: Option<String>,
 }
 
 impl Options {
+    /// The site's title: `[site] title` of the config, else `Post-mortems` for the internal
+    /// audience and `Incident history` for the public.
+    pub fn title(&self) -> &str {
+        match (&self.config.site_title, self.audience) {
+            (Some(title), _) => title,
+            (None, Audience::Internal) => "Post-mortems",
+            (None, Audience::Public) => "Incident history",
+        }
+    }
+
     /// `base_url` with a trailing `/`.
-    pub fn new(audience: Audience, base_url: Option<&str>) -> Options {
+    pub fn new(audience: Audience, base_url: Option<&str>, config: Config) -> Options {
         let base_url = base_url.map(|u| {
             let u = u.trim();
             if u.ends_with('/') {
@@ -48,7 +61,11 @@ impl Options {
                 format!("{u}/")
             }
         });
-        Options { audience, base_url }
+        Options {
+            audience,
+            base_url,
+            config,
+        }
     }
 }
 
@@ -114,7 +131,11 @@ mod tests {
 
     #[test]
     fn base_url_gets_a_slash() {
-        let o = Options::new(Audience::Public, Some("https://x.example/pm"));
+        let o = Options::new(
+            Audience::Public,
+            Some("https://x.example/pm"),
+            Default::default(),
+        );
         assert_eq!(o.base_url.as_deref(), Some("https://x.example/pm/"));
     }
 }

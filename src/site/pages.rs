@@ -18,23 +18,19 @@ const ROWS_MARKER: &str = "<!--postevent:rows-->";
 struct SiteContext<'a> {
     /// `""` on top-level pages, `"../"` one folder down: prefix of every internal link.
     root: &'static str,
-    /// `Post-mortems` or `Incident history`.
-    title: &'static str,
+    /// `[site] title` of the config, else `Post-mortems` or `Incident history`.
+    title: &'a str,
     audience: &'static str,
     public: bool,
     /// Which nav item is the current page: `index`, `services`, `tags`, `stats`, `incident`.
     current: &'a str,
 }
 
-fn site_context<'a>(options: &Options, root: &'static str, current: &'a str) -> SiteContext<'a> {
+fn site_context<'a>(options: &'a Options, root: &'static str, current: &'a str) -> SiteContext<'a> {
     let public = options.audience == Audience::Public;
     SiteContext {
         root,
-        title: if public {
-            "Incident history"
-        } else {
-            "Post-mortems"
-        },
+        title: options.title(),
         audience: options.audience.as_str(),
         public,
         current,
@@ -146,7 +142,7 @@ pub fn aggregate(
     templates: &TemplateSet,
 ) -> Result<Tree, TemplateError> {
     let groups = groups(entries);
-    let stats = stats::compute(entries);
+    let stats = stats::compute(entries, &options.config.severities.names());
     let mut tree = Tree::new();
     let rows = rows(entries, options, templates)?;
     // The rows go in after rendering, in place of a marker no log can forge (its `<` would be
@@ -213,7 +209,7 @@ pub fn aggregate(
     ctx.insert("stats", &stats);
     ctx.insert(
         "severity_counts",
-        &stats::severity_counts(&stats.by_severity),
+        &stats::severity_counts(&stats.by_severity, &stats.scale),
     );
     ctx.insert("month_rows", &stats::month_rows(&stats));
     ctx.insert("charts", &stats::charts(&stats));

@@ -10,7 +10,6 @@ use serde::Serialize;
 use super::Entry;
 use crate::escape::xml as escape_xml;
 use crate::metrics::human_duration;
-use crate::model::Severity;
 
 /// Everything the stats page shows. `stats.json` is this, serialised.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -23,6 +22,9 @@ pub struct Stats {
     pub months: Vec<Month>,
     /// Services by total impact, largest first.
     pub services: Vec<ServiceTotal>,
+    /// The severity scale, worst first (the config's; SEV1 to SEV5 by default).
+    #[serde(skip)]
+    pub scale: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -49,15 +51,10 @@ pub struct ServiceTotal {
     pub impact: String,
 }
 
-fn severities() -> BTreeMap<String, usize> {
-    Severity::NAMES
-        .iter()
-        .map(|s| ((*s).to_owned(), 0))
-        .collect()
-}
-
-/// The figures of `entries`.
-pub fn compute(entries: &[Entry]) -> Stats {
+/// The figures of `entries`, on the severity scale `scale` (worst first).
+pub fn compute(entries: &[Entry], scale: &[&str]) -> Stats {
+    let severities =
+        || -> BTreeMap<String, usize> { scale.iter().map(|s| ((*s).to_owned(), 0)).collect() };
     let mut by_severity = severities();
     let mut months: BTreeMap<String, (Month, Vec<i64>)> = BTreeMap::new();
     for m in month_range(entries) {
@@ -124,6 +121,7 @@ pub fn compute(entries: &[Entry]) -> Stats {
         by_severity,
         months,
         services,
+        scale: scale.iter().map(|s| (*s).to_owned()).collect(),
     }
 }
 
@@ -178,14 +176,14 @@ pub struct SeverityCount {
     pub count: usize,
 }
 
-/// The counts of a by-severity map in severity order.
-pub fn severity_counts(map: &BTreeMap<String, usize>) -> Vec<SeverityCount> {
-    Severity::NAMES
+/// The counts of a by-severity map in the order of `scale`.
+pub fn severity_counts(map: &BTreeMap<String, usize>, scale: &[String]) -> Vec<SeverityCount> {
+    scale
         .iter()
         .map(|s| SeverityCount {
-            name: (*s).to_owned(),
+            name: s.clone(),
             slug: s.to_ascii_lowercase(),
-            count: map.get(*s).copied().unwrap_or(0),
+            count: map.get(s).copied().unwrap_or(0),
         })
         .collect()
 }
@@ -203,7 +201,7 @@ pub fn month_rows(stats: &Stats) -> Vec<MonthRow<'_>> {
         .iter()
         .map(|m| MonthRow {
             month: m,
-            counts: severity_counts(&m.by_severity),
+            counts: severity_counts(&m.by_severity, &stats.scale),
         })
         .collect()
 }
@@ -322,8 +320,8 @@ fn per_month_chart(stats: &Stats) -> String {
     for (i, m) in stats.months.iter().enumerate() {
         let x = LEFT + band * i as f64 + band * 0.15;
         let mut y = TOP + plot;
-        for sev in Severity::NAMES.iter().rev() {
-            let n = m.by_severity.get(*sev).copied().unwrap_or(0);
+        for sev in stats.scale.iter().rev() {
+            let n = m.by_severity.get(sev).copied().unwrap_or(0);
             if n == 0 {
                 continue;
             }

@@ -10,6 +10,7 @@ use std::ops::Range;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic, Level, closest, did_you_mean, one_of};
 use crate::model::{
     ActionItem, ActionKind, ActionStatus, Event, Incident, Lessons, Link, Phase, Service,
@@ -70,30 +71,16 @@ impl Checked {
     }
 }
 
-/// Which lints `check` runs beyond the rules every log must pass; each is on by default.
-/// `postevent.toml`'s `[lint]` table is meant to set these; a library caller sets them here.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Lints {
-    /// The truth check (W007 prose-mismatch): durations and clock times in the summary,
-    /// impact, detection and resolution must agree with the timeline.
-    pub prose: bool,
-}
-
-impl Default for Lints {
-    fn default() -> Self {
-        Lints { prose: true }
-    }
-}
-
-/// Parses and validates one incident log, with every lint.
+/// Parses and validates one incident log with the built-in defaults (no `postevent.toml`).
 pub fn check(source: &Source, limits: Limits) -> Checked {
-    check_with(source, limits, Lints::default())
+    check_with(source, limits, &Config::default())
 }
 
-/// Parses and validates one incident log, with the lints `lints` turns on.
-pub fn check_with(source: &Source, limits: Limits, lints: Lints) -> Checked {
+/// Parses and validates one incident log against an organisation's `config`: its severity
+/// scale, its milestones, its policy and the lints it turns on.
+pub fn check_with(source: &Source, limits: Limits, config: &Config) -> Checked {
     match parse::parse(source, limits) {
-        Ok(raw) => validate_with(source, raw, lints),
+        Ok(raw) => validate_with(source, raw, config),
         Err(diagnostic) => Checked {
             incident: None,
             diagnostics: vec![*diagnostic],
@@ -103,16 +90,16 @@ pub fn check_with(source: &Source, limits: Limits, lints: Lints) -> Checked {
     }
 }
 
-/// Validates a parsed log, with every lint.
+/// Validates a parsed log with the built-in defaults.
 pub fn validate(source: &Source, raw: RawIncident) -> Checked {
-    validate_with(source, raw, Lints::default())
+    validate_with(source, raw, &Config::default())
 }
 
-/// Validates a parsed log, with the lints `lints` turns on.
-pub fn validate_with(source: &Source, raw: RawIncident, lints: Lints) -> Checked {
+/// Validates a parsed log against `config`.
+pub fn validate_with(source: &Source, raw: RawIncident, config: &Config) -> Checked {
     let mut v = Validator {
         source,
-        lints,
+        config,
         diagnostics: Vec::new(),
         timeline_spans: Vec::new(),
         kept: HashMap::new(),
@@ -157,6 +144,18 @@ type SeenIds = std::collections::HashMap<String, Range<usize>>;
 type StatusChanges = Vec<(String, ServiceStatus)>;
 
 /// An event with the spans its rules point at, kept beside the model while validating.
+/// `SEV-2` -> (`sev`, 2), `P1` -> (`p`, 1): a severity level's family and number, if it has both.
+fn numbered_level(name: &str) -> Option<(String, i64)> {
+    let lower = name.to_ascii_lowercase();
+    let family: String = lower
+        .chars()
+        .take_while(char::is_ascii_alphabetic)
+        .collect();
+    let number = lower[family.len()..].trim_start_matches(['-', ' ', '_']);
+    (!family.is_empty()).then_some(())?;
+    Some((family, number.parse().ok()?))
+}
+
 pub(crate) struct Located {
     pub event: Event,
     /// Position in the file, for "written before" and order warnings.
@@ -169,7 +168,7 @@ pub(crate) struct Located {
 
 pub(crate) struct Validator<'a> {
     pub source: &'a Source,
-    pub lints: Lints,
+    pub config: &'a Config,
     pub diagnostics: Vec<Diagnostic>,
     /// The `at` span of each event of the sorted timeline (see [`Checked::timeline_spans`]).
     pub timeline_spans: Vec<Range<usize>>,
@@ -231,7 +230,7 @@ impl Validator<'_> {
         for a in &raw.action_items {
             self.printable(&a.title, "an action item title");
         }
-        let severity = self.keyword(&raw.severity, "severity", Severity::parse, Severity::NAMES);
+        let severity = self.severity(&raw.severity);
         let status = match &raw.status {
             Some(s) => self.keyword(s, "status", Status::parse, Status::NAMES),
             None => Some(Status::Investigating),
@@ -267,7 +266,7 @@ impl Validator<'_> {
             tags: values(raw.tags),
             authors: values(raw.authors),
             services: services?,
-            summary: raw.summary.map(|s| s.value),
+            summary: raw.summary.as_ref().map(|s| s.value.clone()),
             impact: raw.impact.map(|s| s.value),
             root_cause: raw.root_cause,
             trigger: raw.trigger,
@@ -297,12 +296,25 @@ impl Validator<'_> {
             timeline: located.iter().map(|l| l.event.clone()).collect(),
             ..incident
         };
-        rules::incident_rules(self, &incident, &located, raw.status.as_ref(), &raw.title);
+        rules::incident_rules(
+            self,
+            &incident,
+            &located,
+            raw.status.as_ref(),
+            &raw.title,
+            raw.summary.as_ref(),
+        );
         let service_spans: Vec<Range<usize>> =
             raw.services.iter().map(|s| span(self.source, s)).collect();
         rules::internal_only_services(self, &incident, &located, &service_spans);
+        let titles: Vec<Range<usize>> = raw
+            .action_items
+            .iter()
+            .map(|a| span(self.source, &a.title))
+            .collect();
+        rules::policy(self, &incident, span(self.source, &raw.severity), &titles);
         // The truth check reads a sound timeline only: with an error, its metrics mean nothing.
-        if self.lints.prose && !self.diagnostics.iter().any(Diagnostic::is_error) {
+        if self.config.lint_prose && !self.diagnostics.iter().any(Diagnostic::is_error) {
             let warnings = prose::check(self.source, &incident, &narrative);
             self.diagnostics.extend(warnings);
         }
@@ -444,6 +456,74 @@ impl Validator<'_> {
         None
     }
 
+    /// A severity on the config's scale. A level off the scale (`SEV0`, `SEV7`) is told where
+    /// the scale ends, not offered the nearest spelling (`SEV0` is not "almost `SEV5`").
+    fn severity(&mut self, value: &SpannedStr) -> Option<Severity> {
+        let scale = &self.config.severities;
+        if let Some(severity) = scale.parse(&value.value) {
+            return Some(severity);
+        }
+        let names = scale.names();
+        let (worst, least) = (names[0], names[names.len() - 1]);
+        // A numbered level of the scale's own family (`sev-2` or `SEV0` on SEV1..SEV5).
+        let numbered = numbered_level(&value.value)
+            .zip(numbered_level(worst))
+            .zip(numbered_level(least))
+            .filter(|(((family, _), (worst_family, _)), _)| family == worst_family)
+            .map(|(((family, n), (_, w)), (_, l))| (family, n, w, l));
+        let span = self.span(value);
+        let (hint, fix) = match numbered {
+            Some((family, n, w, l)) => {
+                let same = names
+                    .iter()
+                    .find(|name| numbered_level(name) == Some((family.clone(), n)))
+                    .copied();
+                // Worse than the worst: beyond it in the direction the scale runs.
+                let beyond_worst = if w <= l { n < w } else { n > w };
+                match same {
+                    Some(name) => (format!("write it `{name}`"), Some(name.to_owned())),
+                    None if beyond_worst => (
+                        format!(
+                            "the worst severity here is `{worst}`; the scale runs {worst} (worst) to {least}"
+                        ),
+                        None,
+                    ),
+                    None => (
+                        format!(
+                            "the least severe here is `{least}`; the scale runs {worst} (worst) to {least}"
+                        ),
+                        None,
+                    ),
+                }
+            }
+            None => {
+                let close = did_you_mean(&value.value, names.iter().copied()).map(str::to_owned);
+                let list = format!("severity is one of {} (worst first)", one_of(&names));
+                match &close {
+                    Some(close) => (
+                        format!("did you mean `{close}`? {list}"),
+                        Some(close.clone()),
+                    ),
+                    None => (list, None),
+                }
+            }
+        };
+        let configured = match &self.config.path {
+            Some(path) => format!(" (the scale of {})", path.display()),
+            None => String::new(),
+        };
+        self.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                format!("invalid severity `{}`", value.value),
+            )
+            .at(span.clone(), "not on the scale")
+            .hint(format!("{hint}{configured}"))
+            .suggest(span, fix),
+        );
+        None
+    }
+
     fn timezone(&mut self, zone: Option<&SpannedStr>) -> Option<Tz> {
         let Some(zone) = zone else {
             return Some(chrono_tz::UTC);
@@ -528,6 +608,7 @@ impl Validator<'_> {
             read: services.is_some(),
         };
         let mut ids = SeenIds::new();
+        let mut milestones = SeenIds::new();
         let mut previous: Option<DateTime<Utc>> = None;
         let mut chain_broken = false;
         let mut out = Vec::new();
@@ -544,10 +625,14 @@ impl Validator<'_> {
                 .phase
                 .as_ref()
                 .map(|p| self.keyword(p, "phase", Phase::parse, Phase::NAMES));
+            let milestone = e
+                .milestone
+                .as_ref()
+                .map(|m| self.milestone(m, &mut milestones));
             let (status, status_spans) = self.status_map(&e.status, &declared);
             let text = self.non_empty(&e.text, "event text");
             let has_bad_id = e.id.is_some() && id.is_none();
-            let phase_bad = matches!(phase, Some(None));
+            let phase_bad = matches!(phase, Some(None)) || matches!(milestone, Some(None));
             match (at, status, text) {
                 (Some(at), Some(status), Some(text)) if !has_bad_id && !phase_bad => {
                     out.push(Located {
@@ -555,6 +640,7 @@ impl Validator<'_> {
                             id,
                             at,
                             phase: phase.flatten(),
+                            milestone: milestone.flatten(),
                             status,
                             text,
                             internal: e.internal,
@@ -569,6 +655,51 @@ impl Validator<'_> {
             }
         }
         ok.then_some(out)
+    }
+
+    /// A milestone the config declares, marked once in the timeline (it may be before
+    /// `started`: impact often starts before the incident does).
+    fn milestone(&mut self, value: &SpannedStr, seen: &mut SeenIds) -> Option<String> {
+        let config = self.config;
+        let span = self.span(value);
+        let name = value.value.as_str();
+        if !config.milestones.iter().any(|m| m.name == name) {
+            let names: Vec<&str> = config.milestones.iter().map(|m| m.name.as_str()).collect();
+            let declare = format!("declare it in postevent.toml under `[milestones.{name}]`");
+            let (hint, close) = if Phase::parse(name).is_some() {
+                (format!("`{name}` is a phase: write `phase: {name}`"), None)
+            } else if names.is_empty() {
+                (format!("no milestones are declared; {declare}"), None)
+            } else {
+                let close = did_you_mean(name, names.iter().copied());
+                let list = format!("the milestones are {}; or {declare}", one_of(&names));
+                match close {
+                    Some(close) => (format!("did you mean `{close}`? {list}"), Some(close)),
+                    None => (list, None),
+                }
+            };
+            self.push(
+                Diagnostic::new(Code::InvalidValue, format!("unknown milestone `{name}`"))
+                    .at(span.clone(), "not a declared milestone")
+                    .hint(hint)
+                    .suggest(span, close),
+            );
+            return None;
+        }
+        if let Some(first) = seen.get(name) {
+            self.push(
+                Diagnostic::new(
+                    Code::MilestoneRepeated,
+                    format!("milestone `{name}` is marked twice"),
+                )
+                .at(span, "marked again here")
+                .related(first.clone(), "first marked here")
+                .hint("a milestone happens once; remove `milestone:` from one of the events"),
+            );
+            return None;
+        }
+        seen.insert(name.to_owned(), span);
+        Some(name.to_owned())
     }
 
     /// An id that must also be unique among `seen`.
@@ -779,7 +910,7 @@ fn time_diagnostic(e: &time::TimeError, span: Range<usize>) -> Diagnostic {
         Nonexistent { .. } => (Code::NonexistentTime, "skipped by a clock change"),
         Ambiguous { .. } => (Code::AmbiguousTime, "happens twice"),
         WrongAbbreviation { .. } => (Code::WrongAbbreviation, "wrong zone abbreviation"),
-        NoPreviousDate | Backwards { .. } => (Code::TimeGoesBackwards, "needs a date"),
+        NoPreviousDate { .. } | Backwards { .. } => (Code::TimeGoesBackwards, "needs a date"),
     };
     Diagnostic::new(code, e.to_string())
         .at(span, label)
@@ -868,6 +999,104 @@ mod tests {
             Limits::default(),
         );
         assert!(broken.incident.is_none() && broken.timeline_spans.is_empty());
+    }
+
+    /// A level off the scale is told where the scale ends; a level on it spelled otherwise is
+    /// told the spelling.
+    #[test]
+    fn severities_off_the_scale() {
+        let hint = |severity: &str| {
+            let text = format!(
+                "title: T\nseverity: {severity}\ntimeline:\n  - at: 2026-01-01 10:30\n    text: x\n"
+            );
+            let checked = check(&Source::from_text("t.yaml", text), Limits::default());
+            let d = checked
+                .diagnostics
+                .iter()
+                .find(|d| d.code == Code::InvalidValue)
+                .expect("an invalid severity");
+            (d.hint.clone().unwrap_or_default(), d.suggestions.len())
+        };
+        let (sev0, fixes) = hint("SEV0");
+        assert!(sev0.contains("the worst severity here is `SEV1`"), "{sev0}");
+        assert_eq!(fixes, 0, "no quick fix turns SEV0 into SEV5");
+        assert!(hint("SEV9").0.contains("the least severe here is `SEV5`"));
+        assert_eq!(hint("sev-2"), ("write it `SEV2`".to_owned(), 1));
+        assert!(hint("critical").0.contains("severity is one of"));
+        assert_eq!(
+            hint("SEV 3").1,
+            1,
+            "a level with a space is told its spelling"
+        );
+    }
+
+    /// With a config, the scale is the config's: SEV0 is its worst, SEV1 a level.
+    #[test]
+    fn severities_follow_the_configured_scale() {
+        let config = crate::config::parse(&Source::from_text(
+            "postevent.toml",
+            "[severities]\nlevels = [\"SEV0\", \"SEV1\", \"SEV2\", \"SEV3\", \"SEV4\"]\n",
+        ))
+        .unwrap();
+        let run = |severity: &str| {
+            let text = format!(
+                "title: T\nseverity: {severity}\ntimeline:\n  - at: 2026-01-01 10:30\n    text: x\n"
+            );
+            check_with(
+                &Source::from_text("t.yaml", text),
+                Limits::default(),
+                &config,
+            )
+        };
+        let sev0 = run("SEV0").incident.unwrap().severity;
+        assert_eq!((sev0.as_str(), sev0.rank()), ("SEV0", 0));
+        let hint = run("SEV5").diagnostics[0].hint.clone().unwrap();
+        assert!(hint.contains("the least severe here is `SEV4`"), "{hint}");
+        let hint = run("SEV-1").diagnostics[0].hint.clone().unwrap();
+        assert!(hint.contains("write it `SEV1`"), "{hint}");
+    }
+
+    /// W004 and W005 underline what is to be fixed: an empty `summary:` itself; without a
+    /// `status:`, the event that resolved the incident (never the title).
+    #[test]
+    fn resolved_lints_point_at_what_to_fix() {
+        let log = |top: &str| {
+            let text = format!(
+                "title: T\nseverity: SEV3\n{top}timeline:\n  - at: 2026-01-01 10:00\n    phase: started\n    text: x\n  - at: 2026-01-01 10:05\n    phase: detected\n    text: y\n  - at: 2026-01-01 10:30\n    phase: resolved\n    text: z\n"
+            );
+            let checked = check(
+                &Source::from_text("t.yaml", text.clone()),
+                Limits::default(),
+            );
+            checked
+                .diagnostics
+                .iter()
+                .map(|d| {
+                    let span = d.span.clone().unwrap_or_default();
+                    (
+                        d.code.code(),
+                        text[span].to_owned(),
+                        d.label.clone().unwrap_or_default(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        let empty = log("summary: ''\nstatus: resolved\n");
+        assert_eq!(empty, [("W004", "''".to_owned(), "empty".to_owned())]);
+        let missing = log("");
+        assert_eq!(
+            missing,
+            [
+                (
+                    "W004",
+                    "resolved".to_owned(),
+                    "resolved, but no `summary:`".to_owned()
+                ),
+                ("W005", "resolved".to_owned(), "resolved here".to_owned()),
+            ]
+        );
+        let written = log("status: monitoring\n");
+        assert!(written.contains(&("W005", "monitoring".to_owned(), "not resolved".to_owned())));
     }
 
     /// Every "did you mean" carries its replacement for the exact text it names.

@@ -9,6 +9,7 @@ use crate::model::{Incident, Phase, Status};
 use crate::parse::SpannedStr;
 
 use super::{Located, Validator};
+use crate::config::Requirement;
 
 /// Sorts events by time (stable), warning for each one written before an earlier moment.
 pub(super) fn sort_events(v: &mut Validator, mut events: Vec<Located>) -> Vec<Located> {
@@ -90,9 +91,14 @@ pub(super) fn incident_rules(
     events: &[Located],
     status: Option<&SpannedStr>,
     title: &SpannedStr,
+    summary: Option<&SpannedStr>,
 ) {
     let has_resolved_phase = incident.phase_at(Phase::Resolved).is_some();
     let status_span = status.map(|s| v.span(s)).unwrap_or_else(|| v.span(title));
+    let resolving = events
+        .iter()
+        .find(|e| e.event.phase == Some(Phase::Resolved))
+        .and_then(|e| e.phase_span.clone());
     if incident.status == Status::Resolved && !has_resolved_phase {
         v.push(
             Diagnostic::new(
@@ -104,8 +110,8 @@ pub(super) fn incident_rules(
         );
     }
     if has_resolved_phase && incident.status != Status::Resolved {
-        v.push(
-            Diagnostic::new(
+        let d = match (status, resolving.clone()) {
+            (Some(_), _) | (None, None) => Diagnostic::new(
                 Code::StatusMismatch,
                 format!(
                     "an event has `phase: resolved` but the status is `{}`",
@@ -114,11 +120,27 @@ pub(super) fn incident_rules(
             )
             .at(status_span.clone(), "not resolved")
             .hint("set `status: resolved`"),
-        );
+            // No `status:` written: point at the event, not at the title.
+            (None, Some(span)) => Diagnostic::new(
+                Code::StatusMismatch,
+                format!(
+                    "an event has `phase: resolved` but the status is `{}` (the default)",
+                    incident.status
+                ),
+            )
+            .at(span, "resolved here")
+            .hint("add `status: resolved` at the top level"),
+        };
+        v.push(d);
     }
     if incident.is_resolved() {
         open_windows(v, incident, events);
-        resolved_lints(v, incident, status_span);
+        // What says it is resolved: the status when written so, else the resolving event.
+        let resolved_span = match (status, incident.status) {
+            (Some(_), Status::Resolved) => status_span,
+            _ => resolving.unwrap_or(status_span),
+        };
+        resolved_lints(v, incident, resolved_span, summary);
     }
 }
 
@@ -207,7 +229,12 @@ fn open_windows(v: &mut Validator, incident: &Incident, events: &[Located]) {
     }
 }
 
-fn resolved_lints(v: &mut Validator, incident: &Incident, status_span: Range<usize>) {
+fn resolved_lints(
+    v: &mut Validator,
+    incident: &Incident,
+    status_span: Range<usize>,
+    summary: Option<&SpannedStr>,
+) {
     let missing: Vec<&str> = [Phase::Started, Phase::Detected]
         .into_iter()
         .filter(|p| incident.phase_at(*p).is_none())
@@ -231,12 +258,119 @@ fn resolved_lints(v: &mut Validator, incident: &Incident, status_span: Range<usi
         .as_deref()
         .is_none_or(|s| s.trim().is_empty())
     {
+        // A `summary:` written empty is the thing to fix; a missing one is missed where the
+        // incident says it is resolved.
+        let (span, label) = match summary {
+            Some(written) => (v.span(written), "empty".to_owned()),
+            None => (status_span, "resolved, but no `summary:`".to_owned()),
+        };
         v.push(
             Diagnostic::new(Code::EmptySummary, "a resolved incident without a summary")
-                .at(status_span, "resolved")
+                .at(span, label)
                 .hint(
                     "add `summary:`: a few sentences on what happened, for readers of the report",
                 ),
         );
+    }
+}
+
+/// What the config's policy for the incident's severity requires and the log lacks, each a
+/// warning (`check --strict` fails on it) at the severity, naming the policy's line.
+pub(super) fn policy(
+    v: &mut Validator,
+    incident: &Incident,
+    severity_span: Range<usize>,
+    action_titles: &[Range<usize>],
+) {
+    let config = v.config;
+    let Some(policy) = config
+        .policy
+        .iter()
+        .find(|p| p.severity == incident.severity.as_str())
+    else {
+        return;
+    };
+    let file = config
+        .path
+        .as_ref()
+        .map_or_else(|| "postevent.toml".to_owned(), |p| p.display().to_string());
+    let severity = incident.severity.as_str();
+    for required in &policy.require {
+        let (met, what, hint) = match &required.what {
+            Requirement::Field(field) => (
+                has_field(incident, field),
+                format!("`{field}`"),
+                format!("add `{field}:`"),
+            ),
+            Requirement::Phase(phase) => (
+                incident.phase_at(*phase).is_some(),
+                format!("the `{phase}` phase"),
+                format!("mark the event with `phase: {phase}`"),
+            ),
+            Requirement::Milestone(name) => (
+                incident.milestone_at(name).is_some(),
+                format!("the `{name}` milestone"),
+                format!("mark the event with `milestone: {name}`"),
+            ),
+        };
+        if !met {
+            v.push(
+                Diagnostic::new(
+                    Code::PolicyUnmet,
+                    format!("a {severity} incident needs {what}"),
+                )
+                .at(severity_span.clone(), format!("{severity} here"))
+                .hint(format!(
+                    "{hint}; required by [policy.{severity}] in {file}, line {}",
+                    required.line
+                )),
+            );
+        }
+    }
+    for (item, title) in incident.action_items.iter().zip(action_titles) {
+        for (field, line) in &policy.action_items_need {
+            let has = match field.as_str() {
+                "owner" => item.owner.as_deref().is_some_and(|o| !o.trim().is_empty()),
+                "due" => item.due.is_some(),
+                "link" => item.link.as_deref().is_some_and(|l| !l.trim().is_empty()),
+                "id" => item.id.is_some(),
+                _ => true,
+            };
+            if !has {
+                v.push(
+                    Diagnostic::new(
+                        Code::PolicyUnmet,
+                        format!("an action item of a {severity} incident needs `{field}`"),
+                    )
+                    .at(title.clone(), format!("no `{field}`"))
+                    .hint(format!(
+                        "add `{field}:` to this action item; required by [policy.{severity}] in {file}, line {line}"
+                    )),
+                );
+            }
+        }
+    }
+}
+
+/// Whether the incident fills the top-level field `name` (one of
+/// [`crate::config::REQUIRABLE`]).
+fn has_field(incident: &Incident, name: &str) -> bool {
+    let text = |t: &Option<String>| t.as_deref().is_some_and(|s| !s.trim().is_empty());
+    match name {
+        "summary" => text(&incident.summary),
+        "impact" => text(&incident.impact),
+        "root_cause" => text(&incident.root_cause),
+        "trigger" => text(&incident.trigger),
+        "detection" => text(&incident.detection),
+        "resolution" => text(&incident.resolution),
+        "contributing_factors" => !incident.contributing_factors.is_empty(),
+        "lessons" => !incident.lessons.is_empty(),
+        "action_items" => !incident.action_items.is_empty(),
+        "links" => !incident.links.is_empty(),
+        "regions" => !incident.regions.is_empty(),
+        "tags" => !incident.tags.is_empty(),
+        "authors" => !incident.authors.is_empty(),
+        "services" => !incident.services.is_empty(),
+        _ => true,
     }
 }

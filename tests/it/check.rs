@@ -69,12 +69,25 @@ fn every_code_has_a_fixture_and_a_snapshot() {
         {
             limits.max_yaml_events = n.trim().parse().unwrap();
         }
+        // A fixture about an organisation's process names its postevent.toml.
+        let config = match text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# postevent-test: --config "))
+        {
+            // Relative to the package, as messages show it: `tests/fixtures/org/postevent.toml`.
+            Some(path) => {
+                let path = path.trim().trim_start_matches("../");
+                postevent::config::load(&std::path::Path::new("tests/fixtures").join(path)).unwrap()
+            }
+            None => postevent::config::Config::default(),
+        };
         let source = Source::new(
             format!("tests/fixtures/invalid/{name}"),
             Some(dir.join(&name)),
             text,
         );
-        let checked = postevent::validate::check(&source, limits);
+        let checked = postevent::validate::check_with(&source, limits, &config);
         let expected = name[..4].to_uppercase();
         assert!(
             checked

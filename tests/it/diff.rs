@@ -500,3 +500,204 @@ mod properties {
         }
     }
 }
+
+/// A repository with two commits: the first holds three logs (and a CI file that is no log),
+/// the second edits one, deletes one, renames one unchanged and adds one.
+pub(crate) fn two_commits() -> Option<tempfile::TempDir> {
+    let dir = tempfile::tempdir().ok()?;
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if !git(&["init", "-q", "-b", "main"]) {
+        return None;
+    }
+    let logs = dir.path().join("incidents");
+    std::fs::create_dir(&logs).ok()?;
+    let fixture = |name: &str| crate::root().join(DIR).join(format!("{name}.yaml"));
+    let copy = |from: &str, to: &str| std::fs::copy(fixture(from), logs.join(to)).unwrap();
+    copy("checkout-preliminary", "checkout.yaml");
+    copy("aws-preliminary", "aws.yaml");
+    copy("aws-final", "tz.yaml");
+    std::fs::write(dir.path().join(".gitlab-ci.yml"), "stages: [check]\n").ok()?;
+    assert!(git(&["add", "."]) && git(&["commit", "-qm", "first"]));
+    assert!(git(&["checkout", "-qb", "fix"]));
+    copy("checkout-final", "checkout.yaml");
+    std::fs::remove_file(logs.join("aws.yaml")).ok()?;
+    assert!(git(&[
+        "mv",
+        "incidents/tz.yaml",
+        "incidents/tz-renamed.yaml"
+    ]));
+    copy("payments-noids-new", "payments.yaml");
+    std::fs::write(dir.path().join(".gitlab-ci.yml"), "stages: [check, diff]\n").ok()?;
+    assert!(git(&["add", "-A"]) && git(&["commit", "-qm", "second"]));
+    Some(dir)
+}
+
+fn changed(repo: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = Command::new(binary())
+        .args(["diff", "--color", "never"])
+        .args(args)
+        .current_dir(repo)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn changed_diffs_every_log_between_two_revisions() {
+    let Some(repo) = two_commits() else { return };
+    let (code, json, stderr) =
+        changed(repo.path(), &["--changed", "main..fix", "--format", "json"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let logs = doc["logs"].as_array().unwrap();
+    let seen: Vec<(&str, &str)> = logs
+        .iter()
+        .map(|l| (l["path"].as_str().unwrap(), l["change"].as_str().unwrap()))
+        .collect();
+    // Sorted by path; the CI file outside incidents/ is not a log.
+    assert_eq!(
+        seen,
+        [
+            ("incidents/aws.yaml", "deleted"),
+            ("incidents/checkout.yaml", "modified"),
+            ("incidents/payments.yaml", "added"),
+            ("incidents/tz-renamed.yaml", "renamed"),
+        ]
+    );
+    assert_eq!(doc["equal"], false);
+    assert_eq!(logs[3]["old_path"], "incidents/tz.yaml");
+    assert_eq!(
+        logs[3]["diff"]["equal"], true,
+        "an unchanged rename is equal"
+    );
+    // An added log: every event added; a deleted one: every event removed.
+    let summary = |i: usize| &logs[i]["diff"]["summary"];
+    assert!(summary(2)["added"].as_u64().unwrap() > 0);
+    assert_eq!(summary(2)["removed"], 0);
+    assert!(summary(0)["removed"].as_u64().unwrap() > 0);
+    assert_eq!(summary(0)["added"], 0);
+    // The modified log shows what the two-file diff shows.
+    let direct = Command::new(binary())
+        .args(["diff", "--format", "json"])
+        .args([
+            "main:incidents/checkout.yaml",
+            "fix:incidents/checkout.yaml",
+        ])
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+    let direct: serde_json::Value = serde_json::from_slice(&direct.stdout).unwrap();
+    assert_eq!(logs[1]["diff"]["events"], direct["events"]);
+    assert_eq!(logs[1]["diff"]["metrics"], direct["metrics"]);
+
+    let (code, text, _) = changed(repo.path(), &["--changed", "main..fix"]);
+    assert_eq!(code, Some(1));
+    assert!(text.starts_with("4 changed logs (main → fix)\n"), "{text}");
+    assert!(
+        text.contains("=== incidents/payments.yaml (added)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("=== incidents/tz-renamed.yaml (renamed from incidents/tz.yaml)"),
+        "{text}"
+    );
+    assert!(text.contains("identified 5m earlier"), "{text}");
+
+    let (code, md, _) = changed(repo.path(), &["--changed", "main...fix", "--format", "md"]);
+    assert_eq!(code, Some(1));
+    assert!(md.starts_with("## postevent: 4 changed logs"), "{md}");
+    assert_eq!(md.matches("### Incident diff:").count(), 4, "{md}");
+}
+
+#[test]
+fn changed_against_the_working_tree_and_limited_to_a_path() {
+    let Some(repo) = two_commits() else { return };
+    let (code, text, stderr) = changed(repo.path(), &["--changed", "HEAD"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        text.starts_with("0 changed logs (HEAD → working tree)"),
+        "{text}"
+    );
+    let checkout = repo.path().join("incidents/checkout.yaml");
+    let fixture = crate::root().join(DIR).join("checkout-preliminary.yaml");
+    std::fs::copy(fixture, &checkout).unwrap();
+    let untracked = crate::root().join(DIR).join("tz-berlin.yaml");
+    std::fs::copy(untracked, repo.path().join("incidents/draft.yaml")).unwrap();
+    let (code, text, _) = changed(repo.path(), &["--changed", "fix"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        text.starts_with("2 changed logs (fix → working tree)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("=== incidents/checkout.yaml (modified)"),
+        "{text}"
+    );
+    assert!(text.contains("=== incidents/draft.yaml (added)"), "{text}");
+    let (code, text, _) = changed(
+        repo.path(),
+        &[
+            "--changed",
+            "main..fix",
+            "--path",
+            "incidents/payments.yaml",
+        ],
+    );
+    assert_eq!(code, Some(1));
+    assert!(text.starts_with("1 changed log (main → fix)"), "{text}");
+}
+
+#[test]
+fn changed_refuses_an_option_as_a_revision_and_reports_bad_logs() {
+    let Some(repo) = two_commits() else { return };
+    let written = repo.path().join("W");
+    let injected = format!("--output={}", written.display());
+    let (code, _, stderr) = changed(repo.path(), &[&format!("--changed=main..{injected}")]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(!written.exists());
+    assert!(stderr.contains("cannot start with `-`"), "{stderr}");
+    let (code, _, stderr) = changed(repo.path(), &["--changed", "nope..fix"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("`git diff nope fix` failed"), "{stderr}");
+    // An invalid log in the working tree: its diagnostics, trouble, and the others still shown.
+    let bad = crate::root().join(DIR).join("invalid-unknown-service.yaml");
+    std::fs::copy(bad, repo.path().join("incidents/checkout.yaml")).unwrap();
+    let (code, text, stderr) = changed(repo.path(), &["--changed", "main"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("E0"), "{stderr}");
+    assert!(text.contains("incidents/payments.yaml (added)"), "{text}");
+    let (code, _, stderr) = changed(repo.path(), &["--changed", "main", "a.yaml", "b.yaml"]);
+    assert_eq!(code, Some(2), "{stderr}");
+}
+
+/// A log's path is text from the repository: in the Markdown comment's HTML summary line it
+/// is escaped as HTML, so a file named like a tag cannot become one.
+#[test]
+fn changed_markdown_escapes_paths() {
+    let Some(repo) = two_commits() else { return };
+    let hostile = repo
+        .path()
+        .join("incidents/<img src=x onerror=alert(1)>.yaml");
+    let fixture = crate::root().join(DIR).join("tz-berlin.yaml");
+    std::fs::copy(fixture, &hostile).unwrap();
+    let (code, md, stderr) = changed(repo.path(), &["--changed", "fix", "--format", "md"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        md.contains("&lt;img src=x onerror=alert(1)&gt;.yaml (added)"),
+        "{md}"
+    );
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&md));
+    assert!(!html.contains("<img"), "{html}");
+}

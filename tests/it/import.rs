@@ -37,7 +37,10 @@ fn load(path: &Path) -> Incident {
     let checked = validate::check_with(
         &Source::new("log", Some(path.to_owned()), text),
         Limits::default(),
-        validate::Lints { prose: false },
+        &postevent::config::Config {
+            lint_prose: false,
+            ..Default::default()
+        },
     );
     assert!(
         checked.diagnostics.is_empty(),

@@ -167,7 +167,7 @@ fn served(dir: &Path, audience: &str) -> Vec<(String, String)> {
             ))
         }),
         limits: Limits::default(),
-        options: Options::new(audience, None),
+        options: Options::new(audience, None, Default::default()),
         template_dirs: Vec::new(),
         logs: vec![log()],
         out: out.clone(),

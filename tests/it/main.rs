@@ -12,6 +12,7 @@ mod leak;
 mod limits;
 #[cfg(feature = "lsp")]
 mod lsp;
+mod org;
 mod paths;
 mod properties;
 mod regressions;

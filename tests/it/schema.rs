@@ -3,17 +3,22 @@
 use crate::{root, run};
 
 #[test]
-fn committed_schema_matches_the_code() {
-    let generated = run(&["schema"]).code(0).stdout;
-    let path = root().join("docs/incident.schema.json");
-    if std::env::var_os("POSTEVENT_BLESS").is_some() {
-        std::fs::write(&path, &generated).unwrap();
+fn committed_schemas_match_the_code() {
+    for (args, file) in [
+        (&["schema"][..], "docs/incident.schema.json"),
+        (&["schema", "--config"][..], "docs/config.schema.json"),
+    ] {
+        let generated = run(args).code(0).stdout;
+        let path = root().join(file);
+        if std::env::var_os("POSTEVENT_BLESS").is_some() {
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == generated,
+            "{file} drifted from the code: run `POSTEVENT_BLESS=1 cargo test schema` and commit it"
+        );
     }
-    let committed = std::fs::read_to_string(&path).expect("docs/incident.schema.json exists");
-    assert!(
-        committed == generated,
-        "docs/incident.schema.json drifted from the code: run `POSTEVENT_BLESS=1 cargo test schema` and commit it"
-    );
 }
 
 #[test]

@@ -264,8 +264,15 @@ fn action_change(a: &ActionItemDiff) -> JsonActionChange<'_> {
 /// The diff as pretty-printed JSON, ending in a newline. Unchanged events and action items
 /// are listed only with `all` (the summary counts them either way).
 pub fn json(diff: &IncidentDiff, options: &DisplayOptions) -> String {
+    let mut text = serde_json::to_string_pretty(&document(diff, options)).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The same document, for embedding (`diff --changed` lists one per log).
+pub fn document<'a>(diff: &'a IncidentDiff, options: &'a DisplayOptions) -> impl Serialize + 'a {
     let keep = |c: Change| options.all || c != Change::Unchanged;
-    let doc = JsonDiff {
+    JsonDiff {
         format_version: FORMAT_VERSION,
         equal: diff.is_equal(),
         files: JsonFiles {
@@ -306,8 +313,5 @@ pub fn json(diff: &IncidentDiff, options: &DisplayOptions) -> String {
             .filter(|a| keep(a.change))
             .map(action_change)
             .collect(),
-    };
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-    text.push('\n');
-    text
+    }
 }

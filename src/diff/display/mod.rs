@@ -10,7 +10,7 @@ use chrono::TimeDelta;
 use super::{Change, EventDiff, IncidentDiff, WordOp, WordSpan};
 use crate::metrics::human_duration;
 
-pub use json::json;
+pub use json::{document as json_document, json};
 pub use markdown::markdown;
 pub use text::text;
 
@@ -72,14 +72,16 @@ pub fn summary_line(diff: &IncidentDiff) -> String {
         s.removed
     )];
     let fields = diff.fields.len();
-    let items = diff
-        .action_items
-        .iter()
-        .filter(|a| a.change != Change::Unchanged)
-        .count();
+    let items = |change: Change| {
+        diff.action_items
+            .iter()
+            .filter(|a| a.change == change)
+            .count()
+    };
+    let changed = items(Change::Changed);
     let others: Vec<String> = [
         (fields, plural(fields, "field", "fields")),
-        (items, plural(items, "action item", "action items")),
+        (changed, plural(changed, "action item", "action items")),
     ]
     .into_iter()
     .filter(|(n, _)| *n > 0)
@@ -87,6 +89,15 @@ pub fn summary_line(diff: &IncidentDiff) -> String {
     .collect();
     if !others.is_empty() {
         parts.push(format!("{} changed", others.join(" and ")));
+    }
+    let moved: Vec<String> = [(Change::Added, "added"), (Change::Removed, "removed")]
+        .into_iter()
+        .map(|(change, word)| (items(change), word))
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, word)| format!("{} {word}", plural(n, "action item", "action items")))
+        .collect();
+    if !moved.is_empty() {
+        parts.push(moved.join(", "));
     }
     let metrics: Vec<String> = diff
         .metrics

@@ -320,13 +320,12 @@ fn event(out: &mut String, p: &Painter, diff: &IncidentDiff, e: &EventDiff) {
         (None, Some(old)) => (old, diff.old_zone),
         (None, None) => return,
     };
-    let mut head = format!(
-        "{mark} {}  {}",
-        time::show(side.at, zone),
-        event_name(e.old.as_ref().unwrap_or(side))
-    );
-    if e.fields.contains(&EventField::Id) {
-        head.push_str(&format!(" -> {}", event_name(side)));
+    // Named as it is now, beside its time now; a changed id shows both.
+    let renamed = e.fields.contains(&EventField::Id);
+    let mut head = format!("{mark} {}  ", time::show(side.at, zone));
+    match (&e.old, renamed) {
+        (Some(old), true) => head.push_str(&format!("{} -> {}", event_name(old), event_name(side))),
+        _ => head.push_str(&event_name(side)),
     }
     let _ = write!(out, "{}", p.paint(paint, &head));
     match shift_phrase(e) {

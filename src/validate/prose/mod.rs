@@ -573,10 +573,11 @@ fn nearest_in_day(sorted: &[(i64, usize)], target: i64) -> Option<(i64, usize)> 
 
 #[cfg(test)]
 mod tests {
+    use crate::config::Config;
     use crate::diagnostics::Code;
     use crate::parse::Limits;
     use crate::source::Source;
-    use crate::validate::{Lints, check_with};
+    use crate::validate::check_with;
 
     /// Durations: time to detect 23m, to resolve 5h 42m; API's window 2h 52m in two segments
     /// (2h 37m major, 15m partial); DB's window 5h 42m; Cache's two windows (23m, 15m) total
@@ -615,10 +616,10 @@ timeline:
 ";
 
     /// The W007 warnings of the log with `summary` as its summary: (phrase, message + hint).
-    fn warnings(summary: &str, lints: Lints) -> Vec<(String, String)> {
+    fn warnings(summary: &str, config: Config) -> Vec<(String, String)> {
         let text = LOG.replace("SUMMARY", summary);
         let source = Source::from_text("t.yaml", text.clone());
-        let checked = check_with(&source, Limits::default(), lints);
+        let checked = check_with(&source, Limits::default(), &config);
         assert_eq!(checked.errors(), 0, "{:?}", checked.diagnostics);
         checked
             .diagnostics
@@ -725,7 +726,7 @@ timeline:
             ),
         ];
         for (summary, expected) in cases {
-            let got = warnings(summary, Lints::default());
+            let got = warnings(summary, Config::default());
             match expected {
                 None => assert!(got.is_empty(), "{summary}: {got:?}"),
                 Some((phrase, words)) => {
@@ -746,8 +747,17 @@ timeline:
     #[test]
     fn the_switch_turns_the_check_off() {
         let wrong = "down for 9 h 9 m at 4:44 PM";
-        assert_eq!(warnings(wrong, Lints::default()).len(), 2);
-        assert!(warnings(wrong, Lints { prose: false }).is_empty());
+        assert_eq!(warnings(wrong, Config::default()).len(), 2);
+        assert!(
+            warnings(
+                wrong,
+                Config {
+                    lint_prose: false,
+                    ..Config::default()
+                }
+            )
+            .is_empty()
+        );
     }
 
     /// A hostile log cannot make the check do unbounded work: past the cap, claims are not read.
@@ -755,7 +765,7 @@ timeline:
     fn at_most_max_claims_are_checked() {
         let summary = vec!["down for 9 h 9 m."; super::MAX_CLAIMS + 5].join("\n  ");
         assert_eq!(
-            warnings(&summary, Lints::default()).len(),
+            warnings(&summary, Config::default()).len(),
             super::MAX_CLAIMS
         );
     }
@@ -767,7 +777,7 @@ timeline:
         let checked = check_with(
             &Source::from_text("t.yaml", log),
             Limits::default(),
-            Lints::default(),
+            &Config::default(),
         );
         assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
     }
@@ -781,7 +791,7 @@ timeline:
         let checked = check_with(
             &Source::from_text("t.yaml", text),
             Limits::default(),
-            Lints::default(),
+            &Config::default(),
         );
         assert!(checked.errors() > 0);
         assert!(

@@ -1,0 +1,161 @@
+//! A second organisation, Acme (tests/fixtures/org): its own postevent.toml (SEV0-SEV4, two
+//! milestones, a custom metric, a policy, a site title), found beside its logs. Its reports,
+//! site and diff show the custom parts; a broken config stops every command with located
+//! errors; `--config` names one explicitly.
+
+use std::path::Path;
+
+use crate::{root, run};
+
+const LOG: &str = "tests/fixtures/org/incidents/edge-proxy-2026-05-12.yaml";
+
+fn json(args: &[&str]) -> serde_json::Value {
+    let out = run(args).code(0);
+    serde_json::from_str(&out.stdout).unwrap()
+}
+
+#[test]
+fn the_config_is_found_beside_the_logs_and_checks_them() {
+    run(&["check", "tests/fixtures/org/incidents"])
+        .code(0)
+        .stderr_has(&["checked 1 log: no problems"]);
+    // The same log without a config: SEV0 and the milestones are not Acme's any more.
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("edge.yaml");
+    std::fs::copy(root().join(LOG), &copy).unwrap();
+    run(&["check", copy.to_str().unwrap()])
+        .code(1)
+        .stderr_has(&[
+            "invalid severity `SEV0`",
+            "the worst severity here is `SEV1`",
+            "unknown milestone `impact_started`",
+            "no milestones are declared",
+        ]);
+    // `--config FILE` applies Acme's process to it.
+    let config = root().join("tests/fixtures/org/postevent.toml");
+    run(&[
+        "check",
+        "--config",
+        config.to_str().unwrap(),
+        copy.to_str().unwrap(),
+    ])
+    .code(0);
+}
+
+#[test]
+fn reports_show_the_custom_metric_and_milestones() {
+    let internal = json(&["report", LOG, "--format", "json"]);
+    assert_eq!(internal["severity"], "SEV0");
+    assert_eq!(internal["metrics"]["impact_to_detect_s"], 11 * 60);
+    assert_eq!(internal["metrics"]["time_to_detect_s"], 3 * 60);
+    let milestones: Vec<&str> = internal["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["milestone"].as_str())
+        .collect();
+    assert_eq!(milestones, ["impact_started", "first_public_update"]);
+    // The public sees the public milestone and the metric between public points only.
+    let public = json(&["report", LOG, "--format", "json", "--audience", "public"]);
+    assert_eq!(public["metrics"]["impact_to_detect_s"], 11 * 60);
+    let milestones: Vec<&str> = public["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["milestone"].as_str())
+        .collect();
+    assert_eq!(milestones, ["impact_started"]);
+    let md = run(&["report", LOG, "--format", "md"]).code(0).stdout;
+    assert!(md.contains("| Impact to detection | 11m |"), "{md}");
+    assert!(md.contains("*First public update*"), "{md}");
+    // A UTC log shows each time once.
+    assert!(md.contains("| Started | 2026-05-12 11:28 UTC |"), "{md}");
+    let public_md = run(&["report", LOG, "--format", "md", "--audience", "public"])
+        .code(0)
+        .stdout;
+    assert!(public_md.contains("**Impact started:**"), "{public_md}");
+    assert!(!public_md.contains("First public update"), "{public_md}");
+    assert!(!public_md.contains("Feature pipeline"), "{public_md}");
+}
+
+#[test]
+fn the_site_has_the_title_and_the_scale() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    run(&[
+        "build",
+        "tests/fixtures/org/incidents",
+        "-o",
+        out.to_str().unwrap(),
+        "--quiet",
+    ])
+    .code(0);
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(index.contains("<h1>Acme incident history</h1>"), "{index}");
+    let stats: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("stats.json")).unwrap()).unwrap();
+    assert_eq!(stats["by_severity"]["SEV0"], 1);
+    assert!(stats["by_severity"].get("SEV5").is_none(), "{stats}");
+    assert!(out.join("severities/sev0.html").is_file());
+    let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
+    assert!(
+        feed.contains("<title>Acme incident history</title>"),
+        "{feed}"
+    );
+}
+
+#[test]
+fn diff_shows_the_custom_metric_move() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.yaml");
+    let text = std::fs::read_to_string(root().join(LOG)).unwrap();
+    std::fs::write(&old, text.replace("2026-05-12 11:20", "2026-05-12 11:15")).unwrap();
+    let config = root().join("tests/fixtures/org/postevent.toml");
+    let out = run(&[
+        "diff",
+        "--config",
+        config.to_str().unwrap(),
+        old.to_str().unwrap(),
+        LOG,
+        "--format",
+        "json",
+    ])
+    .code(1);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let metric = doc["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "impact_to_detect_s")
+        .expect("the custom metric is diffed");
+    assert_eq!(metric["old"], 16 * 60);
+    assert_eq!(metric["new"], 11 * 60);
+    assert_eq!(metric["delta_s"], -5 * 60);
+}
+
+#[test]
+fn a_broken_config_stops_with_located_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("incidents");
+    std::fs::create_dir(&logs).unwrap();
+    std::fs::copy(root().join(LOG), logs.join("edge.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("postevent.toml"),
+        "[severities]\nlevels = [\"SEV0\", \"SEV1\"]\n[milestone.impact_started]\n",
+    )
+    .unwrap();
+    let logs = logs.to_str().unwrap();
+    for args in [
+        vec!["check", logs],
+        vec!["report", &format!("{logs}/edge.yaml")],
+        vec!["build", logs, "-o", "/nonexistent/never-written"],
+    ] {
+        run(&args).code(2).stderr_has(&[
+            "E002 unknown-field",
+            "postevent.toml:3:2",
+            "`milestones`",
+            "has 1 error; nothing was done",
+        ]);
+    }
+    assert!(!Path::new("/nonexistent/never-written").exists());
+}
