@@ -104,10 +104,13 @@ pub fn url(url: &str) -> Option<&str> {
         Some(scheme) => SAFE_SCHEMES.iter().any(|s| s.eq_ignore_ascii_case(scheme)),
         None => {
             let mut start = url.chars().take(2);
+            // A relative reference whose first segment holds `:` is not one (RFC 3986, 4.2):
+            // `[[javascript:x]]` is refused, not left for a reader to guess at.
+            let first_segment = url.split(['/', '?', '#']).next().unwrap_or_default();
             !matches!(
                 (start.next(), start.next()),
                 (Some('/' | '\\'), Some('/' | '\\'))
-            )
+            ) && !first_segment.contains(':')
         }
     };
     safe.then_some(url)
@@ -273,6 +276,8 @@ mod tests {
             "?q=1",
             "#top",
             "a/b\\c",
+            "docs/a:b",
+            "?q=a:b",
         ] {
             assert!(is_safe_url(good), "{good}");
         }
@@ -289,6 +294,8 @@ mod tests {
             "\\/evil.example",
             "\\\\evil.example",
             "x\u{0}",
+            "[[javascript:x]]",
+            "%6Aavascript:x",
         ] {
             assert!(!is_safe_url(bad), "{bad:?}");
         }
