@@ -59,34 +59,18 @@ pub fn run(range: &str, args: &DiffArgs, color: Color, io: &mut Io) -> u8 {
     let mut trouble = false;
     let mut logs = Vec::new();
     for file in &files {
+        // A side at a revision comes from `git show REV:PATH`; a side without one is on disk.
+        let read = |rev: Option<&str>, path: &str| match rev {
+            Some(rev) => git_show(&format!("{rev}:{path}"), path, limits.max_file_bytes),
+            None => read_worktree(&root, path, limits.max_file_bytes),
+        };
         let old = file.old.as_ref().map(|path| {
-            let spec = format!("{}:{path}", range.base);
-            load_side(
-                git_show(&spec, path, limits.max_file_bytes),
-                limits,
-                &config,
-                audience,
-                io,
-            )
+            let source = read(Some(&range.base), path);
+            load_side(source, limits, &config, audience, io)
         });
-        let new = file.new.as_ref().map(|path| match &range.head {
-            Some(head) => {
-                let spec = format!("{head}:{path}");
-                load_side(
-                    git_show(&spec, path, limits.max_file_bytes),
-                    limits,
-                    &config,
-                    audience,
-                    io,
-                )
-            }
-            None => load_side(
-                read_worktree(&root, path, limits.max_file_bytes),
-                limits,
-                &config,
-                audience,
-                io,
-            ),
+        let new = file.new.as_ref().map(|path| {
+            let source = read(range.head.as_deref(), path);
+            load_side(source, limits, &config, audience, io)
         });
         let (old, new) = match (old, new) {
             (Some(Some(old)), Some(Some(new))) => (old, new),
