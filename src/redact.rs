@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::config::{Config, Milestone};
 use crate::metrics::{self, CustomMetric, PhaseMetrics, ServiceImpact};
-use crate::model::{Event, Incident, Phase, ServiceStatus};
+use crate::model::{Event, Incident, Phase, Scale, ServiceStatus};
 
 /// Who an output is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
@@ -66,6 +66,8 @@ pub struct Redacted {
     custom: Vec<CustomMetric>,
     /// The config's milestones this audience may see, in the config's order.
     milestones: Vec<Milestone>,
+    /// The severity scale the log was checked against.
+    scale: Scale,
     phases: Vec<(Phase, DateTime<Utc>)>,
     span: (DateTime<Utc>, DateTime<Utc>),
     resolved: bool,
@@ -158,6 +160,7 @@ pub fn redact_with(incident: &Incident, audience: Audience, config: &Config) -> 
             .into_iter()
             .filter(|m| !public || m.public)
             .collect(),
+        scale: config.severities.clone(),
         milestones: config
             .milestones
             .iter()
@@ -189,6 +192,11 @@ impl Redacted {
     /// The phase metrics of the whole incident.
     pub fn metrics(&self) -> &PhaseMetrics {
         &self.metrics
+    }
+
+    /// The severity scale the log was checked against.
+    pub fn scale(&self) -> &Scale {
+        &self.scale
     }
 
     /// The label of the milestone `name`, if this audience may see it.

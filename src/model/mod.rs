@@ -140,6 +140,18 @@ impl Scale {
         self.levels.iter().map(|l| l.name.as_str()).collect()
     }
 
+    /// The class of `severity`'s colour (`sev1`, the worst, to `sev5`): a scale of another
+    /// length is spread over the five colours, so its worst is red and its least grey.
+    pub fn colour(&self, severity: &Severity) -> &'static str {
+        const COLOURS: [&str; 5] = ["sev1", "sev2", "sev3", "sev4", "sev5"];
+        let last = self.levels.len().saturating_sub(1);
+        if last == 0 {
+            return COLOURS[0];
+        }
+        let rank = severity.rank().min(last);
+        COLOURS[(rank * 4 + last / 2) / last]
+    }
+
     /// The label of `severity`, if the config gives one.
     pub fn label(&self, severity: &Severity) -> Option<&str> {
         self.levels
@@ -353,6 +365,19 @@ mod tests {
             "worst first"
         );
         assert_eq!(scale.at(9).as_str(), "SEV5");
+        // The default scale keeps its colours; a longer one spreads over them, worst to least.
+        let colours: Vec<&str> = (0..5).map(|r| scale.colour(&scale.at(r))).collect();
+        assert_eq!(colours, ["sev1", "sev2", "sev3", "sev4", "sev5"]);
+        let ten = Scale {
+            levels: (0..10)
+                .map(|i| Level {
+                    name: format!("P{i}"),
+                    label: None,
+                })
+                .collect(),
+        };
+        assert_eq!(ten.colour(&ten.at(0)), "sev1");
+        assert_eq!(ten.colour(&ten.at(9)), "sev5");
         assert_eq!(Phase::NAMES.len(), Phase::ALL.len());
     }
 

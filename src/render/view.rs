@@ -239,6 +239,10 @@ pub struct View {
     pub id: String,
     pub title: String,
     pub severity: Severity,
+    /// The colour class of the severity on its scale: `sev1` (worst) to `sev5`.
+    pub severity_class: &'static str,
+    /// The severity's label from the config (`Critical`), if it gives one.
+    pub severity_label: Option<String>,
     pub status: Status,
     /// The display zone (the log's, or `--tz`).
     #[serde(serialize_with = "ser::zone")]
@@ -294,6 +298,11 @@ pub fn build(redacted: &Redacted, zone: Tz) -> View {
         id: incident.id.clone(),
         title: incident.title.clone(),
         severity: incident.severity.clone(),
+        severity_class: redacted.scale().colour(&incident.severity),
+        severity_label: redacted
+            .scale()
+            .label(&incident.severity)
+            .map(str::to_owned),
         status: incident.status,
         timezone: zone,
         log_timezone: incident.timezone,

@@ -35,11 +35,25 @@ pub struct Entry {
     pub duration_s: i64,
     /// `sev1`, for the severity page.
     pub severity_slug: String,
+    /// The severity's colour class on its scale: `sev1` (worst) to `sev5`.
+    pub severity_class: String,
     pub regions: Vec<String>,
     pub tags: Vec<Named>,
     pub services: Vec<EntryService>,
     /// The summary as plain text, shortened.
     pub summary: String,
+    /// Every metric the view shows (the built-in five, then the config's), in its order.
+    pub metrics: Vec<EntryMetric>,
+}
+
+/// One metric of one incident.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryMetric {
+    /// `time_to_resolve`, or a custom metric's name.
+    pub key: String,
+    pub label: String,
+    /// Whole seconds; `None` when a point is not marked.
+    pub seconds: Option<i64>,
 }
 
 /// A tag and its page's slug.
@@ -83,6 +97,7 @@ impl Entry {
             resolved: view.resolved,
             duration_s: view.duration.num_seconds(),
             severity_slug: view.severity.as_str().to_ascii_lowercase(),
+            severity_class: view.severity_class.to_owned(),
             regions: view.regions.clone(),
             tags: view
                 .tags
@@ -105,6 +120,15 @@ impl Entry {
                         .iter()
                         .max_by_key(|w| w.worst_status.badness())
                         .map(|w| w.worst_status.to_string()),
+                })
+                .collect(),
+            metrics: view
+                .metrics
+                .iter()
+                .map(|m| EntryMetric {
+                    key: m.key.clone(),
+                    label: m.label.clone(),
+                    seconds: m.duration.map(|d| d.num_seconds()),
                 })
                 .collect(),
             summary: view

@@ -142,7 +142,7 @@ pub fn aggregate(
     templates: &TemplateSet,
 ) -> Result<Tree, TemplateError> {
     let groups = groups(entries);
-    let stats = stats::compute(entries, &options.config.severities.names());
+    let stats = stats::compute(entries, &options.config.severities);
     let mut tree = Tree::new();
     let rows = rows(entries, options, templates)?;
     // The rows go in after rendering, in place of a marker no log can forge (its `<` would be

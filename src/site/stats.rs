@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::Entry;
 use crate::escape::xml as escape_xml;
 use crate::metrics::human_duration;
+use crate::model::Scale;
 
 /// Everything the stats page shows. `stats.json` is this, serialised.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -22,9 +23,12 @@ pub struct Stats {
     pub months: Vec<Month>,
     /// Services by total impact, largest first.
     pub services: Vec<ServiceTotal>,
-    /// The severity scale, worst first (the config's; SEV1 to SEV5 by default).
+    /// Every metric over the incidents that have it: the built-in five, then the config's.
+    pub metrics: Vec<MetricTotal>,
+    /// The severity scale, worst first (the config's; SEV1 to SEV5 by default), with the
+    /// colour class of each level.
     #[serde(skip)]
-    pub scale: Vec<String>,
+    pub scale: Vec<(String, &'static str)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -51,10 +55,54 @@ pub struct ServiceTotal {
     pub impact: String,
 }
 
-/// The figures of `entries`, on the severity scale `scale` (worst first).
-pub fn compute(entries: &[Entry], scale: &[&str]) -> Stats {
-    let severities =
-        || -> BTreeMap<String, usize> { scale.iter().map(|s| ((*s).to_owned(), 0)).collect() };
+/// One metric over every incident that has a value for it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetricTotal {
+    /// `time_to_resolve`, or a custom metric's name.
+    pub key: String,
+    pub label: String,
+    /// Incidents with a value.
+    pub incidents: usize,
+    pub median_s: Option<i64>,
+    pub worst_s: Option<i64>,
+}
+
+/// The figures of every metric of `entries`, in the order they first appear.
+fn metric_totals(entries: &[Entry]) -> Vec<MetricTotal> {
+    let mut order: Vec<(String, String)> = Vec::new();
+    let mut values: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+    for e in entries {
+        for m in &e.metrics {
+            if !values.contains_key(&m.key) {
+                order.push((m.key.clone(), m.label.clone()));
+                values.insert(m.key.clone(), Vec::new());
+            }
+            if let Some(s) = m.seconds {
+                values.entry(m.key.clone()).or_default().push(s);
+            }
+        }
+    }
+    order
+        .into_iter()
+        .map(|(key, label)| {
+            let mut v = values.remove(&key).unwrap_or_default();
+            v.sort_unstable();
+            MetricTotal {
+                incidents: v.len(),
+                median_s: median(&v),
+                worst_s: v.last().copied(),
+                key,
+                label,
+            }
+        })
+        .collect()
+}
+
+/// The figures of `entries`, on the severity scale `scale`.
+pub fn compute(entries: &[Entry], scale: &Scale) -> Stats {
+    let severities = || -> BTreeMap<String, usize> {
+        scale.levels.iter().map(|l| (l.name.clone(), 0)).collect()
+    };
     let mut by_severity = severities();
     let mut months: BTreeMap<String, (Month, Vec<i64>)> = BTreeMap::new();
     for m in month_range(entries) {
@@ -121,7 +169,13 @@ pub fn compute(entries: &[Entry], scale: &[&str]) -> Stats {
         by_severity,
         months,
         services,
-        scale: scale.iter().map(|s| (*s).to_owned()).collect(),
+        metrics: metric_totals(entries),
+        scale: (0..scale.levels.len())
+            .map(|rank| {
+                let level = scale.at(rank);
+                (level.as_str().to_owned(), scale.colour(&level))
+            })
+            .collect(),
     }
 }
 
@@ -173,16 +227,22 @@ pub struct SeverityCount {
     pub name: String,
     /// `sev1`
     pub slug: String,
+    /// Its colour class on the scale: `sev1` (worst) to `sev5`.
+    pub class: &'static str,
     pub count: usize,
 }
 
 /// The counts of a by-severity map in the order of `scale`.
-pub fn severity_counts(map: &BTreeMap<String, usize>, scale: &[String]) -> Vec<SeverityCount> {
+pub fn severity_counts(
+    map: &BTreeMap<String, usize>,
+    scale: &[(String, &'static str)],
+) -> Vec<SeverityCount> {
     scale
         .iter()
-        .map(|s| SeverityCount {
+        .map(|(s, class)| SeverityCount {
             name: s.clone(),
             slug: s.to_ascii_lowercase(),
+            class,
             count: map.get(s).copied().unwrap_or(0),
         })
         .collect()
@@ -320,7 +380,7 @@ fn per_month_chart(stats: &Stats) -> String {
     for (i, m) in stats.months.iter().enumerate() {
         let x = LEFT + band * i as f64 + band * 0.15;
         let mut y = TOP + plot;
-        for sev in stats.scale.iter().rev() {
+        for (sev, class) in stats.scale.iter().rev() {
             let n = m.by_severity.get(sev).copied().unwrap_or(0);
             if n == 0 {
                 continue;
@@ -330,7 +390,7 @@ fn per_month_chart(stats: &Stats) -> String {
             let _ = write!(
                 out,
                 r#"<rect class="{}" x="{x:.1}" y="{y:.1}" width="{:.1}" height="{h:.1}"><title>{}: {n} {sev}</title></rect>"#,
-                sev.to_ascii_lowercase(),
+                class,
                 (band * 0.7).max(0.5),
                 escape_xml(&m.month)
             );

@@ -97,6 +97,26 @@ fn the_site_has_the_title_and_the_scale() {
     assert_eq!(stats["by_severity"]["SEV0"], 1);
     assert!(stats["by_severity"].get("SEV5").is_none(), "{stats}");
     assert!(out.join("severities/sev0.html").is_file());
+    // Its worst level has the worst colour; its metrics are summed up with the built-in ones.
+    assert!(
+        index.contains(r#"<a class="sev sev1" href="severities/sev0.html">SEV0</a>"#),
+        "{index}"
+    );
+    let metric = stats["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["key"] == "impact_to_detect")
+        .expect("the custom metric in stats.json");
+    assert_eq!(
+        (metric["incidents"].as_u64(), metric["median_s"].as_i64()),
+        (Some(1), Some(660))
+    );
+    let page = std::fs::read_to_string(out.join("stats.html")).unwrap();
+    assert!(
+        page.contains("<th scope=\"row\">Impact to detection</th>"),
+        "{page}"
+    );
     let feed = std::fs::read_to_string(out.join("feed.xml")).unwrap();
     assert!(
         feed.contains("<title>Acme incident history</title>"),
