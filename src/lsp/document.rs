@@ -22,12 +22,17 @@ use crate::validate::{self, Checked};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
     Log,
+    /// An organisation's `postevent.toml` (diagnostics only).
+    Config,
 }
 
 impl Kind {
     /// The kind of the document at `uri`, or `None` for a document the server leaves alone.
     pub fn of(uri: &Uri, language_id: &str) -> Option<Kind> {
         let path = uri.as_str().split(['?', '#']).next().unwrap_or_default();
+        if path.ends_with(&format!("/{}", crate::config::FILE_NAME)) {
+            return Some(Kind::Config);
+        }
         let yaml = path.ends_with(".yaml") || path.ends_with(".yml");
         let unsaved = !path.starts_with("file:") && language_id == "yaml";
         (yaml || unsaved).then_some(Kind::Log)
@@ -81,8 +86,15 @@ impl Document {
                     ..Checked::default()
                 };
             }
+            // A config gets the diagnostics every command would print for it.
+            if self.kind() == Some(Kind::Config) {
+                return Checked {
+                    diagnostics: crate::config::parse(&self.source).err().unwrap_or_default(),
+                    ..Checked::default()
+                };
+            }
             // The process of the log's folder, as `check` reads it; a config with errors is
-            // left out here (`check` reports it).
+            // left out here (its own document shows them).
             let config = self
                 .source
                 .path()
@@ -100,11 +112,17 @@ impl Document {
                 .diagnostics
                 .iter()
                 .any(|d| d.code == Code::LimitExceeded);
-            if over {
+            // A config is TOML: no YAML tree, so no hover, completion or definition.
+            if over || self.kind() == Some(Kind::Config) {
                 return Outline::default();
             }
             Outline::read(self.source.text(), self.limits.max_yaml_events)
         })
+    }
+
+    /// What the document is, by its name.
+    pub fn kind(&self) -> Option<Kind> {
+        Kind::of(&self.uri, "")
     }
 
     /// The byte offset of an LSP position in this document.
@@ -231,6 +249,10 @@ mod tests {
             Some(Kind::Log)
         );
         assert_eq!(Kind::of(&uri("file:///x/Cargo.toml"), "toml"), None);
+        assert_eq!(
+            Kind::of(&uri("file:///x/postevent.toml"), "toml"),
+            Some(Kind::Config)
+        );
         assert_eq!(Kind::of(&uri("file:///x/notes"), "yaml"), None);
     }
 
@@ -261,6 +283,29 @@ mod tests {
         doc.change(3, vec![full]);
         assert_eq!(doc.source.text(), "title: x\n");
         assert_eq!(doc.source.name(), "/x/a.yaml");
+    }
+
+    /// A postevent.toml gets its own diagnostics, located, and nothing else.
+    #[test]
+    fn a_config_document_gets_its_diagnostics() {
+        let doc = Document::new(
+            uri("file:///x/postevent.toml"),
+            1,
+            "[site]\ntitel = \"x\"\n".into(),
+            Limits::default(),
+        );
+        let d = &doc.checked().diagnostics;
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, Code::UnknownField);
+        assert_eq!(&doc.source.text()[d[0].span.clone().unwrap()], "titel");
+        assert!(doc.outline().root().is_none());
+        let fine = Document::new(
+            uri("file:///x/postevent.toml"),
+            1,
+            "".into(),
+            Limits::default(),
+        );
+        assert!(fine.checked().diagnostics.is_empty());
     }
 
     /// A log is checked against the postevent.toml of its folder, as `check` does.
