@@ -67,6 +67,10 @@ fn reports_show_the_custom_metric_and_milestones() {
     assert_eq!(milestones, ["impact_started"]);
     let md = run(&["report", LOG, "--format", "md"]).code(0).stdout;
     assert!(md.contains("| Impact to detection | 11m |"), "{md}");
+    assert!(
+        md.contains("**SEV0** (Critical)"),
+        "the config's label: {md}"
+    );
     assert!(md.contains("*First public update*"), "{md}");
     // A UTC log shows each time once.
     assert!(md.contains("| Started | 2026-05-12 11:28 UTC |"), "{md}");
