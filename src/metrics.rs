@@ -112,6 +112,14 @@ pub fn custom_metrics(incident: &Incident, config: &Config) -> Vec<CustomMetric>
         .collect()
 }
 
+/// Time from `started` to the first public update (`update:` on an event), `None` without
+/// either.
+pub fn time_to_first_update(incident: &Incident) -> Option<TimeDelta> {
+    let started = incident.phase_at(Phase::Started)?;
+    let first = incident.timeline.iter().find(|e| e.update.is_some())?;
+    Some(first.at - started)
+}
+
 /// The phase metrics of an incident.
 pub fn phase_metrics(incident: &Incident) -> PhaseMetrics {
     let started = incident.phase_at(Phase::Started);
@@ -299,6 +307,7 @@ mod tests {
             at: at(t),
             phase,
             milestone: None,
+            update: None,
             status: status.iter().map(|(n, s)| (n.to_string(), *s)).collect(),
             text: "x".into(),
             internal: false,

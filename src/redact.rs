@@ -16,7 +16,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
 use crate::config::{Config, Milestone};
@@ -68,6 +68,10 @@ pub struct Redacted {
     milestones: Vec<Milestone>,
     /// The severity scale the log was checked against.
     scale: Scale,
+    /// Every public update (`update:`), in time order: published, so every audience sees them.
+    updates: Vec<(DateTime<Utc>, String)>,
+    /// Time from `started` to the first of them.
+    first_update: Option<TimeDelta>,
     phases: Vec<(Phase, DateTime<Utc>)>,
     span: (DateTime<Utc>, DateTime<Utc>),
     resolved: bool,
@@ -161,6 +165,12 @@ pub fn redact_with(incident: &Incident, audience: Audience, config: &Config) -> 
             .filter(|m| !public || m.public)
             .collect(),
         scale: config.severities.clone(),
+        updates: incident
+            .timeline
+            .iter()
+            .filter_map(|e| Some((e.at, e.update.clone()?)))
+            .collect(),
+        first_update: metrics::time_to_first_update(incident),
         milestones: config
             .milestones
             .iter()
@@ -197,6 +207,16 @@ impl Redacted {
     /// The severity scale the log was checked against.
     pub fn scale(&self) -> &Scale {
         &self.scale
+    }
+
+    /// Every public update of the whole incident, in time order (they were published).
+    pub fn updates(&self) -> &[(DateTime<Utc>, String)] {
+        &self.updates
+    }
+
+    /// Time from `started` to the first public update.
+    pub fn time_to_first_update(&self) -> Option<TimeDelta> {
+        self.first_update
     }
 
     /// The label of the milestone `name`, if this audience may see it.
@@ -368,6 +388,7 @@ internal_notes: SECRET notes
                 at: DateTime::<Utc>::UNIX_EPOCH + TimeDelta::minutes(minute),
                 phase: phase.map(|p| Phase::ALL[p]),
                 milestone: None,
+                update: None,
                 status: [("api", api), ("db", db)]
                     .into_iter()
                     .filter_map(|(n, s)| Some((n.to_owned(), ServiceStatus::ALL[s?])))

@@ -47,6 +47,8 @@ pub enum EventField {
     Status,
     Text,
     Internal,
+    Milestone,
+    Update,
 }
 
 impl EventField {
@@ -58,6 +60,8 @@ impl EventField {
             EventField::Status => "status",
             EventField::Text => "text",
             EventField::Internal => "internal",
+            EventField::Milestone => "milestone",
+            EventField::Update => "update",
         }
     }
 }
@@ -313,6 +317,12 @@ fn compare_events(a: &Event, b: &Event, by: MatchedBy) -> EventDiff {
     if a.internal != b.internal {
         fields.push(EventField::Internal);
     }
+    if a.milestone != b.milestone {
+        fields.push(EventField::Milestone);
+    }
+    if a.update != b.update {
+        fields.push(EventField::Update);
+    }
     EventDiff {
         change: if fields.is_empty() {
             Change::Unchanged
@@ -366,6 +376,12 @@ fn metrics(old: &Redacted, new: &Redacted) -> Vec<MetricDelta> {
             new: b.value,
         })
         .collect();
+    out.push(MetricDelta {
+        key: "time_to_first_update".to_owned(),
+        label: "Time to first update".to_owned(),
+        old: old.time_to_first_update(),
+        new: new.time_to_first_update(),
+    });
     let (lhs, rhs) = (old.custom_metrics(), new.custom_metrics());
     let value = |list: &[crate::metrics::CustomMetric], key: &str| {
         list.iter().find(|m| m.key == key).and_then(|m| m.value)
@@ -489,6 +505,7 @@ mod tests {
                 at: DateTime::<Utc>::UNIX_EPOCH + TimeDelta::minutes(minute),
                 phase: phase.map(|p| Phase::ALL[p]),
                 milestone: None,
+                update: None,
                 status: status
                     .map(|(s, v)| (["api", "db"][s].to_owned(), ServiceStatus::ALL[v]))
                     .into_iter()

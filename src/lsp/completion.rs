@@ -311,7 +311,8 @@ mod tests {
                 "milestone",
                 "phase",
                 "status",
-                "text"
+                "text",
+                "update"
             ]
         );
         let mut service = labels(&[Key("services"), Index(3)]);

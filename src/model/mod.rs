@@ -251,6 +251,8 @@ pub struct Event {
     pub status: Vec<(String, ServiceStatus)>,
     /// Markdown.
     pub text: String,
+    /// Markdown: what was published to customers at this moment (`update:`).
+    pub update: Option<String>,
     pub internal: bool,
 }
 

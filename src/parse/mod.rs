@@ -183,6 +183,9 @@ pub struct RawEvent {
     /// Markdown.
     #[schemars(with = "String")]
     pub text: SpannedStr,
+    /// Markdown: what was published to customers at this moment (a status page update).
+    #[schemars(with = "Option<String>")]
+    pub update: Option<SpannedStr>,
     /// Internal events never appear in a public report.
     #[serde(default)]
     pub internal: bool,

@@ -90,6 +90,8 @@ pub struct Event<'a> {
     pub phase: Option<Phase>,
     /// The custom milestone it marks (postevent.toml's `[milestones]`), or `null`.
     pub milestone: Option<&'a str>,
+    /// Markdown published to customers at this moment, or `null`.
+    pub update: Option<&'a str>,
     /// Service -> the status it has from this event on.
     pub status: BTreeMap<&'a str, ServiceStatus>,
     /// Markdown, with raw HTML escaped and unsafe links removed.
@@ -141,6 +143,7 @@ impl<'a> Document<'a> {
                     at_local: instant(e.at, v.timezone, Style::Rfc3339),
                     phase: e.phase,
                     milestone: e.milestone.as_ref().map(|m| m.name.as_str()),
+                    update: e.update.as_ref().map(|u| u.markdown.as_str()),
                     status: e
                         .changes
                         .iter()

@@ -164,10 +164,20 @@ pub struct EventView {
     pub phase: Option<Phase>,
     /// The custom milestone the event marks (postevent.toml), or `null`.
     pub milestone: Option<MilestoneView>,
+    /// What was published to customers at this moment (`update:`), or `null`.
+    pub update: Option<Text>,
     pub changes: Vec<ChangeView>,
     pub text: Text,
     /// Only ever true in an internal report.
     pub internal: bool,
+}
+
+/// A public update: when it was published and what it said.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UpdateView {
+    #[serde(serialize_with = "ser::at")]
+    pub at: DateTime<Utc>,
+    pub text: Text,
 }
 
 /// A custom milestone on an event.
@@ -278,6 +288,8 @@ pub struct View {
     pub impact_periods: usize,
     pub timeline: Vec<EventView>,
     pub action_items: Vec<ActionView>,
+    /// Every public update, in time order: published, so both audiences see them all.
+    pub updates: Vec<UpdateView>,
     pub links: Vec<LinkView>,
 }
 
@@ -327,6 +339,14 @@ pub fn build(redacted: &Redacted, zone: Tz) -> View {
         services: service_views(incident, impacts, last),
         timeline: event_views(redacted),
         action_items: action_views(incident),
+        updates: redacted
+            .updates()
+            .iter()
+            .map(|(at, text)| UpdateView {
+                at: *at,
+                text: Text::new(text),
+            })
+            .collect(),
         links: incident
             .links
             .iter()
@@ -383,13 +403,19 @@ fn metric_views(redacted: &Redacted) -> Vec<MetricView> {
         phase: Some(m.phase),
         duration: m.value,
     });
+    let first_update = std::iter::once(MetricView {
+        key: "time_to_first_update".to_owned(),
+        label: "Time to first update".to_owned(),
+        phase: None,
+        duration: redacted.time_to_first_update(),
+    });
     let custom = redacted.custom_metrics().iter().map(|m| MetricView {
         key: m.key.clone(),
         label: m.label.clone(),
         phase: None,
         duration: m.value,
     });
-    built_in.chain(custom).collect()
+    built_in.chain(first_update).chain(custom).collect()
 }
 
 fn service_views(
@@ -445,6 +471,7 @@ fn event_views(redacted: &Redacted) -> Vec<EventView> {
             id: event.id.clone(),
             at: event.at,
             phase: event.phase,
+            update: event.update.as_deref().map(Text::new),
             milestone: event.milestone.as_ref().and_then(|name| {
                 Some(MilestoneView {
                     name: name.clone(),

@@ -631,10 +631,16 @@ impl Validator<'_> {
                 .map(|m| self.milestone(m, &mut milestones));
             let (status, status_spans) = self.status_map(&e.status, &declared);
             let text = self.non_empty(&e.text, "event text");
+            let update = match &e.update {
+                Some(u) => self.non_empty(u, "public update").map(Some),
+                None => Some(None),
+            };
             let has_bad_id = e.id.is_some() && id.is_none();
             let phase_bad = matches!(phase, Some(None)) || matches!(milestone, Some(None));
             match (at, status, text) {
-                (Some(at), Some(status), Some(text)) if !has_bad_id && !phase_bad => {
+                (Some(at), Some(status), Some(text))
+                    if !has_bad_id && !phase_bad && update.is_some() =>
+                {
                     out.push(Located {
                         event: Event {
                             id,
@@ -643,6 +649,7 @@ impl Validator<'_> {
                             milestone: milestone.flatten(),
                             status,
                             text,
+                            update: update.flatten(),
                             internal: e.internal,
                         },
                         written,

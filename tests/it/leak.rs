@@ -251,7 +251,11 @@ fn a_public_diff_shows_the_metrics_of_the_public_reports() {
         1,
     );
     let metrics = d["metrics"].as_array().unwrap();
-    assert_eq!(metrics.len(), 5);
+    assert_eq!(
+        metrics.len(),
+        6,
+        "the five phase metrics and the time to first update"
+    );
     for m in metrics {
         let key = m["name"].as_str().unwrap();
         assert_eq!(m["old"], lhs["metrics"][key], "old {key}");

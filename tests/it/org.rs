@@ -48,6 +48,8 @@ fn reports_show_the_custom_metric_and_milestones() {
     assert_eq!(internal["severity"], "SEV0");
     assert_eq!(internal["metrics"]["impact_to_detect_s"], 11 * 60);
     assert_eq!(internal["metrics"]["time_to_detect_s"], 3 * 60);
+    // The first public update, 20 minutes after the start (11:28 -> 11:48).
+    assert_eq!(internal["metrics"]["time_to_first_update_s"], 20 * 60);
     let milestones: Vec<&str> = internal["timeline"]
         .as_array()
         .unwrap()
@@ -80,6 +82,17 @@ fn reports_show_the_custom_metric_and_milestones() {
     assert!(public_md.contains("**Impact started:**"), "{public_md}");
     assert!(!public_md.contains("First public update"), "{public_md}");
     assert!(!public_md.contains("Feature pipeline"), "{public_md}");
+    // The public summary lists what was published, in order.
+    let updates = public_md
+        .split("## Updates we published\n\n")
+        .nth(1)
+        .expect("an updates section");
+    assert!(
+        updates.starts_with(
+            "- **2026-05-12 11:48 UTC**: We are investigating elevated error rates for requests through our edge network.\n- **2026-05-12 14:30 UTC**: A fix has been deployed"
+        ),
+        "{public_md}"
+    );
 }
 
 #[test]
@@ -155,6 +168,26 @@ fn diff_shows_the_custom_metric_move() {
     assert_eq!(metric["old"], 16 * 60);
     assert_eq!(metric["new"], 11 * 60);
     assert_eq!(metric["delta_s"], -5 * 60);
+    // An edited update is a change of its event.
+    std::fs::write(
+        &old,
+        text.replace("A fix has been deployed", "A fix is being deployed"),
+    )
+    .unwrap();
+    let out = run(&[
+        "diff",
+        "--config",
+        config.to_str().unwrap(),
+        old.to_str().unwrap(),
+        LOG,
+    ])
+    .code(1);
+    assert!(out.stdout.contains("update"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("A fix is being deployed"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]

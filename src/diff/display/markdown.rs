@@ -296,6 +296,20 @@ fn changed_event(
                     arrow(yes(old.internal), yes(new.internal))
                 )
             }
+            EventField::Milestone => {
+                let name = |m: &Option<String>| m.clone().unwrap_or_else(|| "(none)".into());
+                format!(
+                    "**milestone** {}",
+                    arrow(&name(&old.milestone), &name(&new.milestone))
+                )
+            }
+            EventField::Update => {
+                let text = |u: &Option<String>| u.clone().unwrap_or_else(|| "(none)".into());
+                format!(
+                    "**update** {}",
+                    arrow(&text(&old.update), &text(&new.update))
+                )
+            }
         };
         parts.push(part);
     }

@@ -395,6 +395,22 @@ fn changed_event(
                     &p.arrow(yes(old.internal), yes(new.internal)),
                 );
             }
+            EventField::Milestone => {
+                let name = |m: &Option<String>| m.clone().unwrap_or_else(|| "(none)".into());
+                detail(
+                    out,
+                    "milestone",
+                    &p.arrow(&name(&old.milestone), &name(&new.milestone)),
+                );
+            }
+            EventField::Update => {
+                let text = |u: &Option<String>| u.clone().unwrap_or_else(|| "(none)".into());
+                detail(
+                    out,
+                    "update",
+                    &p.arrow(&text(&old.update), &text(&new.update)),
+                );
+            }
         }
     }
 }
