@@ -138,11 +138,16 @@ fn axis(s: &mut String, view: &View, scale: &Scale, zone: Tz, bottom: f64) {
     let _ = write!(
         s,
         r#"<text class="axis-zone" x="4" y="30">{}</text>"#,
-        esc(&format!(
-            "{} ({})",
-            instant(view.start, zone, Style::Zone),
-            zone.name()
-        ))
+        esc(&if view.utc_only {
+            // UTC once, not "UTC (UTC)".
+            instant(view.start, zone, Style::Zone)
+        } else {
+            format!(
+                "{} ({})",
+                instant(view.start, zone, Style::Zone),
+                zone.name()
+            )
+        })
     );
     let mut last_date = None;
     for t in ticks(scale, zone) {

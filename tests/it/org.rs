@@ -74,8 +74,13 @@ fn reports_show_the_custom_metric_and_milestones() {
         "the config's label: {md}"
     );
     assert!(md.contains("*First public update*"), "{md}");
-    // A UTC log shows each time once.
+    // A UTC log shows each time once, in the tables and in the SVG timeline's zone label.
     assert!(md.contains("| Started | 2026-05-12 11:28 UTC |"), "{md}");
+    let html = run(&["report", LOG, "--format", "html"]).code(0).stdout;
+    assert!(
+        html.contains(r#"<text class="axis-zone" x="4" y="30">UTC</text>"#),
+        "{html}"
+    );
     let public_md = run(&["report", LOG, "--format", "md", "--audience", "public"])
         .code(0)
         .stdout;
