@@ -72,6 +72,7 @@ codes! {
     InvalidDate = "E022", "invalid-date", Error;
     EmptyValue = "E023", "empty-value", Error;
     MilestoneRepeated = "E024", "milestone-repeated", Error;
+    SeverityAboveIncident = "E025", "severity-above-incident", Error;
     EventsOutOfOrder = "W001", "events-out-of-order", Warning;
     ActionItemWithoutOwner = "W002", "action-item-without-owner", Warning;
     MissingKeyPhase = "W003", "missing-key-phase", Warning;

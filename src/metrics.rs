@@ -308,6 +308,7 @@ mod tests {
             phase,
             milestone: None,
             update: None,
+            severity: None,
             status: status.iter().map(|(n, s)| (n.to_string(), *s)).collect(),
             text: "x".into(),
             internal: false,

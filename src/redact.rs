@@ -389,6 +389,7 @@ internal_notes: SECRET notes
                 phase: phase.map(|p| Phase::ALL[p]),
                 milestone: None,
                 update: None,
+                severity: None,
                 status: [("api", api), ("db", db)]
                     .into_iter()
                     .filter_map(|(n, s)| Some((n.to_owned(), ServiceStatus::ALL[s?])))

@@ -409,6 +409,7 @@ severity: SEV3
                     id: None,
                     at: "2026-01-01 11:00".into(),
                     phase: None,
+                    severity: None,
                     status: Vec::new(),
                     text: "appended".into(),
                     internal: false,

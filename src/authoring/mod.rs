@@ -32,6 +32,8 @@ pub struct NewEvent {
     pub id: Option<String>,
     pub at: String,
     pub phase: Option<Phase>,
+    /// A level of the scale: the severity from this moment on.
+    pub severity: Option<String>,
     pub status: Vec<(String, ServiceStatus)>,
     /// Markdown.
     pub text: String,
@@ -50,6 +52,9 @@ pub fn event_text(event: &NewEvent, dash: usize, field: usize) -> String {
     lines.push(format!("{pad}at: {}", event.at));
     if let Some(phase) = event.phase {
         lines.push(format!("{pad}phase: {phase}"));
+    }
+    if let Some(severity) = &event.severity {
+        lines.push(yaml::field("severity", severity, field));
     }
     if !event.status.is_empty() {
         lines.push(format!("{pad}status:"));
@@ -190,6 +195,9 @@ pub struct LogRequest {
     pub id: Option<String>,
     /// A new top-level `status:` for the incident, written with the event.
     pub set_status: Option<Status>,
+    /// The severity from this event on (`--severity`); a level worse than the incident's
+    /// raises the top-level `severity:` too, since it is the worst reached.
+    pub severity: Option<String>,
 }
 
 /// What `log` appended.
@@ -239,6 +247,8 @@ pub enum LogError {
         suggestion: Option<String>,
         declared: Vec<String>,
     },
+    #[error("unknown severity `{given}`")]
+    UnknownSeverity { given: String, scale: Vec<String> },
     #[error("cannot append to `{path}`: {error}")]
     Layout { path: PathBuf, error: LayoutError },
     #[error("the event would make `{}` invalid (nothing was written)", .0.file.name())]
@@ -254,6 +264,10 @@ impl LogError {
                 suggestion: Some(s),
                 ..
             } => Some(format!("did you mean `{s}`?")),
+            LogError::UnknownSeverity { scale, .. } => Some(format!(
+                "the scale is {} (worst first)",
+                crate::diagnostics::one_of(&scale.iter().map(String::as_str).collect::<Vec<_>>())
+            )),
             LogError::UnknownService { declared, .. } if declared.is_empty() => {
                 Some("the log declares no services: add them under `services:` first".into())
             }
@@ -361,6 +375,23 @@ fn log_locked(
             });
         }
     }
+    let severity = match &request.severity {
+        None => None,
+        Some(given) => {
+            let scale = &config.severities;
+            let found = scale.parse(given).or_else(|| {
+                let name = scale
+                    .names()
+                    .into_iter()
+                    .find(|n| n.eq_ignore_ascii_case(given))?;
+                scale.parse(name)
+            });
+            Some(found.ok_or_else(|| LogError::UnknownSeverity {
+                given: given.clone(),
+                scale: scale.names().into_iter().map(str::to_owned).collect(),
+            })?)
+        }
+    };
     let layout = layout(source.text()).map_err(|error| LogError::Layout {
         path: path.to_owned(),
         error,
@@ -369,6 +400,7 @@ fn log_locked(
         id: request.id.clone(),
         at: at_value(at, zone),
         phase: request.phase,
+        severity: severity.as_ref().map(|s| s.as_str().to_owned()),
         status: request.status.clone(),
         text: request.text.clone(),
         internal: request.internal,
@@ -404,6 +436,19 @@ fn log_locked(
             };
             (text, start)
         }
+    };
+    // An escalation past the incident's severity raises it: the top level is the worst reached.
+    let (new_text, item_start) = match &severity {
+        Some(level) if level.rank() < incident.severity.rank() => {
+            let (edit, text) = set_severity(&new_text, level.as_str(), limits);
+            let start = if edit <= item_start {
+                (item_start + text.len()).saturating_sub(new_text.len())
+            } else {
+                item_start
+            };
+            (text, start)
+        }
+        _ => (new_text, item_start),
     };
     let new_source = Source::new(source.name(), Some(path.to_owned()), new_text);
     let new_checked = validate::check_with(&new_source, limits, config);
@@ -458,6 +503,19 @@ fn set_status(text: &str, layout: &Layout, status: Status, limits: Limits) -> (u
             let line = format!("{:indent$}status: {status}{newline}", "");
             (at, format!("{}{line}{}", &text[..at], &text[at..]))
         }
+    }
+}
+
+/// `text` with its top-level `severity:` value replaced by `level` (where it is written; a
+/// comment after it is kept). Returns where the edit starts, and the new text.
+fn set_severity(text: &str, level: &str, limits: Limits) -> (usize, String) {
+    let source = Source::from_text("log", text);
+    match parse::parse(&source, limits).map(|raw| parse::span(&source, &raw.severity)) {
+        Ok(span) => (
+            span.start,
+            format!("{}{level}{}", &text[..span.start], &text[span.end..]),
+        ),
+        Err(_) => (text.len(), text.to_owned()),
     }
 }
 
@@ -628,6 +686,7 @@ mod tests {
             id: Some("dns-fixed".into()),
             at: "2025-10-20 02:40".into(),
             phase: Some(Phase::Mitigated),
+            severity: None,
             status: vec![("DynamoDB".into(), ServiceStatus::Operational)],
             text: "DNS restored: *all* clear #1".into(),
             internal: true,

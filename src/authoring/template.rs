@@ -29,6 +29,7 @@ pub fn new_log(log: &NewLog) -> String {
         id: None,
         at: at_value(log.started, log.timezone),
         phase: Some(Phase::Started),
+        severity: None,
         status: Vec::new(),
         text: log.text.clone(),
         internal: false,

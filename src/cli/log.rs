@@ -49,6 +49,11 @@ pub struct LogArgs {
     #[arg(long)]
     pub id: Option<String>,
 
+    /// The severity from this event on: a level of the scale (any letter case). Worse than the
+    /// incident's, it raises the top-level `severity:` too (the worst reached).
+    #[arg(long, value_name = "LEVEL")]
+    pub severity: Option<String>,
+
     /// Set the incident's top-level `status:` too (investigating, identified, monitoring or
     /// resolved), e.g. `--phase resolved --set-status resolved`.
     #[arg(long, value_name = "STATUS", value_parser = status_parser())]
@@ -111,6 +116,7 @@ pub fn run(args: &LogArgs, io: &mut Io) -> u8 {
         internal: args.internal,
         id: args.id.clone(),
         set_status: args.set_status,
+        severity: args.severity.clone(),
     };
     let style = RenderStyle {
         color: io.stderr_color,

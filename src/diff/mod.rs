@@ -49,6 +49,7 @@ pub enum EventField {
     Internal,
     Milestone,
     Update,
+    Severity,
 }
 
 impl EventField {
@@ -62,6 +63,7 @@ impl EventField {
             EventField::Internal => "internal",
             EventField::Milestone => "milestone",
             EventField::Update => "update",
+            EventField::Severity => "severity",
         }
     }
 }
@@ -323,6 +325,9 @@ fn compare_events(a: &Event, b: &Event, by: MatchedBy) -> EventDiff {
     if a.update != b.update {
         fields.push(EventField::Update);
     }
+    if a.severity != b.severity {
+        fields.push(EventField::Severity);
+    }
     EventDiff {
         change: if fields.is_empty() {
             Change::Unchanged
@@ -506,6 +511,7 @@ mod tests {
                 phase: phase.map(|p| Phase::ALL[p]),
                 milestone: None,
                 update: None,
+                severity: None,
                 status: status
                     .map(|(s, v)| (["api", "db"][s].to_owned(), ServiceStatus::ALL[v]))
                     .into_iter()

@@ -359,6 +359,7 @@ impl Draft {
                     .with_timezone(&self.timezone)
                     .to_rfc3339_opts(SecondsFormat::AutoSi, true),
                 phase: e.phase,
+                severity: None,
                 status: e.status.clone(),
                 text: block(&e.text),
                 internal: e.internal,

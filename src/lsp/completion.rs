@@ -310,6 +310,7 @@ mod tests {
                 "internal",
                 "milestone",
                 "phase",
+                "severity",
                 "status",
                 "text",
                 "update"

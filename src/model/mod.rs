@@ -247,6 +247,8 @@ pub struct Event {
     pub phase: Option<Phase>,
     /// The custom milestone this event marks (postevent.toml's `[milestones]`).
     pub milestone: Option<String>,
+    /// The severity from this moment on (`severity:` on the event).
+    pub severity: Option<Severity>,
     /// Services whose status changes at this moment, in the order written.
     pub status: Vec<(String, ServiceStatus)>,
     /// Markdown.

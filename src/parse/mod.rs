@@ -173,6 +173,10 @@ pub struct RawEvent {
     pub at: Spanned<Scalar>,
     #[schemars(with = "Option<model::Phase>")]
     pub phase: Option<SpannedStr>,
+    /// The severity from this moment on (an escalation or a de-escalation); the top-level
+    /// `severity` is the worst the incident reached.
+    #[schemars(with = "Option<String>")]
+    pub severity: Option<SpannedStr>,
     /// A custom milestone this event marks, declared in postevent.toml's `[milestones]`.
     #[schemars(with = "Option<String>")]
     pub milestone: Option<SpannedStr>,

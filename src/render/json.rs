@@ -92,6 +92,8 @@ pub struct Event<'a> {
     pub milestone: Option<&'a str>,
     /// Markdown published to customers at this moment, or `null`.
     pub update: Option<&'a str>,
+    /// The severity from this moment on, or `null`.
+    pub severity: Option<&'a str>,
     /// Service -> the status it has from this event on.
     pub status: BTreeMap<&'a str, ServiceStatus>,
     /// Markdown, with raw HTML escaped and unsafe links removed.
@@ -144,6 +146,7 @@ impl<'a> Document<'a> {
                     phase: e.phase,
                     milestone: e.milestone.as_ref().map(|m| m.name.as_str()),
                     update: e.update.as_ref().map(|u| u.markdown.as_str()),
+                    severity: e.severity.as_ref().map(|s| s.as_str()),
                     status: e
                         .changes
                         .iter()

@@ -166,6 +166,8 @@ pub struct EventView {
     pub milestone: Option<MilestoneView>,
     /// What was published to customers at this moment (`update:`), or `null`.
     pub update: Option<Text>,
+    /// The severity from this moment on (an escalation or de-escalation), or `null`.
+    pub severity: Option<Severity>,
     pub changes: Vec<ChangeView>,
     pub text: Text,
     /// Only ever true in an internal report.
@@ -472,6 +474,7 @@ fn event_views(redacted: &Redacted) -> Vec<EventView> {
             at: event.at,
             phase: event.phase,
             update: event.update.as_deref().map(Text::new),
+            severity: event.severity.clone(),
             milestone: event.milestone.as_ref().and_then(|name| {
                 Some(MilestoneView {
                     name: name.clone(),

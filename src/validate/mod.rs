@@ -162,6 +162,8 @@ pub(crate) struct Located {
     pub written: usize,
     pub at_span: Range<usize>,
     pub phase_span: Option<Range<usize>>,
+    /// Span of the event's `severity:` value, if it has one.
+    pub severity_span: Option<Range<usize>>,
     /// Span of each status entry, in the order of `event.status`.
     pub status_spans: Vec<Range<usize>>,
 }
@@ -313,6 +315,7 @@ impl Validator<'_> {
             .map(|a| span(self.source, &a.title))
             .collect();
         rules::policy(self, &incident, span(self.source, &raw.severity), &titles);
+        rules::severity_history(self, &incident, &located, span(self.source, &raw.severity));
         // The truth check reads a sound timeline only: with an error, its metrics mean nothing.
         if self.config.lint_prose && !self.diagnostics.iter().any(Diagnostic::is_error) {
             let warnings = prose::check(self.source, &incident, &narrative);
@@ -629,6 +632,7 @@ impl Validator<'_> {
                 .milestone
                 .as_ref()
                 .map(|m| self.milestone(m, &mut milestones));
+            let severity = e.severity.as_ref().map(|s| self.severity(s));
             let (status, status_spans) = self.status_map(&e.status, &declared);
             let text = self.non_empty(&e.text, "event text");
             let update = match &e.update {
@@ -636,7 +640,9 @@ impl Validator<'_> {
                 None => Some(None),
             };
             let has_bad_id = e.id.is_some() && id.is_none();
-            let phase_bad = matches!(phase, Some(None)) || matches!(milestone, Some(None));
+            let phase_bad = matches!(phase, Some(None))
+                || matches!(milestone, Some(None))
+                || matches!(severity, Some(None));
             match (at, status, text) {
                 (Some(at), Some(status), Some(text))
                     if !has_bad_id && !phase_bad && update.is_some() =>
@@ -647,6 +653,7 @@ impl Validator<'_> {
                             at,
                             phase: phase.flatten(),
                             milestone: milestone.flatten(),
+                            severity: severity.flatten(),
                             status,
                             text,
                             update: update.flatten(),
@@ -655,6 +662,7 @@ impl Validator<'_> {
                         written,
                         at_span,
                         phase_span: e.phase.as_ref().map(|p| self.span(p)),
+                        severity_span: e.severity.as_ref().map(|s| self.span(s)),
                         status_spans,
                     });
                 }

@@ -374,3 +374,32 @@ fn has_field(incident: &Incident, name: &str) -> bool {
         _ => true,
     }
 }
+
+/// The top-level severity is the worst the incident reached: an event that escalates past it
+/// is an error, pointing at both.
+pub(super) fn severity_history(
+    v: &mut Validator,
+    incident: &Incident,
+    events: &[Located],
+    top_span: Range<usize>,
+) {
+    let top = &incident.severity;
+    for e in events {
+        let (Some(level), Some(span)) = (&e.event.severity, &e.severity_span) else {
+            continue;
+        };
+        if level.rank() < top.rank() {
+            v.push(
+                Diagnostic::new(
+                    Code::SeverityAboveIncident,
+                    format!("the incident reaches {level} here, worse than its severity {top}"),
+                )
+                .at(span.clone(), "worse than the incident's")
+                .related(top_span.clone(), "the worst it reached, says this")
+                .hint(format!(
+                    "the top-level `severity:` is the worst the incident reached: set it to `{level}`"
+                )),
+            );
+        }
+    }
+}

@@ -449,6 +449,55 @@ fn log_sets_the_incident_status() {
         .stderr_has(&["done", "resolved"]);
 }
 
+/// `--severity` records an escalation on the event and raises the incident's severity (the
+/// worst reached); a de-escalation leaves it; a level off the scale is refused.
+#[test]
+fn log_records_the_severity_history() {
+    let (_dir, path) = example("checkout-bad-deploy-2026-03-14.yaml");
+    run(&[
+        "log",
+        s(&path),
+        "Every checkout fails",
+        "--at",
+        "2026-03-14T13:30:00Z",
+        "--severity",
+        "sev1",
+    ])
+    .code(0);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        text.contains("\nseverity: SEV1\n"),
+        "the top level is the worst reached: {text}"
+    );
+    assert!(text.contains("    severity: SEV1\n"), "{text}");
+    run(&[
+        "log",
+        s(&path),
+        "Partly back",
+        "--at",
+        "2026-03-14T13:35:00Z",
+        "--severity",
+        "SEV2",
+    ])
+    .code(0);
+    let incident = load(&path);
+    assert_eq!(incident.severity.as_str(), "SEV1");
+    let history: Vec<&str> = incident
+        .timeline
+        .iter()
+        .filter_map(|e| e.severity.as_ref().map(|s| s.as_str()))
+        .collect();
+    assert_eq!(history, ["SEV1", "SEV2"]);
+    let md = run(&["report", s(&path), "--format", "md"]).code(0).stdout;
+    assert!(
+        md.contains("→ **SEV1**") && md.contains("→ **SEV2**"),
+        "{md}"
+    );
+    run(&["log", s(&path), "x", "--severity", "SEV0"])
+        .code(2)
+        .stderr_has(&["unknown severity `SEV0`", "`SEV1`"]);
+}
+
 fn log_refused(args: &[&str], code: u8, stderr: &[&str]) {
     let (_dir, path) = example("aws-us-east-1-2025-10-20.yaml");
     let before = std::fs::read(&path).unwrap();

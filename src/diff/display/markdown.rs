@@ -303,6 +303,15 @@ fn changed_event(
                     arrow(&name(&old.milestone), &name(&new.milestone))
                 )
             }
+            EventField::Severity => {
+                let name = |s: &Option<crate::model::Severity>| {
+                    s.as_ref().map_or("(none)".to_owned(), |s| s.to_string())
+                };
+                format!(
+                    "**severity** {}",
+                    arrow(&name(&old.severity), &name(&new.severity))
+                )
+            }
             EventField::Update => {
                 let text = |u: &Option<String>| u.clone().unwrap_or_else(|| "(none)".into());
                 format!(
