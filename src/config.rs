@@ -50,6 +50,8 @@ pub const REQUIRABLE: &[&str] = &[
     "regions",
     "tags",
     "authors",
+    "roles",
+    "responders",
     "services",
 ];
 
@@ -134,7 +136,8 @@ pub struct RawMetric {
 #[serde(deny_unknown_fields)]
 pub struct RawPolicy {
     /// Fields the log must fill (`root_cause`, `action_items`, ...), `phase:NAME` for a phase
-    /// the timeline must mark, `milestone:NAME` for a milestone.
+    /// the timeline must mark, `milestone:NAME` for a milestone, `role:NAME` for a role
+    /// `roles:` must name somebody for.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub require: Vec<Spanned<String>>,
@@ -263,6 +266,8 @@ pub enum Requirement {
     Field(&'static str),
     Phase(Phase),
     Milestone(String),
+    /// A role the log must fill (`role:incident_commander`).
+    Role(String),
 }
 
 /// `impact_started` -> `Impact started`.
@@ -784,16 +789,29 @@ impl Checker<'_> {
             );
             return None;
         }
+        if let Some(role) = text.strip_prefix("role:") {
+            let role = role.trim();
+            if !role.is_empty() {
+                return Some(Requirement::Role(role.to_owned()));
+            }
+            self.invalid(
+                raw.span(),
+                format!("no role in `{text}`"),
+                "no role",
+                "name the role the log must fill, as its `roles:` writes it: `role:incident_commander`".to_owned(),
+            );
+            return None;
+        }
         if let Some(field) = REQUIRABLE.iter().find(|f| **f == text.as_str()) {
             return Some(Requirement::Field(field));
         }
         let hint = match did_you_mean(text, REQUIRABLE.iter().copied()) {
             Some(close) => format!(
-                "did you mean `{close}`? a policy can require {}, `phase:NAME` or `milestone:NAME`",
+                "did you mean `{close}`? a policy can require {}, `phase:NAME`, `milestone:NAME` or `role:NAME`",
                 one_of(REQUIRABLE)
             ),
             None => format!(
-                "a policy can require {}, `phase:NAME` or `milestone:NAME`",
+                "a policy can require {}, `phase:NAME`, `milestone:NAME` or `role:NAME`",
                 one_of(REQUIRABLE)
             ),
         };

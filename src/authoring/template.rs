@@ -69,6 +69,10 @@ const HEAD_HINTS: &str = "\
 # regions: [us-east-1]
 # tags: [dns, database]
 # authors: [Your Name]
+# roles:                              # who led the response (internal)
+#   incident_commander: Your Name
+#   communications_lead: [A Name, Another Name]
+# responders: [A Name]
 
 # Every service an event's `status` names must be declared here:
 # services:

@@ -136,6 +136,14 @@ pub fn top_level(old: &Incident, new: &Incident) -> Vec<FieldChange> {
     f.list("regions", &old.regions, &new.regions);
     f.list("tags", &old.tags, &new.tags);
     f.list("authors", &old.authors, &new.authors);
+    let roles = |i: &Incident| {
+        i.roles
+            .iter()
+            .map(|r| format!("{}: {}", r.name, r.people.join(", ")))
+            .collect::<Vec<_>>()
+    };
+    f.list("roles", &roles(old), &roles(new));
+    f.list("responders", &old.responders, &new.responders);
     let names = |i: &Incident| {
         i.services
             .iter()
