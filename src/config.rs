@@ -15,7 +15,9 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostics::{Code, Diagnostic, did_you_mean, one_of};
+use crate::diagnostics::{
+    Code, Diagnostic, RenderStyle, did_you_mean, one_of, render_human,
+};
 use crate::model::{Level, Phase, Scale};
 use crate::source::Source;
 
@@ -285,21 +287,35 @@ pub fn label_of(name: &str) -> String {
 
 /// The nearest `postevent.toml` in `start`'s folder (or `start`, when it is a folder) or above.
 pub fn discover(start: &Path) -> Option<PathBuf> {
+    candidates(start)
+        .into_iter()
+        .find(|candidate| candidate.is_file())
+}
+
+/// Every place [`discover`] looks, nearest first: `postevent.toml` in `start`'s folder (or
+/// `start`, when it is a folder) and in each folder above it. `serve` watches them all, so a
+/// config created or removed while it runs applies too.
+pub fn candidates(start: &Path) -> Vec<PathBuf> {
     let start = if start.as_os_str().is_empty() || start == Path::new("-") {
         Path::new(".")
     } else {
         start
     };
-    let absolute = std::path::absolute(start).ok()?;
+    let Ok(absolute) = std::path::absolute(start) else {
+        return Vec::new();
+    };
     let folder = if absolute.is_dir() {
         absolute.as_path()
     } else {
-        absolute.parent()?
+        match absolute.parent() {
+            Some(parent) => parent,
+            None => return Vec::new(),
+        }
     };
     folder
         .ancestors()
         .map(|dir| dir.join(FILE_NAME))
-        .find(|candidate| candidate.is_file())
+        .collect()
 }
 
 /// Why a config could not be used.
@@ -329,6 +345,24 @@ impl std::fmt::Display for ConfigError {
                 write!(f, "`{}` has {n} error{s}", source.name())
             }
         }
+    }
+}
+
+impl ConfigError {
+    /// Its diagnostics as `check` prints a log's, each located in the file (nothing for a
+    /// file that could not be read: the error's message says it all).
+    pub fn diagnostics_text(&self, style: RenderStyle) -> String {
+        let mut out = String::new();
+        if let ConfigError::Invalid {
+            source,
+            diagnostics,
+        } = self
+        {
+            for d in diagnostics {
+                out.push_str(&render_human(source, d, style));
+            }
+        }
+        out
     }
 }
 
@@ -873,6 +907,20 @@ title = "Acme incident history"
                 (d.code.code(), at, d.message.clone())
             })
             .collect()
+    }
+
+    #[test]
+    fn candidates_are_the_folder_and_every_one_above() {
+        let dir = tempfile::tempdir().unwrap();
+        let logs = dir.path().join("org/incidents");
+        std::fs::create_dir_all(&logs).unwrap();
+        let found = candidates(&logs.join("a.yaml"));
+        assert_eq!(found[0], logs.join(FILE_NAME));
+        assert_eq!(found[1], dir.path().join("org").join(FILE_NAME));
+        assert_eq!(found.last().unwrap(), Path::new("/postevent.toml"));
+        assert_eq!(discover(&logs), None.or_else(|| discover(dir.path())));
+        std::fs::write(dir.path().join("org").join(FILE_NAME), "").unwrap();
+        assert_eq!(discover(&logs), Some(found[1].clone()));
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub fn new_log(log: &NewLog) -> String {
         severity: None,
         status: Vec::new(),
         text: log.text.clone(),
+        update: None,
         internal: false,
     };
     let mut out = String::new();

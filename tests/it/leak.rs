@@ -153,7 +153,6 @@ fn served(dir: &Path, audience: &str) -> Vec<(String, String)> {
     use postevent::parse::Limits;
     use postevent::redact::Audience;
     use postevent::serve::{Preview, Setup};
-    use postevent::site::Options;
     use postevent::source::Source;
 
     let audience = match audience {
@@ -172,7 +171,9 @@ fn served(dir: &Path, audience: &str) -> Vec<(String, String)> {
             ))
         }),
         limits: Limits::default(),
-        options: Options::new(audience, None, Default::default()),
+        audience,
+        config: Box::new(|| Ok(Default::default())),
+        config_files: Vec::new(),
         template_dirs: Vec::new(),
         logs: vec![log()],
         out: out.clone(),
