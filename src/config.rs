@@ -15,9 +15,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostics::{
-    Code, Diagnostic, RenderStyle, did_you_mean, one_of, render_human,
-};
+use crate::diagnostics::{Code, Diagnostic, RenderStyle, did_you_mean, one_of, render_human};
 use crate::model::{Level, Phase, Scale};
 use crate::source::Source;
 
@@ -312,10 +310,7 @@ pub fn candidates(start: &Path) -> Vec<PathBuf> {
             None => return Vec::new(),
         }
     };
-    folder
-        .ancestors()
-        .map(|dir| dir.join(FILE_NAME))
-        .collect()
+    folder.ancestors().map(|dir| dir.join(FILE_NAME)).collect()
 }
 
 /// Why a config could not be used.

@@ -335,7 +335,12 @@ fn log(output: &OutputArgs, draft: &Draft) -> (PathBuf, Source) {
 }
 
 /// Checks every log, printing its diagnostics; whether none has an error.
-fn all_valid(output: &OutputArgs, config: &Config, io: &mut Io, logs: &[(PathBuf, Source)]) -> bool {
+fn all_valid(
+    output: &OutputArgs,
+    config: &Config,
+    io: &mut Io,
+    logs: &[(PathBuf, Source)],
+) -> bool {
     let style = RenderStyle {
         color: io.stderr_color,
         ..RenderStyle::default()

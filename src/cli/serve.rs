@@ -11,10 +11,10 @@ use super::build::template_dirs;
 use super::check::LimitArgs;
 use super::pipeline::{self, AudienceArg, CliError, TemplatesArg, log_files};
 use super::{Io, inputs};
-use crate::exit;
-use crate::serve::{self, Preview, Rebuild, Setup, Status};
 use crate::config;
 use crate::diagnostics::RenderStyle;
+use crate::exit;
+use crate::serve::{self, Preview, Rebuild, Setup, Status};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {

@@ -165,17 +165,18 @@ fn draft(page: &Page, incident: Incident, zone: Option<Tz>) -> Draft {
         .map(|u| {
             let (text, published) = body(&u.status, u.body.as_deref());
             Update {
-            at: utc(u.display_at.unwrap_or(u.created_at)),
-            phase: phase(&u.status),
-            status: u
-                .affected_components
-                .iter()
-                .flatten()
-                .filter_map(|c| Some((c.name.clone(), ServiceStatus::parse(&c.new_status)?)))
-                .collect(),
-            text,
-            published,
-        }})
+                at: utc(u.display_at.unwrap_or(u.created_at)),
+                phase: phase(&u.status),
+                status: u
+                    .affected_components
+                    .iter()
+                    .flatten()
+                    .filter_map(|c| Some((c.name.clone(), ServiceStatus::parse(&c.new_status)?)))
+                    .collect(),
+                text,
+                published,
+            }
+        })
         .collect();
     let resolved = incident.resolved_at.map(utc).or_else(|| {
         (status == Status::Resolved)

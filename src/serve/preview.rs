@@ -11,8 +11,8 @@ use super::url::{self, Target};
 use super::watch::{self, Snapshot};
 use crate::config::Config;
 use crate::diagnostics::RenderStyle;
-use crate::redact::Audience;
 use crate::parse::Limits;
+use crate::redact::Audience;
 use crate::render::TemplateSet;
 use crate::site::Options;
 use crate::site::build::{self, Problem, Request, Silent};
@@ -434,7 +434,7 @@ mod tests {
         let config = dir.path().join("postevent.toml");
         std::fs::write(&config, "[site]\ntitle = \"Acme incident history\"\n").unwrap();
         let rebuild = preview.poll().expect("a new config is a change");
-        assert_eq!(rebuild.changed, [config.clone()]);
+        assert_eq!(rebuild.changed, std::slice::from_ref(&config));
         assert!(body(&preview.respond("/")).contains("Acme incident history"));
         std::fs::write(&config, "[site]\ntitel = \"Acme\"\n").unwrap();
         preview.poll().expect("an edit is a change");
@@ -444,7 +444,10 @@ mod tests {
         std::fs::remove_file(&config).unwrap();
         preview.poll().expect("a removed config is a change");
         let index = body(&preview.respond("/")).to_owned();
-        assert!(index.contains("Post-mortems") && !index.contains("Acme"), "{index}");
+        assert!(
+            index.contains("Post-mortems") && !index.contains("Acme"),
+            "{index}"
+        );
     }
 
     #[test]

@@ -16,12 +16,10 @@ use crate::model::{
     ActionItem, ActionKind, ActionStatus, Event, Incident, Lessons, Link, Phase, Role, Service,
     ServiceStatus, Severity, Status,
 };
-use crate::parse::{
-    self, Limits, RawActionItem, RawEvent, RawIncident, RoleMap, SpannedStr, span,
-};
-use serde_saphyr::Spanned;
+use crate::parse::{self, Limits, RawActionItem, RawEvent, RawIncident, RoleMap, SpannedStr, span};
 use crate::source::Source;
 use crate::time;
+use serde_saphyr::Spanned;
 
 /// Diagnostics of one code kept for one file; the rest are counted and summed up in one
 /// diagnostic ("and 1950 more of code E012"), so a log with thousands of the same mistake
@@ -433,12 +431,7 @@ impl Validator<'_> {
             let role = self.non_empty(name, "role name");
             self.printable(name, "a role name");
             let at = span(self.source, people);
-            let names: Vec<String> = people
-                .value
-                .0
-                .iter()
-                .map(|p| p.trim().to_owned())
-                .collect();
+            let names: Vec<String> = people.value.0.iter().map(|p| p.trim().to_owned()).collect();
             for person in &names {
                 self.printable_at(person, at.clone(), "a person's name");
             }
@@ -1065,7 +1058,9 @@ mod tests {
             );
             check(&Source::from_text("t.yaml", text), Limits::default())
         };
-        let ok = log("roles:\n  incident_commander: \" Ana Lima \"\n  scribe: [Ben, Chloe]\nresponders: [Dev]\n");
+        let ok = log(
+            "roles:\n  incident_commander: \" Ana Lima \"\n  scribe: [Ben, Chloe]\nresponders: [Dev]\n",
+        );
         assert_eq!(ok.errors(), 0, "{:?}", ok.diagnostics);
         let incident = ok.incident.unwrap();
         assert_eq!(incident.roles[0].people, ["Ana Lima"]);

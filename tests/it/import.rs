@@ -172,18 +172,30 @@ fn statuspage_incidents_become_valid_logs() {
     let bodies = source["incident_updates"].as_array().unwrap().len();
     assert_eq!(published.len(), bodies, "one update per posted update");
     assert!(published.iter().any(|u| u.contains("**webhook dispatch**")));
-    let report = run(&["report", s(&paths[1]), "--format", "json", "--audience", "public"])
-        .code(0)
-        .stdout;
+    let report = run(&[
+        "report",
+        s(&paths[1]),
+        "--format",
+        "json",
+        "--audience",
+        "public",
+    ])
+    .code(0)
+    .stdout;
     let report: Value = serde_json::from_str(&report).unwrap();
     let started = instant(&source["started_at"]);
     assert_eq!(
         report["metrics"]["time_to_first_update_s"],
         (first_update - started).num_seconds()
     );
-    let summary = run(&["report", s(&paths[1]), "--audience", "public"]).code(0).stdout;
+    let summary = run(&["report", s(&paths[1]), "--audience", "public"])
+        .code(0)
+        .stdout;
     assert!(summary.contains("## Updates we published"), "{summary}");
-    assert!(summary.contains("Status page update: **Investigating**."), "{summary}");
+    assert!(
+        summary.contains("Status page update: **Investigating**."),
+        "{summary}"
+    );
 
     // A retroactive incident: one `resolved` update, with an earlier `started_at`.
     let login = load(&paths[0]);
