@@ -455,6 +455,27 @@ fn an_edit_rebuilds_one_page_and_gives_the_same_site_as_a_fresh_build() {
     }
 }
 
+/// The cache names logs by their canonical path: the same logs spelled another way on the
+/// command line are still known. (They were not: every page was rendered again.)
+#[test]
+fn the_cache_does_not_depend_on_how_paths_are_spelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = editable_logs(dir.path());
+    let out = dir.path().join("site");
+    build_dir(&logs, &out, &[]).code(0).stderr_has(&["built"]);
+    let other = dir.path().join("logs/../logs/.");
+    build_dir(&other, &out, &[])
+        .code(0)
+        .stderr_has(&["updated (0 pages rendered"]);
+    let one = logs.join("dns-typo-2025-12-01.yaml");
+    let spelled = dir.path().join("./logs/dns-typo-2025-12-01.yaml");
+    let files = [one.to_str().unwrap(), spelled.to_str().unwrap()];
+    run(&["build", files[0], "-o", out.to_str().unwrap()]).code(0);
+    run(&["build", files[1], "-o", out.to_str().unwrap()])
+        .code(0)
+        .stderr_has(&["updated (0 pages rendered"]);
+}
+
 #[test]
 fn a_folder_postevent_did_not_make_is_never_replaced() {
     let dir = tempfile::tempdir().unwrap();
