@@ -408,7 +408,16 @@ mod tests {
             matches!(rebuild.status, Status::Built { .. }),
             "{rebuild:?}"
         );
-        assert!(body(&preview.respond("/")).contains("TEMPLATE-MARKER"));
+        // The site's stylesheet has it, under a new name the index links.
+        let index = body(&preview.respond("/")).to_owned();
+        let css = index
+            .split("<link rel=\"stylesheet\" href=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the index links its stylesheet");
+        let sheet = preview.respond(&format!("/{css}"));
+        assert_eq!(sheet.content_type, "text/css; charset=utf-8");
+        assert!(body(&sheet).contains("TEMPLATE-MARKER"), "{css}");
 
         std::fs::write(site.join("index.html"), "{% if %}").unwrap();
         let rebuild = preview.poll().expect("the broken template is seen");

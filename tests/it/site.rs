@@ -455,6 +455,64 @@ fn an_edit_rebuilds_one_page_and_gives_the_same_site_as_a_fresh_build() {
     }
 }
 
+/// Every page links one of two shared stylesheets, named by their content, instead of
+/// carrying its own copy; an overridden stylesheet gets a new name.
+#[test]
+fn pages_share_stylesheets_named_by_their_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    build(&out, &[]).code(0);
+    let files = tree(&out);
+    let sheets: Vec<&String> = files.keys().filter(|k| k.starts_with("assets/")).collect();
+    assert_eq!(sheets.len(), 2, "{sheets:?}");
+    for (rel, bytes) in &files {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        assert!(!html.contains("<style"), "{rel} carries its own stylesheet");
+        let kind = if rel.starts_with("incidents/") {
+            "report"
+        } else {
+            "site"
+        };
+        let linked = links(&html)
+            .into_iter()
+            .find(|l| l.contains("assets/"))
+            .unwrap_or_else(|| panic!("{rel} links no stylesheet"));
+        let target = normalise(&Path::new(rel).parent().unwrap().join(&linked));
+        assert!(
+            target.starts_with(&format!("assets/{kind}-")),
+            "{rel}: {linked}"
+        );
+        assert!(files.contains_key(&target), "{rel}: {linked}");
+    }
+    let templates = dir.path().join("templates/site");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("site.css"), "body { color: black; }").unwrap();
+    let again = dir.path().join("again");
+    build(
+        &again,
+        &[
+            "--templates",
+            dir.path().join("templates").to_str().unwrap(),
+        ],
+    )
+    .code(0);
+    let renamed: Vec<String> = tree(&again)
+        .into_keys()
+        .filter(|k| k.starts_with("assets/"))
+        .collect();
+    assert!(
+        renamed.iter().any(|k| !files.contains_key(k)),
+        "{renamed:?}"
+    );
+    assert!(
+        renamed.iter().any(|k| files.contains_key(k)),
+        "the report's is unchanged"
+    );
+}
+
 /// The cache names logs by their canonical path: the same logs spelled another way on the
 /// command line are still known. (They were not: every page was rendered again.)
 #[test]
