@@ -6,7 +6,10 @@
 //! - internal events (`internal: true`), their text and their status changes;
 //! - `internal_notes`;
 //! - the owners of action items;
-//! - services marked `internal: true`, their status changes and their impact windows.
+//! - services marked `internal: true`, their status changes and their impact windows;
+//! - measures (`measures:`) on internal events or of internal services: the series and peaks
+//!   of a public output are computed from the public points only (a peak would otherwise
+//!   tell an internal value).
 //!
 //! It keeps what the whole incident says about time: the phase times and the metrics between
 //! them (even when an internal event marks a phase), the start, the end and the duration, and
@@ -20,7 +23,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
 use crate::config::{Config, Milestone};
-use crate::metrics::{self, CustomMetric, PhaseMetrics, ServiceImpact};
+use crate::metrics::{self, CustomMetric, MeasureSeries, PhaseMetrics, ServiceImpact};
 use crate::model::{Event, Incident, Phase, Scale, ServiceStatus};
 
 /// Who an output is for.
@@ -79,6 +82,10 @@ pub struct Redacted {
     impacts: Vec<ServiceImpact>,
     /// The status before each change of each event of `incident.timeline`, in order.
     before: Vec<Vec<ServiceStatus>>,
+    /// Each measure of the audience's timeline (see the module's doc).
+    measures: Vec<MeasureSeries>,
+    /// The keys of the metrics computed from an approximate time, of the whole incident.
+    approximate: Vec<String>,
 }
 
 /// The incident as `audience` may see it, with the built-in defaults (no `postevent.toml`).
@@ -125,6 +132,12 @@ pub fn redact_with(incident: &Incident, audience: Audience, config: &Config) -> 
             .unzip();
         timeline.push(Event {
             status,
+            measures: event
+                .measures
+                .iter()
+                .filter(|m| m.service.as_deref().is_none_or(shown_service))
+                .cloned()
+                .collect(),
             milestone: event.milestone.clone().filter(|m| shown_milestone(m)),
             ..event.clone()
         });
@@ -185,6 +198,8 @@ pub fn redact_with(incident: &Incident, audience: Audience, config: &Config) -> 
         resolved: incident.is_resolved(),
         impacts,
         before,
+        measures: metrics::measure_series(&shown),
+        approximate: metrics::approximate_metrics(incident, config),
         incident: shown,
     }
 }
@@ -262,6 +277,16 @@ impl Redacted {
     /// index the whole timeline, not the redacted one.)
     pub fn impacts(&self) -> &[ServiceImpact] {
         &self.impacts
+    }
+
+    /// Each measure the audience may see, by key, from the audience's timeline.
+    pub fn measures(&self) -> &[MeasureSeries] {
+        &self.measures
+    }
+
+    /// Whether the metric `key` is computed from an approximate time (`at: "~10:45"`).
+    pub fn is_approximate(&self, key: &str) -> bool {
+        self.approximate.iter().any(|k| k == key)
     }
 
     /// The status changes of event `index` of `incident().timeline`, each with the status

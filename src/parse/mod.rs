@@ -193,6 +193,47 @@ pub struct RawEvent {
     /// Internal events never appear in a public report.
     #[serde(default)]
     pub internal: bool,
+    /// Measured impact from this moment on: a name (`error_rate_pct`), or a declared service
+    /// and a name (`DynamoDB.error_rate_pct`), to a number.
+    #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, f64>")]
+    pub measures: MeasureMap,
+    /// The time is known to within minutes (the same as writing `at: "~10:45"`): metrics
+    /// computed from it are shown as approximate.
+    #[serde(default)]
+    pub approximate: bool,
+}
+
+/// A `measures` map: name -> number, in the order written, with spans.
+#[derive(Debug, Default)]
+pub struct MeasureMap(pub Vec<(SpannedStr, Spanned<f64>)>);
+
+impl<'de> Deserialize<'de> for MeasureMap {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MapVisitor;
+
+        impl<'de> Visitor<'de> for MapVisitor {
+            type Value = MeasureMap;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map of measure name to number")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<MeasureMap, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(MeasureMap(entries))
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<MeasureMap, E> {
+                Ok(MeasureMap::default())
+            }
+        }
+
+        deserializer.deserialize_map(MapVisitor)
+    }
 }
 
 /// A scalar read as text, whatever YAML would have typed it as (`02:40` is a sexagesimal

@@ -250,7 +250,10 @@ fn resolved_lints(
                 ),
             )
             .at(status_span.clone(), "resolved")
-            .hint("mark those events with `phase:` so time to detect and time to resolve can be computed"),
+            .hint(format!(
+                "mark those events with `phase:` so {} can be computed",
+                missing_metrics(incident)
+            )),
         );
     }
     if incident
@@ -271,6 +274,25 @@ fn resolved_lints(
                     "add `summary:`: a few sentences on what happened, for readers of the report",
                 ),
         );
+    }
+}
+
+/// The built-in metrics a missing `started` or `detected` leaves out, for W003's hint: without
+/// `started`, every one whose phase is marked (and time to detect); without `detected`, time
+/// to detect. "time to detect and time to resolve".
+fn missing_metrics(incident: &Incident) -> String {
+    let started = incident.phase_at(Phase::Started).is_some();
+    let labels: Vec<String> = metrics::phase_metrics(incident)
+        .all()
+        .into_iter()
+        .filter(|m| m.value.is_none())
+        .filter(|m| m.phase == Phase::Detected || (!started && incident.phase_at(m.phase).is_some()))
+        .map(|m| m.label.to_lowercase())
+        .collect();
+    match labels.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => "the metrics".to_owned(),
     }
 }
 
