@@ -2,7 +2,6 @@
 //! declared service and a finite number; a time of day that takes its date from an event far
 //! before the events around it is likely on the wrong day.
 
-use std::ops::Range;
 
 use chrono::TimeDelta;
 use chrono_tz::Tz;
@@ -81,53 +80,44 @@ fn split_key<'k>(key: &'k str, declared: &Declared) -> (Option<&'k str>, &'k str
     }
 }
 
-/// W015: a time of day takes the date of the event written before it; when the next event
-/// written with a full date is more than a day after it, the date it took is likely stale (a
-/// context event days before the incident, then `10:51` meant for the incident's day).
+/// W015: a time of day takes the date of the event written before it. When that date comes
+/// from an event more than a day earlier than the events written before it (a context event
+/// days before the incident, written among the incident's events), the time of day lands
+/// on that day too, though it was almost surely meant for the incident's.
 pub(super) fn stale_times_of_day(v: &mut Validator, events: &[Located], zone: Tz) {
     let mut by_written: Vec<&Located> = events.iter().collect();
     by_written.sort_by_key(|e| e.written);
-    let mut next_dated: Option<&Located> = None;
-    let mut last_dated_before: Vec<Option<Range<usize>>> = Vec::with_capacity(by_written.len());
-    let mut source = None;
-    for e in &by_written {
+    let mut latest: Option<&Located> = None;
+    let mut dated: Option<&Located> = None;
+    for e in by_written {
         if e.dated {
-            source = Some(e.at_span.clone());
+            dated = Some(e);
+        } else if let (Some(latest), Some(source)) = (latest, dated) {
+            let gap = latest.event.at - e.event.at;
+            if gap > TimeDelta::days(1) {
+                let local = e.event.at.with_timezone(&zone);
+                let meant = latest.event.at.with_timezone(&zone).date_naive();
+                v.push(
+                    Diagnostic::new(
+                        Code::StaleTimeOfDay,
+                        format!(
+                            "this time of day takes its date ({}) from an event {} days before the events written above it",
+                            local.date_naive(),
+                            gap.num_days()
+                        ),
+                    )
+                    .at(e.at_span.clone(), format!("read as {}", local.format("%Y-%m-%d %H:%M")))
+                    .related(source.at_span.clone(), "its date comes from here")
+                    .related(latest.at_span.clone(), "a later event written above")
+                    .hint(format!(
+                        "a time of day takes its date from the event written before it; write the date in full if it belongs with the incident (`{meant} {}`)",
+                        local.format("%H:%M")
+                    )),
+                );
+            }
         }
-        last_dated_before.push(source.clone());
-    }
-    let mut warnings = Vec::new();
-    for (i, e) in by_written.iter().enumerate().rev() {
-        if e.dated {
-            next_dated = Some(e);
-            continue;
+        if latest.is_none_or(|l| e.event.at > l.event.at) {
+            latest = Some(e);
         }
-        let Some(next) = next_dated else { continue };
-        let gap = next.event.at - e.event.at;
-        if gap <= TimeDelta::days(1) {
-            continue;
-        }
-        let date = e.event.at.with_timezone(&zone).date_naive();
-        let next_date = next.event.at.with_timezone(&zone).date_naive();
-        let time = e.event.at.with_timezone(&zone).format("%H:%M");
-        let mut d = Diagnostic::new(
-            Code::StaleTimeOfDay,
-            format!(
-                "this time of day is read on {date}, {} days before the next dated event ({next_date})",
-                gap.num_days()
-            ),
-        )
-        .at(e.at_span.clone(), format!("read as {date} {time}"))
-        .related(next.at_span.clone(), "the next dated event");
-        if let Some(from) = &last_dated_before[i] {
-            d = d.related(from.clone(), "its date comes from here");
-        }
-        warnings.push(d.hint(format!(
-            "a time of day takes its date from the event written before it; write the date if it belongs with the later events (`{next_date} {time}`)"
-        )));
-    }
-    warnings.reverse();
-    for w in warnings {
-        v.push(w);
     }
 }
