@@ -91,6 +91,18 @@ pub struct RawConfig {
     /// Show roles in public reports (they are internal by default).
     #[serde(default)]
     pub public_roles: bool,
+    /// How reports draw the incident.
+    #[serde(default)]
+    pub report: RawReport,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawReport {
+    /// Give every declared service a lane in the timeline chart, not only those impaired
+    /// (default false).
+    #[serde(default)]
+    pub chart_all_services: bool,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -185,6 +197,8 @@ pub struct Config {
     pub site_title: Option<String>,
     pub lint_prose: bool,
     pub public_roles: bool,
+    /// `[report] chart_all_services`: a chart lane for every service, impaired or not.
+    pub chart_all_services: bool,
 }
 
 impl Config {
@@ -213,6 +227,7 @@ impl Default for Config {
             site_title: None,
             lint_prose: true,
             public_roles: false,
+            chart_all_services: false,
         }
     }
 }
@@ -466,6 +481,7 @@ impl Checker<'_> {
             site_title: raw.site.title,
             lint_prose: raw.lint.prose,
             public_roles: raw.public_roles,
+            chart_all_services: raw.report.chart_all_services,
         }
     }
 

@@ -86,6 +86,8 @@ pub struct Redacted {
     measures: Vec<MeasureSeries>,
     /// The keys of the metrics computed from an approximate time, of the whole incident.
     approximate: Vec<String>,
+    /// The config's `[report] chart_all_services`.
+    chart_all_services: bool,
 }
 
 /// The incident as `audience` may see it, with the built-in defaults (no `postevent.toml`).
@@ -200,6 +202,7 @@ pub fn redact_with(incident: &Incident, audience: Audience, config: &Config) -> 
         before,
         measures: metrics::measure_series(&shown),
         approximate: metrics::approximate_metrics(incident, config),
+        chart_all_services: config.chart_all_services,
         incident: shown,
     }
 }
@@ -282,6 +285,11 @@ impl Redacted {
     /// Each measure the audience may see, by key, from the audience's timeline.
     pub fn measures(&self) -> &[MeasureSeries] {
         &self.measures
+    }
+
+    /// Whether the timeline chart gives every service a lane (`[report] chart_all_services`).
+    pub fn chart_all_services(&self) -> bool {
+        self.chart_all_services
     }
 
     /// Whether the metric `key` is computed from an approximate time (`at: "~10:45"`).

@@ -361,6 +361,9 @@ pub struct View {
     pub links: Vec<LinkView>,
     /// Each measure the audience may see, by key.
     pub measures: Vec<MeasureView>,
+    /// Whether the timeline chart gives a lane to every service, not only those impaired
+    /// (postevent.toml: `[report] chart_all_services = true`).
+    pub chart_all_services: bool,
 }
 
 /// Builds the view of an incident already redacted for its audience, showing times in `zone`.
@@ -427,6 +430,7 @@ pub fn build(redacted: &Redacted, zone: Tz) -> View {
             })
             .collect(),
         measures: measure_views(redacted),
+        chart_all_services: redacted.chart_all_services(),
     }
 }
 
