@@ -44,33 +44,58 @@ struct Scale {
     t1: i64,
     /// Where the plot starts: the width of the label column.
     left: f64,
+    /// Pixels kept at each end of the plot for context events (0 when there are none).
+    before: f64,
+    after: f64,
 }
+
+/// The width of the zone at an edge of the plot that holds context events.
+const CONTEXT_ZONE: f64 = 96.0;
 
 impl Scale {
     fn new(view: &View, left: f64) -> Scale {
         let (lo, hi) = incident_span(view);
         let span = (hi - lo).max(60);
         let pad = (span / 40).max(30);
+        let zone = |side: bool| {
+            let any = view
+                .timeline
+                .iter()
+                .any(|e| e.context && (e.at.timestamp() < lo) == side);
+            if any { CONTEXT_ZONE } else { 0.0 }
+        };
         Scale {
             t0: lo - pad,
             t1: lo + span + pad,
             left,
+            before: zone(true),
+            after: zone(false),
         }
     }
 
-    fn x(&self, t: i64) -> f64 {
-        let plot = WIDTH - self.left - RIGHT;
-        self.left + (t - self.t0) as f64 / (self.t1 - self.t0) as f64 * plot
+    /// The pixels of the time axis, context zones left out.
+    fn plot(&self) -> f64 {
+        WIDTH - self.left - RIGHT - self.before - self.after
     }
 
-    /// `x` kept inside the plot (a context event sits at the edge).
+    fn x(&self, t: i64) -> f64 {
+        self.left + self.before + (t - self.t0) as f64 / (self.t1 - self.t0) as f64 * self.plot()
+    }
+
+    /// `x`, with an instant outside the axis (a context event) in the zone at that edge.
     fn x_clamped(&self, t: i64) -> f64 {
-        self.x(t.clamp(self.t0, self.t1))
+        if t < self.t0 {
+            self.left + 8.0
+        } else if t > self.t1 {
+            WIDTH - RIGHT - 8.0
+        } else {
+            self.x(t)
+        }
     }
 
     /// The tick step: the smallest that keeps ticks `MIN_TICK_GAP` apart.
     fn step_minutes(&self) -> i64 {
-        let plot = WIDTH - self.left - RIGHT;
+        let plot = self.plot();
         let span_minutes = (self.t1 - self.t0) as f64 / 60.0;
         let most = (plot / MIN_TICK_GAP).floor().max(1.0);
         STEPS
@@ -213,6 +238,7 @@ pub fn timeline(view: &View) -> String {
         ))
     );
     axis(&mut s, view, &scale, zone, bottom);
+    context_breaks(&mut s, &scale, bottom);
     phase_lane(&mut s, view, &scale, &rows, bottom);
     event_lane(&mut s, view, &scale, lanes_top);
     for (i, (service, label)) in lanes.iter().zip(&labels).enumerate() {
@@ -345,6 +371,20 @@ fn event_tip(e: &EventView, zone: Tz) -> String {
     tip
 }
 
+/// A zigzag where the time axis stops short of a context zone: time jumps there.
+fn context_breaks(s: &mut String, scale: &Scale, bottom: f64) {
+    let edges = [
+        (scale.before > 0.0).then(|| scale.left + scale.before - 6.0),
+        (scale.after > 0.0).then(|| WIDTH - RIGHT - scale.after + 6.0),
+    ];
+    for x in edges.into_iter().flatten() {
+        let _ = write!(
+            s,
+            r#"<line class="context-break" x1="{x:.1}" y1="{AXIS}" x2="{x:.1}" y2="{bottom:.1}"/>"#
+        );
+    }
+}
+
 /// Context events (before `started`, after `resolved`) as one hollow marker at each edge of
 /// the plot, labelled with how far outside they are, instead of stretching the axis.
 fn context_edges(s: &mut String, view: &View, scale: &Scale, mid: f64) {
@@ -360,8 +400,8 @@ fn context_edges(s: &mut String, view: &View, scale: &Scale, mid: f64) {
         .filter(|e| e.context && e.at.timestamp() >= lo)
         .collect();
     let sides = [
-        (before, scale.x(scale.t0) + 5.0, "before", ""),
-        (after, scale.x(scale.t1) - 5.0, "after", " text-anchor=\"end\""),
+        (before, scale.left + 8.0, "before", ""),
+        (after, WIDTH - RIGHT - 8.0, "after", " text-anchor=\"end\""),
     ];
     for (events, x, word, anchor) in sides {
         let Some(farthest) = (match word {
@@ -371,14 +411,12 @@ fn context_edges(s: &mut String, view: &View, scale: &Scale, mid: f64) {
             continue;
         };
         let edge = if word == "before" { lo } else { hi };
-        let distance = human_duration(chrono::TimeDelta::seconds(
-            (farthest.at.timestamp() - edge).abs(),
-        ));
+        let distance = rough_duration((farthest.at.timestamp() - edge).abs());
         let label = match (events.len(), word) {
-            (1, "before") => format!("◂ {distance} before"),
-            (1, _) => format!("{distance} after ▸"),
-            (n, "before") => format!("◂ {n} events, up to {distance} before"),
-            (n, _) => format!("{n} events, up to {distance} after ▸"),
+            (1, "before") => format!("{distance} before"),
+            (1, _) => format!("{distance} after"),
+            (n, "before") => format!("{n}, to {distance} before"),
+            (n, _) => format!("{n}, to {distance} after"),
         };
         let tips: Vec<String> = events.iter().map(|e| event_tip(e, view.timezone)).collect();
         let text_x = if word == "before" { x + 8.0 } else { x - 8.0 };
@@ -587,6 +625,17 @@ pub fn sparkline(view: &View, measure: &MeasureView) -> String {
 /// A measured value for people: `40`, `62.5`, `1200000`.
 pub fn number(n: f64) -> String {
     PointView::number(n).to_string()
+}
+
+/// A distance in time at a glance: `14d`, `2d 3h`, else as [`human_duration`] (`45h` would
+/// be hard to read as two days).
+fn rough_duration(seconds: i64) -> String {
+    let (days, hours) = (seconds / 86_400, seconds % 86_400 / 3600);
+    match (days, hours) {
+        (0, _) => human_duration(chrono::TimeDelta::seconds(seconds)),
+        (d, 0) | (d @ 7.., _) => format!("{d}d"),
+        (d, h) => format!("{d}d {h}h"),
+    }
 }
 
 /// `2025-10-19 23:48 PDT (2025-10-20 06:48 UTC)`, for tooltips.
