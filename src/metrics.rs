@@ -394,6 +394,8 @@ mod tests {
             status: status.iter().map(|(n, s)| (n.to_string(), *s)).collect(),
             text: "x".into(),
             internal: false,
+            measures: Vec::new(),
+            approximate: false,
         }
     }
 

@@ -429,6 +429,17 @@ internal_notes: SECRET notes
                     .collect(),
                 text: "text".into(),
                 internal,
+                // A measure of each service that changes: `db`'s is internal.
+                measures: [("api", api), ("db", db)]
+                    .into_iter()
+                    .filter(|(_, s)| s.is_some())
+                    .map(|(n, s)| crate::model::Measure {
+                        name: "load".into(),
+                        service: Some(n.to_owned()),
+                        value: s.unwrap_or(0) as f64,
+                    })
+                    .collect(),
+                approximate: minute % 7 == 0,
             })
             .collect();
         timeline.sort_by_key(|e| e.at);
@@ -492,6 +503,17 @@ internal_notes: SECRET notes
             prop_assert!(shown.services.iter().all(|s| !s.internal));
             prop_assert!(shown.timeline.iter().all(|e| !e.internal));
             prop_assert!(shown.timeline.iter().all(|e| e.status.iter().all(|s| s.0 == "api")));
+            // No measure of an internal service or from an internal event reaches the public.
+            prop_assert!(public.measures().iter().all(|m| m.key == "api.load"));
+            let public_points: usize = whole
+                .timeline
+                .iter()
+                .filter(|e| !e.internal)
+                .flat_map(|e| &e.measures)
+                .filter(|m| m.service.as_deref() == Some("api"))
+                .count();
+            let shown_points: usize = public.measures().iter().map(|m| m.points.len()).sum();
+            prop_assert_eq!(shown_points, public_points);
             // Each public change has the status before it on the whole timeline.
             let public_events = whole.timeline.iter().enumerate().filter(|(_, e)| !e.internal);
             for (i, (j, _)) in public_events.enumerate() {

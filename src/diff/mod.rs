@@ -518,6 +518,8 @@ mod tests {
                     .collect(),
                 text: TEXTS[text].to_owned(),
                 internal,
+                measures: Vec::new(),
+                approximate: false,
             })
     }
 

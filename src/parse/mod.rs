@@ -5,6 +5,8 @@
 //! every bad value in a file with its allowed values, instead of stopping at the first.
 
 mod errors;
+pub mod outline;
+mod shape;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -15,7 +17,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_saphyr::{Location, Spanned};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model;
 use crate::source::Source;
 
@@ -363,8 +365,31 @@ impl Default for Limits {
     }
 }
 
-/// Reads the YAML of `source` into raw types; a failure is one located diagnostic.
-pub fn parse(source: &Source, limits: Limits) -> Result<RawIncident, Box<Diagnostic>> {
+/// Reads the YAML of `source` into raw types. A failure is located diagnostics: for a file of
+/// the wrong shape, every unknown field, wrong type and missing field in it (serde stops at
+/// the first; the shape check finds the rest), else the one error that stopped the parser.
+pub fn parse(source: &Source, limits: Limits) -> Result<RawIncident, Vec<Diagnostic>> {
+    parse_first(source, limits).map_err(|first| {
+        let shape = matches!(
+            first.code,
+            Code::UnknownField | Code::WrongType | Code::MissingField
+        );
+        let mut all = if shape {
+            shape::problems(source.text(), limits.max_yaml_events)
+        } else {
+            Vec::new()
+        };
+        let line = |d: &Diagnostic| d.span.as_ref().map(|s| source.line_col(s.start).line);
+        if !all.iter().any(|d| d.code == first.code && line(d) == line(&first)) {
+            all.push(*first);
+        }
+        all.sort_by_key(|d| d.span.as_ref().map(|s| s.start));
+        all
+    })
+}
+
+/// Reads the YAML of `source` into raw types; a failure is the first problem serde met.
+fn parse_first(source: &Source, limits: Limits) -> Result<RawIncident, Box<Diagnostic>> {
     let mut budget = serde_saphyr::budget::Budget::default();
     budget.max_events = limits.max_yaml_events;
     budget.max_nodes = limits.max_yaml_events;

@@ -660,6 +660,9 @@ mod tests {
         Scale {
             t0: 1_760_942_880,
             t1: 1_760_942_880 + minutes * 60,
+            left: LABEL_MIN,
+            before: 0.0,
+            after: 0.0,
         }
     }
 

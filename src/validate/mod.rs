@@ -82,9 +82,9 @@ pub fn check(source: &Source, limits: Limits) -> Checked {
 pub fn check_with(source: &Source, limits: Limits, config: &Config) -> Checked {
     match parse::parse(source, limits) {
         Ok(raw) => validate_with(source, raw, config),
-        Err(diagnostic) => Checked {
+        Err(diagnostics) => Checked {
             incident: None,
-            diagnostics: vec![*diagnostic],
+            diagnostics,
             omitted: BTreeMap::new(),
             timeline_spans: Vec::new(),
         },
