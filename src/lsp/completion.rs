@@ -281,9 +281,11 @@ mod tests {
         assert_eq!(
             event,
             [
+                "approximate",
                 "at",
                 "id",
                 "internal",
+                "measures",
                 "milestone",
                 "phase",
                 "severity",
