@@ -3,6 +3,7 @@
 //! status changes). Every output command and format runs in both audiences: no marker
 //! reaches a public output, and every marker reaches the internal one (so the test can fail).
 //! A public diff shows the same metrics as the public reports of its two sides.
+//! Measures (issue 16) of an internal event or of an internal service are markers too.
 //!
 //! Regressions: `diff --audience public` showed action-item owners, and dropped the internal
 //! events before computing its metrics; a service known only from internal events was named
@@ -33,6 +34,8 @@ const MARKERS: &[(&str, &[&str])] = &[
     ("ZQXOWNER", COMMANDS),
     ("ZQXSERVICE builder", COMMANDS),
     ("ZQXSERVICEDESC", &["diff"]),
+    ("zqxmeasureevent", COMMANDS),
+    ("zqxmeasureservice", COMMANDS),
 ];
 
 const AUDIENCES: [&str; 2] = ["internal", "public"];
@@ -53,6 +56,8 @@ fn new_version(dir: &Path) -> PathBuf {
         ("ZQXNOTES the", "ZQXNOTES still the"),
         ("owner: ZQXOWNER", "owner: ZQXOWNER and friends"),
         ("ZQXSERVICEDESC internal", "ZQXSERVICEDESC private"),
+        ("zqxmeasureevent: 4242", "zqxmeasureevent: 4343"),
+        ("zqxmeasureservice: 77", "zqxmeasureservice: 78"),
         (
             "ZQXSERVICE builder: degraded_performance",
             "ZQXSERVICE builder: partial_outage",
