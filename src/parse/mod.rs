@@ -379,8 +379,13 @@ pub fn parse(source: &Source, limits: Limits) -> Result<RawIncident, Vec<Diagnos
         } else {
             Vec::new()
         };
+        // The same problem, found by both: on the same line, or named the same way (serde
+        // points at the end of a map that lacks a field).
         let line = |d: &Diagnostic| d.span.as_ref().map(|s| source.line_col(s.start).line);
-        if !all.iter().any(|d| d.code == first.code && line(d) == line(&first)) {
+        let same = |d: &Diagnostic| {
+            d.code == first.code && (line(d) == line(&first) || d.message == first.message)
+        };
+        if !all.iter().any(same) {
             all.push(*first);
         }
         all.sort_by_key(|d| d.span.as_ref().map(|s| s.start));

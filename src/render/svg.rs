@@ -57,11 +57,11 @@ impl Scale {
         let (lo, hi) = incident_span(view);
         let span = (hi - lo).max(60);
         let pad = (span / 40).max(30);
-        let zone = |side: bool| {
-            let any = view
-                .timeline
-                .iter()
-                .any(|e| e.context && (e.at.timestamp() < lo) == side);
+        let zone = |before: bool| {
+            let any = view.timeline.iter().any(|e| {
+                let t = e.at.timestamp();
+                if before { t < lo } else { t > hi }
+            });
             if any { CONTEXT_ZONE } else { 0.0 }
         };
         Scale {
@@ -107,7 +107,8 @@ impl Scale {
 }
 
 /// The seconds the chart spans: from `started` (or the first event) to `resolved` (or the
-/// last event that is not context), widened to every impact window.
+/// last event that is not context), widened to every impact window. Events outside it are
+/// context, drawn at its edges.
 fn incident_span(view: &View) -> (i64, i64) {
     let mut lo = view.start.timestamp();
     let mut hi = view.end.map_or(lo, |t| t.timestamp());
@@ -340,7 +341,9 @@ fn phase_lane(s: &mut String, view: &View, scale: &Scale, rows: &[usize], bottom
 fn event_lane(s: &mut String, view: &View, scale: &Scale, y: f64) {
     lane_label(s, scale, y, "Events", "lane-label lane-meta");
     let mid = y + LANE / 2.0;
-    for e in view.timeline.iter().filter(|e| !e.context) {
+    let (lo, hi) = incident_span(view);
+    let inside = |e: &&EventView| (lo..=hi).contains(&e.at.timestamp());
+    for e in view.timeline.iter().filter(inside) {
         let x = scale.x(e.at.timestamp());
         let class = if e.internal {
             "event internal"
@@ -392,12 +395,12 @@ fn context_edges(s: &mut String, view: &View, scale: &Scale, mid: f64) {
     let before: Vec<&EventView> = view
         .timeline
         .iter()
-        .filter(|e| e.context && e.at.timestamp() < lo)
+        .filter(|e| e.at.timestamp() < lo)
         .collect();
     let after: Vec<&EventView> = view
         .timeline
         .iter()
-        .filter(|e| e.context && e.at.timestamp() >= lo)
+        .filter(|e| e.at.timestamp() > hi)
         .collect();
     let sides = [
         (before, scale.left + 8.0, "before", ""),

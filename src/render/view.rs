@@ -223,7 +223,8 @@ pub struct EventView {
     pub internal: bool,
     /// The time is known to within minutes (`at: "~10:45"`): shown as `~10:45`.
     pub approximate: bool,
-    /// Before `started` or after `resolved`: context, not part of the incident.
+    /// Before `started` or after `resolved`, changing no service's status: context, not part
+    /// of the incident.
     pub context: bool,
     /// The measures written on this event, in the order written.
     pub measures: Vec<PointMeasure>,
@@ -592,12 +593,13 @@ fn event_views(redacted: &Redacted) -> Vec<EventView> {
             text: Text::new(&event.text),
             internal: event.internal,
             approximate: event.approximate,
-            context: redacted
-                .phase_at(Phase::Started)
-                .is_some_and(|started| event.at < started)
-                || redacted
-                    .phase_at(Phase::Resolved)
-                    .is_some_and(|resolved| event.at > resolved),
+            context: event.status.is_empty()
+                && (redacted
+                    .phase_at(Phase::Started)
+                    .is_some_and(|started| event.at < started)
+                    || redacted
+                        .phase_at(Phase::Resolved)
+                        .is_some_and(|resolved| event.at > resolved)),
             measures: event
                 .measures
                 .iter()

@@ -706,15 +706,13 @@ fn changed_markdown_escapes_paths() {
 #[test]
 fn diff_reports_changed_measures() {
     let dir = tempfile::tempdir().unwrap();
-    let old = fixture("report/measures.yaml");
+    let old = crate::fixture("report/measures.yaml");
     let text = std::fs::read_to_string(&old).unwrap();
     assert!(text.contains("error_rate_pct: 41"));
     let new = dir.path().join("new.yaml");
     std::fs::write(&new, text.replace("error_rate_pct: 41", "error_rate_pct: 44")).unwrap();
     let (old, new) = (old.display().to_string(), new.display().to_string());
-    run(&["diff", &old, &new])
-        .code(0)
-        .stdout_has(&["measures", "error_rate_pct: 41 -> 44"]);
+    run(&["diff", &old, &new]).stdout_has(&["measures", "error_rate_pct: 41 -> 44"]);
     run(&["diff", &old, &new, "--format", "md"])
         .stdout_has(&["**measures** error\\_rate\\_pct ~~41~~ → **44**"]);
     let json: serde_json::Value =
