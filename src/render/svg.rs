@@ -131,9 +131,15 @@ fn lanes(view: &View) -> Vec<&ServiceView> {
         .collect()
 }
 
-/// The label column: wide enough for the longest label, within bounds.
-fn label_width(labels: &[String]) -> f64 {
-    let longest = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
+/// The label column of the timeline and of every measure's chart (one width, so their time
+/// axes line up): wide enough for the longest lane label or measure key, within bounds.
+fn label_width(view: &View) -> f64 {
+    let names: Vec<&str> = lanes(view).iter().map(|s| s.name.as_str()).collect();
+    let keys: Vec<&str> = view.measures.iter().map(|m| m.key.as_str()).collect();
+    let labels = lane_labels(&names, max_label_chars())
+        .into_iter()
+        .chain(lane_labels(&keys, max_label_chars()));
+    let longest = labels.map(|l| l.chars().count()).max().unwrap_or(0);
     (longest as f64 * CHAR + 16.0).clamp(LABEL_MIN, LABEL_MAX)
 }
 
@@ -166,9 +172,10 @@ fn lane_labels(names: &[&str], max: usize) -> Vec<String> {
                 })
                 .max()
                 .unwrap_or(0);
+            // At a word boundary, so `Service Control (us-central1)` keeps its bracket.
             let cut = chars[..shared]
                 .iter()
-                .rposition(|c| !c.is_alphanumeric())
+                .rposition(|c| matches!(c, ' ' | '.' | '/' | ':' | '_'))
                 .map_or(0, |i| i + 1);
             let rest: String = chars[cut..].iter().collect();
             let tail = if cut > 0 { format!("…{rest}") } else { rest };
@@ -222,7 +229,7 @@ pub fn timeline(view: &View) -> String {
     let lanes = lanes(view);
     let names: Vec<&str> = lanes.iter().map(|s| s.name.as_str()).collect();
     let labels = lane_labels(&names, max_label_chars());
-    let scale = Scale::new(view, label_width(&labels));
+    let scale = Scale::new(view, label_width(view));
     let rows = phase_rows(view, &scale);
     let phase_height = LANE.max(8.0 + (rows.iter().max().map_or(0, |r| r + 1)) as f64 * PHASE_ROW);
     let lanes_top = AXIS + phase_height;
@@ -514,8 +521,7 @@ fn legend(s: &mut String, view: &View, scale: &Scale, y: f64) {
 /// The chart of one measure: a step line over the same time axis as the timeline (so the
 /// two line up), its key and peak on the left.
 pub fn measure_chart(view: &View, measure: &MeasureView) -> String {
-    let names: Vec<&str> = lanes(view).iter().map(|s| s.name.as_str()).collect();
-    let scale = Scale::new(view, label_width(&lane_labels(&names, max_label_chars())));
+    let scale = Scale::new(view, label_width(view));
     let (lo, hi) = value_range(measure);
     let top = 8.0;
     let y = |v: f64| top + MEASURE_PLOT - (v - lo) / (hi - lo) * MEASURE_PLOT;
@@ -535,7 +541,12 @@ pub fn measure_chart(view: &View, measure: &MeasureView) -> String {
         last_y = Some(py);
     }
     let _ = write!(path, " H{:.1}", WIDTH - RIGHT);
-    let label = lane_labels(&[measure.key.as_str()], max_label_chars()).remove(0);
+    let keys: Vec<&str> = view.measures.iter().map(|m| m.key.as_str()).collect();
+    let label = lane_labels(&keys, max_label_chars())
+        .into_iter()
+        .zip(&view.measures)
+        .find(|(_, m)| m.key == measure.key)
+        .map_or_else(|| measure.key.clone(), |(label, _)| label);
     let peak = number(measure.peak);
     let mut s = String::new();
     let _ = write!(
@@ -667,6 +678,78 @@ mod tests {
             before: 0.0,
             after: 0.0,
         }
+    }
+
+    /// Labels keep what tells lanes apart: a long shared prefix gives way first.
+    #[test]
+    fn lane_labels_keep_the_part_that_differs() {
+        let names = [
+            "Service Control (us-central1)",
+            "Service Control (europe-west1)",
+            "API",
+            "A very long service name that has nothing in common with any other lane at all",
+        ];
+        let labels = lane_labels(&names, 20);
+        assert_eq!(labels[0], "…(us-central1)");
+        assert_eq!(labels[1], "…(europe-west1)");
+        assert_eq!(labels[2], "API");
+        assert_eq!(labels[3].chars().count(), 20);
+        assert!(labels[3].starts_with("A very lon") && labels[3].ends_with("at all"), "{}", labels[3]);
+        // Fitting names are kept whole.
+        assert_eq!(lane_labels(&names, 100)[0], names[0]);
+        // A prefix shared at length: the differing part stays, the end too.
+        let long = [
+            "Regional endpoint resolver for the DynamoDB control plane (primary cell, us-east-1a)",
+            "Regional endpoint resolver for the DynamoDB control plane (secondary cell, us-east-1b)",
+        ];
+        let labels = lane_labels(&long, 30);
+        assert!(labels[0].starts_with("…(primary") && labels[0].ends_with("us-east-1a)"), "{}", labels[0]);
+        assert!(labels[1].starts_with("…(secondary") && labels[1].ends_with("us-east-1b)"), "{}", labels[1]);
+    }
+
+    fn view_of(log: &str, config: &crate::config::Config) -> View {
+        let source = crate::source::Source::from_text("t.yaml", log);
+        let incident = crate::validate::check_with(&source, Default::default(), config)
+            .incident
+            .expect("valid");
+        let redacted = crate::redact::redact_with(&incident, crate::redact::Audience::Internal, config);
+        super::super::view::build(&redacted, chrono_tz::UTC)
+    }
+
+    const LOG: &str = "title: T\nseverity: SEV3\nstatus: resolved\nservices: [API, Billing]\ntimeline:\n  - at: 2026-05-18 09:00\n    text: context\n  - at: 2026-06-01 10:00\n    phase: started\n    status: {API: major_outage}\n    measures: {API.errors: 10}\n    text: x\n  - at: 2026-06-01 11:00\n    phase: resolved\n    status: {API: operational}\n    measures: {API.errors: 0}\n    text: y\n";
+
+    /// Regression (issue 16): an event 14 days early squeezed a one-hour incident into a
+    /// sliver; a service never impaired had an empty lane.
+    #[test]
+    fn the_chart_spans_the_incident_and_lanes_only_impaired_services() {
+        let view = view_of(LOG, &crate::config::Config::default());
+        let scale = Scale::new(&view, LABEL_MIN);
+        assert!(scale.t1 - scale.t0 < 2 * 3600, "{} s", scale.t1 - scale.t0);
+        assert_eq!((scale.before, scale.after), (CONTEXT_ZONE, 0.0));
+        let svg = timeline(&view);
+        assert!(svg.contains(">14d before<"), "{svg}");
+        assert!(!svg.contains(">Billing<"));
+        let all = crate::config::Config {
+            chart_all_services: true,
+            ..Default::default()
+        };
+        assert!(timeline(&view_of(LOG, &all)).contains(">Billing<"));
+        assert_eq!(rough_duration(14 * 86_400 + 3600), "14d");
+        assert_eq!(rough_duration(86_400 + 7200), "1d 2h");
+        assert_eq!(rough_duration(1380), "23m");
+    }
+
+    #[test]
+    fn measures_draw_steps_and_sparklines() {
+        let view = view_of(LOG, &crate::config::Config::default());
+        let m = &view.measures[0];
+        assert_eq!((m.key.as_str(), m.peak), ("API.errors", 10.0));
+        let spark = sparkline(&view, m);
+        assert_eq!(spark.chars().count(), 24);
+        assert!(spark.starts_with('█') && spark.ends_with('▁'), "{spark}");
+        let svg = measure_chart(&view, m);
+        assert!(svg.contains("class=\"measure-line\" d=\"M") && svg.contains(" V"), "{svg}");
+        assert!(svg.contains(">peak 10<"), "{svg}");
     }
 
     #[test]
