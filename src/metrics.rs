@@ -490,6 +490,54 @@ mod tests {
         assert_eq!(s3.total, TimeDelta::hours(1));
     }
 
+    /// A metric is approximate when either of its ends is (`at: "~10:45"`); one computed
+    /// from exact times is not.
+    #[test]
+    fn approximate_metrics_follow_their_ends() {
+        let mut i = incident(vec![
+            event("2025-10-20T06:48:00Z", Some(Phase::Started), &[]),
+            event("2025-10-20T07:11:00Z", Some(Phase::Detected), &[]),
+            event("2025-10-20T07:38:00Z", Some(Phase::Identified), &[]),
+        ]);
+        let config = Config::default();
+        assert!(approximate_metrics(&i, &config).is_empty());
+        i.timeline[1].approximate = true;
+        assert_eq!(approximate_metrics(&i, &config), ["time_to_detect"]);
+        i.timeline[1].approximate = false;
+        i.timeline[0].approximate = true;
+        assert_eq!(
+            approximate_metrics(&i, &config),
+            ["time_to_detect", "time_to_identify"],
+            "from an approximate start, every metric that has a value"
+        );
+    }
+
+    #[test]
+    fn measure_series_hold_points_in_time_order_and_the_first_peak() {
+        let measure = |service: Option<&str>, value: f64| crate::model::Measure {
+            name: "errors".into(),
+            service: service.map(str::to_owned),
+            value,
+        };
+        let mut i = incident(vec![
+            event("2025-10-20T06:48:00Z", None, &[]),
+            event("2025-10-20T07:00:00Z", None, &[]),
+            event("2025-10-20T07:30:00Z", None, &[]),
+        ]);
+        i.timeline[0].measures = vec![measure(None, 5.0), measure(Some("EC2"), 1.0)];
+        i.timeline[1].measures = vec![measure(None, 40.0)];
+        i.timeline[2].measures = vec![measure(None, 40.0)];
+        let series = measure_series(&i);
+        let keys: Vec<&str> = series.iter().map(|s| s.key.as_str()).collect();
+        assert_eq!(keys, ["EC2.errors", "errors"]);
+        let errors = &series[1];
+        assert_eq!(errors.points.len(), 3);
+        assert_eq!(
+            (errors.peak, errors.peak_at),
+            (40.0, at("2025-10-20T07:00:00Z"))
+        );
+    }
+
     #[test]
     fn human_durations() {
         let cases = [

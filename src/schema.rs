@@ -43,7 +43,8 @@ pub fn resolve<'a>(
             if let Some(target) = root.get("$defs").and_then(|d| d.get(name)) {
                 todo.push((target, depth + 1));
             }
-        } else if let Some(Value::Array(variants)) = node.get("anyOf").or_else(|| node.get("oneOf")) {
+        } else if let Some(Value::Array(variants)) = node.get("anyOf").or_else(|| node.get("oneOf"))
+        {
             todo.extend(variants.iter().rev().map(|v| (v, depth + 1)));
         } else {
             out.push(node);

@@ -164,7 +164,11 @@ fn innermost(error: &Error) -> &Error {
 }
 
 /// An unknown field; a close field name is also a suggestion for the key at `span`.
-pub(super) fn unknown_field(field: &str, expected: &[&str], span: Option<Range<usize>>) -> Diagnostic {
+pub(super) fn unknown_field(
+    field: &str,
+    expected: &[&str],
+    span: Option<Range<usize>>,
+) -> Diagnostic {
     let close = did_you_mean(field, expected.iter().copied());
     let hint = match close {
         Some(close) => format!("did you mean `{close}`?"),

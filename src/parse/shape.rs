@@ -53,9 +53,12 @@ fn walk(node: &Node, schema: &Value, root: &Value, out: &mut Vec<Diagnostic>) {
     {
         let expected = expected(&allowed);
         out.push(
-            Diagnostic::new(Code::WrongType, format!("expected {expected}, found {found}"))
-                .hint(type_hint(&expected))
-                .at(node.span.clone(), "wrong type"),
+            Diagnostic::new(
+                Code::WrongType,
+                format!("expected {expected}, found {found}"),
+            )
+            .hint(type_hint(&expected))
+            .at(node.span.clone(), "wrong type"),
         );
         return;
     }
@@ -89,7 +92,10 @@ fn walk(node: &Node, schema: &Value, root: &Value, out: &mut Vec<Diagnostic>) {
             let required = object.get("required").and_then(Value::as_array);
             for field in required.into_iter().flatten().filter_map(Value::as_str) {
                 if map.entries.iter().all(|(k, _)| k.scalar() != Some(field)) {
-                    let at = map.entries.first().map_or(node.span.clone(), |(k, _)| k.span.clone());
+                    let at = map
+                        .entries
+                        .first()
+                        .map_or(node.span.clone(), |(k, _)| k.span.clone());
                     out.push(
                         Diagnostic::new(
                             Code::MissingField,
@@ -125,7 +131,11 @@ fn mismatch(node: &Node, allowed: &[&str]) -> Option<&'static str> {
             if node.is_empty_scalar() && allowed == ["string"] {
                 Some("nothing")
             } else if !scalar_ok && !(node.is_empty_scalar() && has("null")) {
-                Some(if has("object") || has("array") { "a value" } else { "text" })
+                Some(if has("object") || has("array") {
+                    "a value"
+                } else {
+                    "text"
+                })
             } else {
                 None
             }

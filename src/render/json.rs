@@ -208,7 +208,13 @@ impl<'a> Document<'a> {
                 .iter()
                 .map(|m| {
                     let series = m.series.iter().collect();
-                    (m.key.as_str(), Measure { peak: m.peak, series })
+                    (
+                        m.key.as_str(),
+                        Measure {
+                            peak: m.peak,
+                            series,
+                        },
+                    )
                 })
                 .collect(),
         }

@@ -438,7 +438,10 @@ fn context_edges(s: &mut String, view: &View, scale: &Scale, mid: f64) {
         let _ = write!(
             s,
             r#"<g class="event context{internal}"><title>{}</title><circle cx="{x:.1}" cy="{mid:.1}" r="4"/><text class="context-label" x="{text_x:.1}" y="{:.1}"{anchor}>{}</text></g>"#,
-            esc(&format!("Context, outside the incident:\n{}", tips.join("\n"))),
+            esc(&format!(
+                "Context, outside the incident:\n{}",
+                tips.join("\n")
+            )),
             mid + 4.0,
             esc(&label)
         );
@@ -694,7 +697,11 @@ mod tests {
         assert_eq!(labels[1], "…(europe-west1)");
         assert_eq!(labels[2], "API");
         assert_eq!(labels[3].chars().count(), 20);
-        assert!(labels[3].starts_with("A very lon") && labels[3].ends_with("at all"), "{}", labels[3]);
+        assert!(
+            labels[3].starts_with("A very lon") && labels[3].ends_with("at all"),
+            "{}",
+            labels[3]
+        );
         // Fitting names are kept whole.
         assert_eq!(lane_labels(&names, 100)[0], names[0]);
         // A prefix shared at length: the differing part stays, the end too.
@@ -703,8 +710,16 @@ mod tests {
             "Regional endpoint resolver for the DynamoDB control plane (secondary cell, us-east-1b)",
         ];
         let labels = lane_labels(&long, 30);
-        assert!(labels[0].starts_with("…(primary") && labels[0].ends_with("us-east-1a)"), "{}", labels[0]);
-        assert!(labels[1].starts_with("…(secondary") && labels[1].ends_with("us-east-1b)"), "{}", labels[1]);
+        assert!(
+            labels[0].starts_with("…(primary") && labels[0].ends_with("us-east-1a)"),
+            "{}",
+            labels[0]
+        );
+        assert!(
+            labels[1].starts_with("…(secondary") && labels[1].ends_with("us-east-1b)"),
+            "{}",
+            labels[1]
+        );
     }
 
     fn view_of(log: &str, config: &crate::config::Config) -> View {
@@ -712,7 +727,8 @@ mod tests {
         let incident = crate::validate::check_with(&source, Default::default(), config)
             .incident
             .expect("valid");
-        let redacted = crate::redact::redact_with(&incident, crate::redact::Audience::Internal, config);
+        let redacted =
+            crate::redact::redact_with(&incident, crate::redact::Audience::Internal, config);
         super::super::view::build(&redacted, chrono_tz::UTC)
     }
 
@@ -748,7 +764,10 @@ mod tests {
         assert_eq!(spark.chars().count(), 24);
         assert!(spark.starts_with('█') && spark.ends_with('▁'), "{spark}");
         let svg = measure_chart(&view, m);
-        assert!(svg.contains("class=\"measure-line\" d=\"M") && svg.contains(" V"), "{svg}");
+        assert!(
+            svg.contains("class=\"measure-line\" d=\"M") && svg.contains(" V"),
+            "{svg}"
+        );
         assert!(svg.contains(">peak 10<"), "{svg}");
     }
 

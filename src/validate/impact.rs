@@ -2,7 +2,6 @@
 //! declared service and a finite number; a time of day that takes its date from an event far
 //! before the events around it is likely on the wrong day.
 
-
 use chrono::TimeDelta;
 use chrono_tz::Tz;
 
@@ -13,7 +12,11 @@ use crate::parse::MeasureMap;
 
 impl Validator<'_> {
     /// The measures of one event; `None` when one of them is wrong (each reported).
-    pub(super) fn measures(&mut self, map: &MeasureMap, declared: &Declared) -> Option<Vec<Measure>> {
+    pub(super) fn measures(
+        &mut self,
+        map: &MeasureMap,
+        declared: &Declared,
+    ) -> Option<Vec<Measure>> {
         let mut out = Vec::new();
         let mut ok = true;
         for (key, value) in &map.0 {
@@ -22,7 +25,8 @@ impl Validator<'_> {
             let (service, name) = split_key(written, declared);
             if let Some(prefix) = service.filter(|s| !declared.known.contains(s)) {
                 if declared.read {
-                    let at = span.start..span.start + key.value.find(prefix).unwrap_or(0) + prefix.len();
+                    let at =
+                        span.start..span.start + key.value.find(prefix).unwrap_or(0) + prefix.len();
                     self.unknown_service(prefix, prefix, at, declared);
                 }
                 ok = false;
@@ -119,5 +123,79 @@ pub(super) fn stale_times_of_day(v: &mut Validator, events: &[Located], zone: Tz
         if latest.is_none_or(|l| e.event.at > l.event.at) {
             latest = Some(e);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::Code;
+    use crate::parse::Limits;
+    use crate::source::Source;
+    use crate::validate::check;
+
+    fn measures(entries: &str) -> (Vec<(String, Option<String>)>, Vec<Code>) {
+        let text = format!(
+            "title: T\nseverity: SEV3\nservices: [API, api.v2]\ntimeline:\n  - at: 2026-01-01 10:00\n    measures: {{{entries}}}\n    text: x\n"
+        );
+        let checked = check(&Source::from_text("t.yaml", text), Limits::default());
+        let codes = checked.diagnostics.iter().map(|d| d.code).collect();
+        let found = checked
+            .incident
+            .map(|i| {
+                i.timeline[0]
+                    .measures
+                    .iter()
+                    .map(|m| (m.name.clone(), m.service.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        (found, codes)
+    }
+
+    /// One row per key: the longest declared service it starts with wins; a key with a `.`
+    /// that names no declared service is E012; a value that is not finite is E030.
+    #[test]
+    fn measure_keys_name_declared_services() {
+        let name = |n: &str, s: Option<&str>| (n.to_owned(), s.map(str::to_owned));
+        assert_eq!(measures("errors: 1").0, [name("errors", None)]);
+        assert_eq!(measures("API.errors: 1").0, [name("errors", Some("API"))]);
+        assert_eq!(
+            measures("api.v2.errors: 1").0,
+            [name("errors", Some("api.v2"))]
+        );
+        assert_eq!(measures("Web.errors: 1").1, [Code::UnknownService]);
+        assert_eq!(measures("API.: 1").1, [Code::InvalidMeasure]);
+        assert_eq!(measures("errors: .inf").1, [Code::InvalidMeasure]);
+    }
+
+    /// W015 fires on a time of day dated by a context event written among the incident's
+    /// events, not on times of day that follow the incident's own dates.
+    #[test]
+    fn stale_times_of_day() {
+        let run = |timeline: &str| {
+            let text = format!("title: T\nseverity: SEV3\ntimeline:\n{timeline}");
+            check(&Source::from_text("t.yaml", text), Limits::default())
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == Code::StaleTimeOfDay)
+                .count()
+        };
+        let event = |at: &str| format!("  - at: \"{at}\"\n    text: x\n");
+        let stale = [
+            event("2026-06-12 10:45"),
+            event("2026-05-29 09:00"),
+            event("11:30"),
+        ]
+        .concat();
+        assert_eq!(run(&stale), 1);
+        let fine = [
+            event("2026-05-29 09:00"),
+            event("2026-06-12 10:45"),
+            event("11:30"),
+            event("2026-06-14 09:00"),
+            event("10:00"),
+        ]
+        .concat();
+        assert_eq!(run(&fine), 0);
     }
 }

@@ -665,8 +665,7 @@ impl Validator<'_> {
                             update: update.flatten(),
                             internal: e.internal,
                             measures,
-                            approximate: e.approximate
-                                || time::split_approximate(&e.at.value.0).0,
+                            approximate: e.approximate || time::split_approximate(&e.at.value.0).0,
                         },
                         written,
                         dated,

@@ -369,7 +369,10 @@ fn every_shape_problem_of_a_file_in_one_run() {
         .lines()
         .map(|l| {
             let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            (v["code"].as_str().unwrap().to_owned(), v["line"].as_u64().unwrap())
+            (
+                v["code"].as_str().unwrap().to_owned(),
+                v["line"].as_u64().unwrap(),
+            )
         })
         .collect();
     assert_eq!(

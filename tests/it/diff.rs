@@ -710,7 +710,11 @@ fn diff_reports_changed_measures() {
     let text = std::fs::read_to_string(&old).unwrap();
     assert!(text.contains("error_rate_pct: 41"));
     let new = dir.path().join("new.yaml");
-    std::fs::write(&new, text.replace("error_rate_pct: 41", "error_rate_pct: 44")).unwrap();
+    std::fs::write(
+        &new,
+        text.replace("error_rate_pct: 41", "error_rate_pct: 44"),
+    )
+    .unwrap();
     let (old, new) = (old.display().to_string(), new.display().to_string());
     run(&["diff", &old, &new]).stdout_has(&["measures", "error_rate_pct: 41 -> 44"]);
     run(&["diff", &old, &new, "--format", "md"])

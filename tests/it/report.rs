@@ -530,20 +530,29 @@ fn measures_approximate_times_and_context_events() {
         }
     }
     let public = json(&path, "public");
-    assert_eq!(public["metrics_approximate"], serde_json::json!(["time_to_detect"]));
+    assert_eq!(
+        public["metrics_approximate"],
+        serde_json::json!(["time_to_detect"])
+    );
     assert_eq!(public["measures"]["requests_failed"]["peak"], 180000);
     assert_eq!(public["measures"]["Login API.error_rate_pct"]["peak"], 62.5);
     assert!(public["measures"].get("Secret Store.lag_s").is_none());
     let internal = json(&path, "internal");
     assert_eq!(internal["measures"]["requests_failed"]["peak"], 999999);
-    assert_eq!(internal["measures"]["Secret Store.lag_s"]["series"][0]["value"], 40);
+    assert_eq!(
+        internal["measures"]["Secret Store.lag_s"]["series"][0]["value"],
+        40
+    );
     let approximate: Vec<bool> = internal["timeline"]
         .as_array()
         .unwrap()
         .iter()
         .map(|e| e["approximate"].as_bool().unwrap())
         .collect();
-    assert_eq!(approximate, [false, false, true, false, false, false, false, false]);
+    assert_eq!(
+        approximate,
+        [false, false, true, false, false, false, false, false]
+    );
     let md = report(&path, "md", "internal");
     assert!(md.contains("| Time to detect | ~12m |"), "{md}");
     assert!(md.contains("| ~2026-06-01 10:12 CEST |"), "{md}");
@@ -567,5 +576,8 @@ fn the_chart_spans_the_incident_with_context_at_its_edges() {
     assert!(svg.contains(">10:10<") && svg.contains(">10:50<"), "{svg}");
     assert!(svg.contains(">Login API (eu-west-1 replica)<"), "{svg}");
     assert!(!svg.contains(">Billing<"), "never impaired: no lane");
-    assert!(html.contains("class=\"timeline measure\""), "a measure chart");
+    assert!(
+        html.contains("class=\"timeline measure\""),
+        "a measure chart"
+    );
 }

@@ -790,5 +790,8 @@ fn stats_sum_the_peaks_of_each_measure() {
     assert_eq!(failed["max_peak"], 180000);
     assert!(by_key("Secret Store.lag_s").is_none(), "internal service");
     let page = std::fs::read_to_string(out.path().join("stats.html")).unwrap();
-    assert!(page.contains("Measured impact") && page.contains("360000"), "{page}");
+    assert!(
+        page.contains("Measured impact") && page.contains("360000"),
+        "{page}"
+    );
 }
