@@ -130,7 +130,7 @@ fn mismatch(node: &Node, allowed: &[&str]) -> Option<&'static str> {
                 || ((has("number") || has("integer")) && is_number(text));
             if node.is_empty_scalar() && allowed == ["string"] {
                 Some("nothing")
-            } else if !scalar_ok && !(node.is_empty_scalar() && has("null")) {
+            } else if !(scalar_ok || node.is_empty_scalar() && has("null")) {
                 Some(if has("object") || has("array") {
                     "a value"
                 } else {

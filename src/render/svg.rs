@@ -384,8 +384,8 @@ fn event_tip(e: &EventView, zone: Tz) -> String {
 /// A zigzag where the time axis stops short of a context zone: time jumps there.
 fn context_breaks(s: &mut String, scale: &Scale, bottom: f64) {
     let edges = [
-        (scale.before > 0.0).then(|| scale.left + scale.before - 6.0),
-        (scale.after > 0.0).then(|| WIDTH - RIGHT - scale.after + 6.0),
+        (scale.before > 0.0).then_some(scale.left + scale.before - 6.0),
+        (scale.after > 0.0).then_some(WIDTH - RIGHT - scale.after + 6.0),
     ];
     for x in edges.into_iter().flatten() {
         let _ = write!(
@@ -605,7 +605,7 @@ fn value_range(measure: &MeasureView) -> (f64, f64) {
         .map(|p| p.value)
         .fold(0.0_f64, f64::min);
     let hi = measure.peak.max(lo);
-    if hi - lo < f64::EPSILON {
+    if (hi - lo).abs() < f64::EPSILON {
         (lo, lo + 1.0)
     } else {
         (lo, hi)
