@@ -10,6 +10,7 @@ mod shape;
 
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 use std::ops::Range;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -206,38 +207,6 @@ pub struct RawEvent {
     pub approximate: bool,
 }
 
-/// A `measures` map: name -> number, in the order written, with spans.
-#[derive(Debug, Default)]
-pub struct MeasureMap(pub Vec<(SpannedStr, Spanned<f64>)>);
-
-impl<'de> Deserialize<'de> for MeasureMap {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MapVisitor;
-
-        impl<'de> Visitor<'de> for MapVisitor {
-            type Value = MeasureMap;
-
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a map of measure name to number")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<MeasureMap, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry()? {
-                    entries.push(entry);
-                }
-                Ok(MeasureMap(entries))
-            }
-
-            fn visit_unit<E: de::Error>(self) -> Result<MeasureMap, E> {
-                Ok(MeasureMap::default())
-            }
-        }
-
-        deserializer.deserialize_map(MapVisitor)
-    }
-}
-
 /// A scalar read as text, whatever YAML would have typed it as (`02:40` is a sexagesimal
 /// integer to some YAML readers; a time to us).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -276,34 +245,66 @@ impl<'de> Deserialize<'de> for Scalar {
 }
 
 /// A `status` map: service name -> status, in the order written, with spans.
-#[derive(Debug, Default)]
-pub struct StatusMap(pub Vec<(SpannedStr, SpannedStr)>);
+pub type StatusMap = Entries<SpannedStr, ServiceNames>;
 
-impl<'de> Deserialize<'de> for StatusMap {
+/// A `measures` map: name -> number, in the order written, with spans.
+pub type MeasureMap = Entries<Spanned<f64>, MeasureNames>;
+
+/// A map whose keys are names written by the author, in the order written, with spans; `E`
+/// says what it maps, for messages.
+#[derive(Debug)]
+pub struct Entries<V, E>(pub Vec<(SpannedStr, V)>, PhantomData<E>);
+
+/// What a map of [`Entries`] holds, for "expected ..." messages.
+pub trait Expecting {
+    const WHAT: &'static str;
+}
+
+#[derive(Debug)]
+pub struct ServiceNames;
+
+impl Expecting for ServiceNames {
+    const WHAT: &'static str = "a map of service name to status";
+}
+
+#[derive(Debug)]
+pub struct MeasureNames;
+
+impl Expecting for MeasureNames {
+    const WHAT: &'static str = "a map of measure name to number";
+}
+
+impl<V, E> Default for Entries<V, E> {
+    fn default() -> Self {
+        Entries(Vec::new(), PhantomData)
+    }
+}
+
+impl<'de, V: Deserialize<'de>, E: Expecting> Deserialize<'de> for Entries<V, E> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MapVisitor;
+        struct MapVisitor<V, E>(PhantomData<(V, E)>);
 
-        impl<'de> Visitor<'de> for MapVisitor {
-            type Value = StatusMap;
+        impl<'de, V: Deserialize<'de>, E: Expecting> Visitor<'de> for MapVisitor<V, E> {
+            type Value = Entries<V, E>;
 
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a map of service name to status")
+                f.write_str(E::WHAT)
             }
 
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StatusMap, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut entries = Vec::new();
                 while let Some(entry) = map.next_entry()? {
                     entries.push(entry);
                 }
-                Ok(StatusMap(entries))
+                Ok(Entries(entries, PhantomData))
             }
 
-            fn visit_unit<E: de::Error>(self) -> Result<StatusMap, E> {
-                Ok(StatusMap::default())
+            fn visit_unit<Er: de::Error>(self) -> Result<Self::Value, Er> {
+                Ok(Entries::default())
             }
         }
 
-        deserializer.deserialize_map(MapVisitor)
+        deserializer.deserialize_map(MapVisitor(PhantomData))
     }
 }
 
