@@ -168,6 +168,17 @@ mod tests {
         assert_eq!(measures("errors: .inf").1, [Code::InvalidMeasure]);
     }
 
+    /// `~` marks a time approximate, quoted or not; so does `approximate: true`.
+    #[test]
+    fn approximate_times() {
+        let text = "title: T\nseverity: SEV3\ntimeline:\n  - at: 2026-01-01 10:00\n    text: x\n  - at: ~10:45\n    text: y\n  - at: \"~ 10:50\"\n    text: z\n  - at: 10:55\n    approximate: true\n    text: w\n  - at: \"11:00\"\n    text: v\n";
+        let incident = check(&Source::from_text("t.yaml", text), Limits::default())
+            .incident
+            .expect("valid");
+        let marked: Vec<bool> = incident.timeline.iter().map(|e| e.approximate).collect();
+        assert_eq!(marked, [false, true, true, true, false]);
+    }
+
     /// W015 fires on a time of day dated by a context event written among the incident's
     /// events, not on times of day that follow the incident's own dates.
     #[test]
