@@ -135,10 +135,9 @@ fn lanes(view: &View) -> Vec<&ServiceView> {
 /// axes line up): wide enough for the longest lane label or measure key, within bounds.
 fn label_width(view: &View) -> f64 {
     let names: Vec<&str> = lanes(view).iter().map(|s| s.name.as_str()).collect();
-    let keys: Vec<&str> = view.measures.iter().map(|m| m.key.as_str()).collect();
     let labels = lane_labels(&names, max_label_chars())
         .into_iter()
-        .chain(lane_labels(&keys, max_label_chars()));
+        .chain(view.measures.iter().flat_map(measure_label));
     let longest = labels.map(|l| l.chars().count()).max().unwrap_or(0);
     (longest as f64 * CHAR + 16.0).clamp(LABEL_MIN, LABEL_MAX)
 }
@@ -544,12 +543,6 @@ pub fn measure_chart(view: &View, measure: &MeasureView) -> String {
         last_y = Some(py);
     }
     let _ = write!(path, " H{:.1}", WIDTH - RIGHT);
-    let keys: Vec<&str> = view.measures.iter().map(|m| m.key.as_str()).collect();
-    let label = lane_labels(&keys, max_label_chars())
-        .into_iter()
-        .zip(&view.measures)
-        .find(|(_, m)| m.key == measure.key)
-        .map_or_else(|| measure.key.clone(), |(label, _)| label);
     let peak = number(measure.peak);
     let mut s = String::new();
     let _ = write!(
@@ -563,14 +556,20 @@ pub fn measure_chart(view: &View, measure: &MeasureView) -> String {
     );
     let _ = write!(
         s,
-        r#"<text class="lane-label" x="{:.1}" y="{:.1}">{}</text><text class="tick measure-peak" x="{:.1}" y="{:.1}">peak {}</text>"#,
+        r#"<text class="tick measure-peak" x="{:.1}" y="{:.1}">peak {}</text>"#,
         scale.left - 8.0,
-        top + 14.0,
-        esc(&label),
-        scale.left - 8.0,
-        top + 28.0,
+        top + 38.0,
         esc(&peak)
     );
+    for (i, line) in measure_label(measure).iter().enumerate() {
+        let _ = write!(
+            s,
+            r#"<text class="lane-label" x="{:.1}" y="{:.1}">{}</text>"#,
+            scale.left - 8.0,
+            top + 10.0 + i as f64 * 13.0,
+            esc(line)
+        );
+    }
     let _ = write!(
         s,
         r#"<line class="grid" x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}"/><path class="measure-line" d="{path}"/>"#,
@@ -595,6 +594,17 @@ pub fn measure_chart(view: &View, measure: &MeasureView) -> String {
     }
     s.push_str("</svg>");
     s
+}
+
+/// The label of a measure's chart, on one line or, for a measure of a service, two: the
+/// service, then `.name` (each shortened to fit, keeping its end).
+fn measure_label(measure: &MeasureView) -> Vec<String> {
+    let max = max_label_chars();
+    let fit = |text: &str| lane_labels(&[text], max).remove(0);
+    match &measure.service {
+        Some(service) => vec![fit(service), fit(&format!(".{}", measure.name))],
+        None => vec![fit(&measure.key)],
+    }
 }
 
 /// The values a measure's chart spans: from 0 (or below, for a negative value) to its peak.
