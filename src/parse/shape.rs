@@ -126,7 +126,8 @@ fn mismatch(node: &Node, allowed: &[&str]) -> Option<&'static str> {
         Kind::Seq(_) if !has("array") => Some("a list"),
         Kind::Scalar(text) => {
             let scalar_ok = has("string")
-                || (has("boolean") && matches!(text.as_str(), "true" | "false"))
+                || (has("boolean")
+                    && matches!(text.to_ascii_lowercase().as_str(), "true" | "false"))
                 || ((has("number") || has("integer")) && is_number(text));
             if node.is_empty_scalar() && allowed == ["string"] {
                 Some("nothing")
@@ -144,10 +145,17 @@ fn mismatch(node: &Node, allowed: &[&str]) -> Option<&'static str> {
     }
 }
 
-/// Whether YAML would read `text` as a number (`.nan` and `.inf` are numbers too).
+/// Whether YAML would read `text` as a number (`.nan`, `.inf`, `0x1F` and `0o17` are numbers
+/// too).
 fn is_number(text: &str) -> bool {
     let t = text.trim();
+    let radix = |prefix: &str, radix: u32| {
+        t.strip_prefix(prefix)
+            .is_some_and(|digits| i64::from_str_radix(digits, radix).is_ok())
+    };
     t.parse::<f64>().is_ok()
+        || radix("0x", 16)
+        || radix("0o", 8)
         || matches!(
             t.to_ascii_lowercase().as_str(),
             ".nan" | ".inf" | "+.inf" | "-.inf"
@@ -206,9 +214,16 @@ mod tests {
 
     #[test]
     fn a_valid_log_has_no_shape_problems() {
-        let aws = include_str!("../../incidents/aws-us-east-1-2025-10-20.yaml");
-        assert_eq!(codes(aws), []);
-        let forms = "title: T\nseverity: SEV3\nservices: [API, {name: Web, internal: true}]\ntimeline:\n  - at: 10:00\n    status: {API: major_outage}\n    measures: {API.error_rate_pct: 40, x: .nan}\n    text: x\n";
+        for log in [
+            include_str!("../../incidents/aws-us-east-1-2025-10-20.yaml"),
+            include_str!("../../incidents/checkout-bad-deploy-2026-03-14.yaml"),
+            include_str!("../../incidents/payments-db-failover-2026-09-02.yaml"),
+            include_str!("../../tests/fixtures/report/measures.yaml"),
+            include_str!("../../tests/fixtures/report/hostile.yaml"),
+        ] {
+            assert_eq!(codes(log), []);
+        }
+        let forms = "title: T\nseverity: SEV3\nservices: [API, {name: Web, internal: true}]\ntimeline:\n  - at: 10:00\n    status: {API: major_outage}\n    measures: {API.error_rate_pct: 40, x: .nan, y: 0x1F}\n    internal: True\n    text: x\n";
         assert_eq!(codes(forms), []);
     }
 }
