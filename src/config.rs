@@ -940,7 +940,10 @@ title = "Acme incident history"
         assert!(c.public_roles && !c.lint_prose);
         assert!(!Config::default().chart_all_services);
         let c = read("[report]\nchart_all_services = true\n").unwrap();
-        assert!(c.chart_all_services, "[report] chart_all_services (docs/config.md)");
+        assert!(
+            c.chart_all_services,
+            "[report] chart_all_services (docs/config.md)"
+        );
     }
 
     #[test]
