@@ -30,6 +30,7 @@ pub const DEFAULTS: &[(&str, &str)] = defaults![
     "summary.md",
     "summary.html",
     "report.css",
+    "measures.html",
     "site/base.html",
     "site/nav.html",
     "site/nav.css",
@@ -46,7 +47,7 @@ pub const DEFAULTS: &[(&str, &str)] = defaults![
 ];
 
 /// Bumped whenever what the code puts into pages changes; part of the site's cache key.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Why a template could not be used.
 #[derive(Debug, Error)]
