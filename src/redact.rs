@@ -396,6 +396,7 @@ internal_notes: SECRET notes
                     .collect(),
                 text: "text".into(),
                 internal,
+                region: None,
             })
             .collect();
         timeline.sort_by_key(|e| e.at);
@@ -403,6 +404,7 @@ internal_notes: SECRET notes
             name: name.into(),
             description: None,
             internal,
+            depends_on: Vec::new(),
         };
         Incident {
             id: "generated".into(),

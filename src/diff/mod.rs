@@ -480,6 +480,7 @@ mod tests {
                     name: (*n).into(),
                     description: None,
                     internal: false,
+                    depends_on: Vec::new(),
                 })
                 .collect(),
             summary: None,
@@ -518,6 +519,7 @@ mod tests {
                     .collect(),
                 text: TEXTS[text].to_owned(),
                 internal,
+                region: None,
             })
     }
 

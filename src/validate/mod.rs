@@ -1,6 +1,7 @@
 //! Raw incident -> model. Every rule records a diagnostic and moves on, so one run reports
 //! every problem in a file; the model is built only when no rule found an error.
 
+mod cascade;
 pub mod prose;
 mod rules;
 
@@ -240,6 +241,8 @@ impl Validator<'_> {
         let timezone = self.timezone(raw.timezone.as_ref());
         let narrative = self.narrative(&raw);
         let services = self.services(&raw.services);
+        cascade::dependencies(self, &raw.services);
+        cascade::regions(self, &raw.regions, &raw.timeline.value);
         let timeline_span = span(self.source, &raw.timeline);
         let events = self.events(&raw.timeline.value, timezone, &services);
         if raw.timeline.value.is_empty() {
@@ -316,6 +319,7 @@ impl Validator<'_> {
             .collect();
         rules::policy(self, &incident, span(self.source, &raw.severity), &titles);
         rules::severity_history(self, &incident, &located, span(self.source, &raw.severity));
+        cascade::lints(self, &incident, &located, &service_spans);
         // The truth check reads a sound timeline only: with an error, its metrics mean nothing.
         if self.config.lint_prose && !self.diagnostics.iter().any(Diagnostic::is_error) {
             let warnings = prose::check(self.source, &incident, &narrative);
@@ -591,6 +595,12 @@ impl Validator<'_> {
                 name,
                 description: s.value.description.clone(),
                 internal: s.value.internal,
+                depends_on: s
+                    .value
+                    .depends_on
+                    .iter()
+                    .map(|d| d.value.trim().to_owned())
+                    .collect(),
             });
         }
         ok.then_some(services)
@@ -658,6 +668,7 @@ impl Validator<'_> {
                             text,
                             update: update.flatten(),
                             internal: e.internal,
+                            region: e.region.as_ref().map(|r| r.value.trim().to_owned()),
                         },
                         written,
                         at_span,

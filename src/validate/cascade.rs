@@ -1,0 +1,294 @@
+//! Rules for regions and dependencies: an event's `region:` is one of the incident's, a
+//! service depends only on declared services and never on itself through others; and the
+//! lints read from the impact: a service hit before any of its dependencies (a likely
+//! missing edge), a service declared and never used, a service impaired before `started`.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::ops::Range;
+
+use serde_saphyr::Spanned;
+
+use super::{Located, Validator};
+use crate::diagnostics::{Code, Diagnostic, one_of};
+use crate::metrics::{self, ServiceImpact};
+use crate::model::{Incident, Phase};
+use crate::parse::{RawEvent, RawService, SpannedStr};
+
+/// Every event's `region:` is one of the incident's `regions:` (E026).
+pub(super) fn regions(v: &mut Validator, declared: &[SpannedStr], events: &[RawEvent]) {
+    let names: Vec<&str> = declared.iter().map(|r| r.value.trim()).collect();
+    for region in events.iter().filter_map(|e| e.region.as_ref()) {
+        let name = region.value.trim();
+        if names.contains(&name) {
+            continue;
+        }
+        let span = v.span(region);
+        let close = v.suggest(name, &names);
+        let hint = match (close.is_empty(), names.is_empty()) {
+            (false, _) => format!("did you mean {}?", one_of(&close)),
+            (true, true) => {
+                format!("list the incident's regions at the top of the log: `regions: [{name}]`")
+            }
+            (true, false) => format!(
+                "add it to `regions:` at the top of the log (now {})",
+                one_of(&names)
+            ),
+        };
+        v.push(
+            Diagnostic::new(Code::UnknownRegion, format!("unknown region `{name}`"))
+                .at(span.clone(), "not one of the incident's `regions:`")
+                .hint(hint)
+                .suggest(span, close),
+        );
+    }
+}
+
+/// Every `depends_on:` names a declared service (E027), and no service depends on itself,
+/// directly or through others (E028, once per cycle).
+pub(super) fn dependencies(v: &mut Validator, services: &[Spanned<RawService>]) {
+    let names: Vec<&str> = services.iter().map(|s| s.value.name.trim()).collect();
+    let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    // Each service's dependencies, by index, with the span of each entry.
+    let mut edges: Vec<Vec<(usize, Range<usize>)>> = vec![Vec::new(); names.len()];
+    for (i, service) in services.iter().enumerate() {
+        for dependency in &service.value.depends_on {
+            let name = dependency.value.trim();
+            let span = v.span(dependency);
+            match index.get(name) {
+                Some(&j) => edges[i].push((j, span)),
+                None => {
+                    let close = v.suggest(name, &names);
+                    let hint = match close.is_empty() {
+                        false => format!("did you mean {}?", one_of(&close)),
+                        true => "declare it under `services:`, or remove it from `depends_on:`"
+                            .to_owned(),
+                    };
+                    v.push(
+                        Diagnostic::new(
+                            Code::UnknownDependency,
+                            format!("`{}` depends on `{name}`, which is not declared", names[i]),
+                        )
+                        .at(span.clone(), "not declared under `services:`")
+                        .hint(hint)
+                        .suggest(span, close),
+                    );
+                }
+            }
+        }
+    }
+    for cycle in cycles(&edges) {
+        let path: Vec<&str> = cycle
+            .iter()
+            .chain(cycle.first())
+            .map(|&i| names[i])
+            .collect();
+        // Point at the entry that closes the cycle: the last service's edge to the first.
+        let (last, first) = (cycle[cycle.len() - 1], cycle[0]);
+        let Some((_, span)) = edges[last].iter().find(|(j, _)| *j == first) else {
+            continue;
+        };
+        v.push(
+            Diagnostic::new(
+                Code::DependencyCycle,
+                format!("dependency cycle: {}", path.join(" → ")),
+            )
+            .at(span.clone(), "closes the cycle")
+            .hint("a service cannot depend on itself, even through others: remove one of these `depends_on:` entries"),
+        );
+    }
+}
+
+/// Each cycle of the dependency graph once, as the services along it. Services that depend
+/// on nothing in a cycle are peeled off first (linear in the graph); every service left then
+/// has a dependency left, so following any leads into a cycle.
+fn cycles(edges: &[Vec<(usize, Range<usize>)>]) -> Vec<Vec<usize>> {
+    let n = edges.len();
+    let mut remaining: Vec<usize> = edges.iter().map(Vec::len).collect();
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, deps) in edges.iter().enumerate() {
+        for (j, _) in deps {
+            dependents[*j].push(i);
+        }
+    }
+    let mut queue: VecDeque<usize> = (0..n).filter(|&i| remaining[i] == 0).collect();
+    let mut gone = vec![false; n];
+    while let Some(i) = queue.pop_front() {
+        gone[i] = true;
+        for &d in &dependents[i] {
+            remaining[d] -= 1;
+            if remaining[d] == 0 {
+                queue.push_back(d);
+            }
+        }
+    }
+    let mut seen = vec![false; n];
+    let mut out = Vec::new();
+    for start in 0..n {
+        if gone[start] || seen[start] {
+            continue;
+        }
+        let mut path = Vec::new();
+        let mut on_path = HashMap::new();
+        let mut at = start;
+        while !seen[at] {
+            seen[at] = true;
+            on_path.insert(at, path.len());
+            path.push(at);
+            at = match edges[at].iter().find(|(j, _)| !gone[*j]) {
+                Some((j, _)) => *j,
+                None => break,
+            };
+        }
+        if let Some(&from) = on_path.get(&at) {
+            out.push(path[from..].to_vec());
+        }
+    }
+    out
+}
+
+/// The lints over the impact: W010, W011 and W012. `declared` holds the span of each
+/// service of `incident.services`.
+pub(super) fn lints(
+    v: &mut Validator,
+    incident: &Incident,
+    events: &[Located],
+    declared: &[Range<usize>],
+) {
+    let impacts = metrics::service_impacts(incident);
+    unused_services(v, incident, declared);
+    impaired_before_start(v, incident, events, &impacts);
+    impaired_before_dependencies(v, incident, events, &impacts);
+}
+
+/// W011: a declared service no event names and no service depends on.
+fn unused_services(v: &mut Validator, incident: &Incident, declared: &[Range<usize>]) {
+    let named: HashSet<&str> = incident
+        .timeline
+        .iter()
+        .flat_map(|e| e.status.iter().map(|(n, _)| n.as_str()))
+        .chain(
+            incident
+                .services
+                .iter()
+                .flat_map(|s| s.depends_on.iter().map(String::as_str)),
+        )
+        .collect();
+    for (service, span) in incident.services.iter().zip(declared) {
+        if named.contains(service.name.as_str()) {
+            continue;
+        }
+        v.push(
+            Diagnostic::new(
+                Code::UnusedService,
+                format!("service `{}` is declared but never used", service.name),
+            )
+            .at(span.clone(), "no event names it")
+            .hint(format!(
+                "give it a status in the event where it was hit (`status: {{{}: partial_outage}}`), or remove it from `services:`",
+                service.name
+            )),
+        );
+    }
+}
+
+/// W012: a service impaired before the incident `started`.
+fn impaired_before_start(
+    v: &mut Validator,
+    incident: &Incident,
+    events: &[Located],
+    impacts: &[ServiceImpact],
+) {
+    let Some(started) = incident.phase_at(Phase::Started) else {
+        return;
+    };
+    let started_span = events
+        .iter()
+        .find(|e| e.event.phase == Some(Phase::Started))
+        .and_then(|e| e.phase_span.clone());
+    for impact in impacts {
+        let Some(window) = impact.windows.first().filter(|w| w.from < started) else {
+            continue;
+        };
+        let mut d = Diagnostic::new(
+            Code::ImpairedBeforeStart,
+            format!("`{}` is impaired before the incident started", impact.name),
+        )
+        .at(
+            status_span(&events[window.opened_by], &impact.name),
+            "impaired here",
+        )
+        .hint(format!(
+            "if the impact began here, move `phase: started` to this event, so the reports count from when `{}` was hit; else check the times",
+            impact.name
+        ));
+        if let Some(span) = &started_span {
+            d = d.related(span.clone(), "the incident starts later, here");
+        }
+        v.push(d);
+    }
+}
+
+/// W010: a service impaired before any of its impaired dependencies, which the log does not
+/// name in `root_cause` (it failed on its own, or an edge is missing).
+fn impaired_before_dependencies(
+    v: &mut Validator,
+    incident: &Incident,
+    events: &[Located],
+    impacts: &[ServiceImpact],
+) {
+    let cascade = metrics::cascade::cascade(&incident.services, impacts);
+    let root_cause = incident
+        .root_cause
+        .as_deref()
+        .unwrap_or_default()
+        .to_lowercase();
+    let opened: HashMap<&str, usize> = impacts
+        .iter()
+        .filter_map(|i| Some((i.name.as_str(), i.windows.first()?.opened_by)))
+        .collect();
+    for origin in &cascade.origins {
+        if root_cause.contains(&origin.to_lowercase()) {
+            continue;
+        }
+        // The dependency hit soonest after it, if any was hit at all.
+        let Some(edge) = cascade
+            .edges
+            .iter()
+            .filter(|e| &e.dependent == origin && e.delay.is_some())
+            .min_by_key(|e| e.delay)
+        else {
+            continue;
+        };
+        let (Some(&own), Some(&dependency)) = (
+            opened.get(origin.as_str()),
+            opened.get(edge.dependency.as_str()),
+        ) else {
+            continue;
+        };
+        v.push(
+            Diagnostic::new(
+                Code::ImpairedBeforeDependencies,
+                format!("`{origin}` is impaired before any of its dependencies"),
+            )
+            .at(status_span(&events[own], origin), "impaired here")
+            .related(
+                status_span(&events[dependency], &edge.dependency),
+                format!("`{}` only later, here", edge.dependency),
+            )
+            .hint(format!(
+                "if `{origin}` failed on its own, say so in `root_cause:`; if its impact came through a service it does not list, add that one to its `depends_on:`; else check the times"
+            )),
+        );
+    }
+}
+
+/// The span of `service`'s entry in the event's `status:`, else of its `at`.
+fn status_span(event: &Located, service: &str) -> Range<usize> {
+    event
+        .event
+        .status
+        .iter()
+        .position(|(n, _)| n == service)
+        .and_then(|i| event.status_spans.get(i).cloned())
+        .unwrap_or(event.at_span.clone())
+}
