@@ -6,7 +6,8 @@
 //! - internal events (`internal: true`), their text and their status changes;
 //! - `internal_notes`;
 //! - the owners of action items;
-//! - services marked `internal: true`, their status changes and their impact windows.
+//! - services marked `internal: true`, their status changes and their impact windows, and
+//!   with them their place in a region's impact and in the dependency graph.
 //!
 //! It keeps what the whole incident says about time: the phase times and the metrics between
 //! them (even when an internal event marks a phase), the start, the end and the duration, and
@@ -20,6 +21,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
 use crate::config::{Config, Milestone};
+use crate::metrics::cascade::Cascade;
+use crate::metrics::regions::RegionImpact;
 use crate::metrics::{self, CustomMetric, PhaseMetrics, ServiceImpact};
 use crate::model::{Event, Incident, Phase, Scale, ServiceStatus};
 
@@ -79,6 +82,10 @@ pub struct Redacted {
     impacts: Vec<ServiceImpact>,
     /// The status before each change of each event of `incident.timeline`, in order.
     before: Vec<Vec<ServiceStatus>>,
+    /// Each region's impact over the services the audience may see.
+    regions: Vec<RegionImpact>,
+    /// The cascade over the services the audience may see (a hidden dependency is no edge).
+    cascade: Cascade,
 }
 
 /// The incident as `audience` may see it, with the built-in defaults (no `postevent.toml`).
@@ -130,16 +137,25 @@ pub fn redact_with(incident: &Incident, audience: Audience, config: &Config) -> 
         });
         before.push(olds);
     }
-    let impacts = metrics::service_impacts(incident)
+    let impacts: Vec<ServiceImpact> = metrics::service_impacts(incident)
         .into_iter()
         .filter(|i| shown_service(&i.name))
         .collect();
+    let (regions, cascade) = cascade_and_regions(incident, &impacts, &shown_service);
     let shown = Incident {
         services: incident
             .services
             .iter()
             .filter(|s| shown_service(&s.name))
-            .cloned()
+            .map(|s| crate::model::Service {
+                depends_on: s
+                    .depends_on
+                    .iter()
+                    .filter(|d| shown_service(d))
+                    .cloned()
+                    .collect(),
+                ..s.clone()
+            })
             .collect(),
         timeline,
         action_items: incident
@@ -185,8 +201,35 @@ pub fn redact_with(incident: &Incident, audience: Audience, config: &Config) -> 
         resolved: incident.is_resolved(),
         impacts,
         before,
+        regions,
+        cascade,
         incident: shown,
     }
+}
+
+/// Each region's impact and the cascade, over the services `shown` lets through only: a
+/// hidden service is no cell of a region, moves no region's recovery, is no origin and no
+/// edge of the graph.
+fn cascade_and_regions(
+    incident: &Incident,
+    impacts: &[ServiceImpact],
+    shown: &dyn Fn(&str) -> bool,
+) -> (Vec<RegionImpact>, Cascade) {
+    let (_, last) = incident.span();
+    let regions = metrics::regions::region_impacts(incident)
+        .into_iter()
+        .map(|r| {
+            let services = r.services.into_iter().filter(|s| shown(&s.name)).collect();
+            RegionImpact::new(r.region, services, last)
+        })
+        .collect();
+    let services: Vec<crate::model::Service> = incident
+        .services
+        .iter()
+        .filter(|s| shown(&s.name))
+        .cloned()
+        .collect();
+    (regions, metrics::cascade::cascade(&services, impacts))
 }
 
 impl Redacted {
@@ -262,6 +305,18 @@ impl Redacted {
     /// index the whole timeline, not the redacted one.)
     pub fn impacts(&self) -> &[ServiceImpact] {
         &self.impacts
+    }
+
+    /// Each region of the incident, with the impact there of each service the audience may
+    /// see (in the order of `impacts()`), computed from the whole timeline.
+    pub fn regions(&self) -> &[RegionImpact] {
+        &self.regions
+    }
+
+    /// Origins, services hit through dependencies and each edge's delay, over the services
+    /// the audience may see.
+    pub fn cascade(&self) -> &Cascade {
+        &self.cascade
     }
 
     /// The status changes of event `index` of `incident().timeline`, each with the status

@@ -37,6 +37,29 @@ pub struct Document<'a> {
     pub timeline: Vec<Event<'a>>,
     pub action_items: Vec<ActionItem<'a>>,
     pub links: Vec<Link<'a>>,
+    /// Region -> its impact: from the first moment any service there was impaired to
+    /// `recovered_at`, the last moment any went back to operational (`null` if none was
+    /// impaired or one still is).
+    pub impact_by_region: BTreeMap<&'a str, RegionImpact>,
+    /// The impaired services none of whose dependencies was impaired at or before them.
+    pub origin_services: &'a [String],
+    /// Every `depends_on` edge, with the delay between the two impacts.
+    pub dependencies: Vec<Dependency<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RegionImpact {
+    pub impact_s: i64,
+    pub recovered_at: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Dependency<'a> {
+    pub dependency: &'a str,
+    pub dependent: &'a str,
+    /// Seconds from the dependency's first impact to the dependent's; `null` unless both
+    /// were impaired.
+    pub delay_s: Option<i64>,
 }
 
 /// Phase metrics in seconds, `null` when a phase is missing: `time_to_detect_s`, ..., one
@@ -62,6 +85,7 @@ pub struct Service<'a> {
     pub name: &'a str,
     pub impact_s: i64,
     pub windows: Vec<Window>,
+    pub depends_on: &'a [String],
 }
 
 #[derive(Debug, Serialize)]
@@ -99,6 +123,8 @@ pub struct Event<'a> {
     /// Markdown, with raw HTML escaped and unsafe links removed.
     pub text: &'a str,
     pub internal: bool,
+    /// The region its status changes apply to; `null`: every region.
+    pub region: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -154,6 +180,7 @@ impl<'a> Document<'a> {
                         .collect(),
                     text: &e.text.markdown,
                     internal: e.internal,
+                    region: e.region.as_deref(),
                 })
                 .collect(),
             action_items: v
@@ -177,6 +204,27 @@ impl<'a> Document<'a> {
                     url: &l.url,
                 })
                 .collect(),
+            impact_by_region: v
+                .impact_by_region
+                .iter()
+                .map(|r| {
+                    let impact = RegionImpact {
+                        impact_s: r.impact.num_seconds(),
+                        recovered_at: r.recovered_at.map(utc),
+                    };
+                    (r.name.as_str(), impact)
+                })
+                .collect(),
+            origin_services: &v.origin_services,
+            dependencies: v
+                .dependencies
+                .iter()
+                .map(|e| Dependency {
+                    dependency: &e.dependency,
+                    dependent: &e.dependent,
+                    delay_s: e.delay.map(|d| d.num_seconds()),
+                })
+                .collect(),
         }
     }
 }
@@ -186,6 +234,7 @@ fn service(s: &super::view::ServiceView) -> Service<'_> {
     Service {
         name: &s.name,
         impact_s: s.impact.num_seconds(),
+        depends_on: &s.depends_on,
         windows: s
             .windows
             .iter()

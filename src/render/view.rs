@@ -141,6 +141,8 @@ pub struct ServiceView {
     #[serde(serialize_with = "ser::seconds")]
     pub impact: TimeDelta,
     pub windows: Vec<WindowView>,
+    /// The services it depends on (`depends_on:`) that this audience may see.
+    pub depends_on: Vec<String>,
 }
 
 /// One status change at an event.
@@ -172,6 +174,8 @@ pub struct EventView {
     pub text: Text,
     /// Only ever true in an internal report.
     pub internal: bool,
+    /// The region its status changes apply to; `null`: every region.
+    pub region: Option<String>,
 }
 
 /// A public update: when it was published and what it said.
@@ -293,6 +297,58 @@ pub struct View {
     /// Every public update, in time order: published, so both audiences see them all.
     pub updates: Vec<UpdateView>,
     pub links: Vec<LinkView>,
+    /// Each region of `regions`, in order, with its recovery and each service's impact there.
+    pub impact_by_region: Vec<RegionView>,
+    /// The impaired services none of whose dependencies was impaired at or before them.
+    pub origin_services: Vec<String>,
+    /// How many impaired services were hit through a dependency (impaired at or after one).
+    pub hit_through_dependencies: usize,
+    /// Every `depends_on` edge between services this audience may see.
+    pub dependencies: Vec<EdgeView>,
+}
+
+/// One region's impact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegionView {
+    pub name: String,
+    /// The first moment any service there was impaired; `null` if none was.
+    #[serde(serialize_with = "ser::at_opt")]
+    pub first: Option<DateTime<Utc>>,
+    /// The last moment any service there went back to operational; `null` if none was
+    /// impaired or one still is.
+    #[serde(serialize_with = "ser::at_opt")]
+    pub recovered_at: Option<DateTime<Utc>>,
+    /// From `first` to `recovered_at` (to the last event while ongoing).
+    #[serde(serialize_with = "ser::seconds")]
+    pub impact: TimeDelta,
+    /// Whether a service there is still impaired.
+    pub ongoing: bool,
+    /// One per service of `services`, in the same order.
+    pub services: Vec<RegionServiceView>,
+}
+
+/// One service in one region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegionServiceView {
+    pub name: String,
+    pub impacted: bool,
+    /// Sum of its windows there.
+    #[serde(serialize_with = "ser::seconds")]
+    pub impact: TimeDelta,
+    /// The worst status it had there; `null` if never impaired there.
+    pub worst_status: Option<ServiceStatus>,
+    pub worst_label: Option<&'static str>,
+}
+
+/// One dependency edge: `dependent` needs `dependency`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EdgeView {
+    pub dependency: String,
+    pub dependent: String,
+    /// Seconds from the dependency's first impact to the dependent's; `null` unless both
+    /// were impaired.
+    #[serde(serialize_with = "ser::seconds_opt")]
+    pub delay: Option<TimeDelta>,
 }
 
 /// Builds the view of an incident already redacted for its audience, showing times in `zone`.
@@ -358,7 +414,48 @@ pub fn build(redacted: &Redacted, zone: Tz) -> View {
                 url: l.url.trim().to_owned(),
             })
             .collect(),
+        impact_by_region: region_views(redacted),
+        origin_services: redacted.cascade().origins.clone(),
+        hit_through_dependencies: redacted.cascade().through_dependencies.len(),
+        dependencies: redacted
+            .cascade()
+            .edges
+            .iter()
+            .map(|e| EdgeView {
+                dependency: e.dependency.clone(),
+                dependent: e.dependent.clone(),
+                delay: e.delay,
+            })
+            .collect(),
     }
+}
+
+fn region_views(redacted: &Redacted) -> Vec<RegionView> {
+    redacted
+        .regions()
+        .iter()
+        .map(|r| RegionView {
+            name: r.region.clone(),
+            first: r.first,
+            recovered_at: r.recovered_at,
+            impact: r.impact,
+            ongoing: r.services.iter().flat_map(|s| &s.windows).any(|w| w.is_ongoing()),
+            services: r
+                .services
+                .iter()
+                .map(|s| {
+                    let worst = s.windows.iter().map(|w| w.worst).max_by_key(|w| w.badness());
+                    RegionServiceView {
+                        name: s.name.clone(),
+                        impacted: !s.windows.is_empty(),
+                        impact: s.total,
+                        worst_status: worst,
+                        worst_label: worst.map(ServiceStatus::label),
+                    }
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 fn text(md: &Option<String>) -> Option<Text> {
@@ -434,6 +531,7 @@ fn service_views(
             description: text(&service.description),
             impacted: !impact.windows.is_empty(),
             impact: impact.total,
+            depends_on: service.depends_on.clone(),
             windows: impact
                 .windows
                 .iter()
@@ -496,6 +594,7 @@ fn event_views(redacted: &Redacted) -> Vec<EventView> {
                 .collect(),
             text: Text::new(&event.text),
             internal: event.internal,
+            region: event.region.clone(),
         })
         .collect()
 }
