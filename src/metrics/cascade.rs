@@ -8,7 +8,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
-use super::ServiceImpact;
+use super::{ImpactWindow, ServiceImpact};
 use crate::model::Service;
 
 /// One dependency edge: `dependent` needs `dependency`.
@@ -16,8 +16,9 @@ use crate::model::Service;
 pub struct Edge {
     pub dependency: String,
     pub dependent: String,
-    /// From the dependency's first impact to the dependent's (negative when the dependent was
-    /// hit first); `None` unless both were impaired.
+    /// From the dependency's first impact to the start of the dependent's impact then (a
+    /// window still open at that moment, or the next one): negative when the dependent was
+    /// already impaired; `None` unless the dependent was impaired then or later.
     pub delay: Option<TimeDelta>,
 }
 
@@ -36,24 +37,26 @@ pub struct Cascade {
 /// The cascade over `services`, each with its impact (`impacts` in the same order). A
 /// dependency that is not among `services` (left out for an audience) is no edge.
 pub fn cascade(services: &[Service], impacts: &[ServiceImpact]) -> Cascade {
-    let first: HashMap<&str, Option<DateTime<Utc>>> = services
+    let windows: HashMap<&str, &[ImpactWindow]> = services
         .iter()
         .zip(impacts)
-        .map(|(s, i)| (s.name.as_str(), i.windows.first().map(|w| w.from)))
+        .map(|(s, i)| (s.name.as_str(), i.windows.as_slice()))
         .collect();
+    let first = |name: &str| Some(windows.get(name)?.first()?.from);
     let mut out = Cascade::default();
     for service in services {
-        let hit = first.get(service.name.as_str()).copied().flatten();
+        let hit = first(&service.name);
         let mut through = false;
         for dependency in &service.depends_on {
-            let Some(&dep_hit) = first.get(dependency.as_str()) else {
+            if !windows.contains_key(dependency.as_str()) {
                 continue;
-            };
+            }
+            let dep_hit = first(dependency);
             through |= matches!((dep_hit, hit), (Some(d), Some(h)) if d <= h);
             out.edges.push(Edge {
                 dependency: dependency.clone(),
                 dependent: service.name.clone(),
-                delay: dep_hit.zip(hit).map(|(d, h)| h - d),
+                delay: dep_hit.and_then(|d| delay(windows[service.name.as_str()], d)),
             });
         }
         if hit.is_some() {
@@ -66,10 +69,17 @@ pub fn cascade(services: &[Service], impacts: &[ServiceImpact]) -> Cascade {
     out
 }
 
+/// From `since` (a dependency's first impact) to the start of the dependent's first window
+/// still open then or opened later: negative when it was already impaired, `None` when it
+/// was never impaired again.
+fn delay(windows: &[ImpactWindow], since: DateTime<Utc>) -> Option<TimeDelta> {
+    let window = windows.iter().find(|w| w.to.is_none_or(|to| to > since))?;
+    Some(window.from - since)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::ImpactWindow;
     use crate::model::ServiceStatus;
 
     fn service(name: &str, depends_on: &[&str]) -> Service {
@@ -144,6 +154,39 @@ mod tests {
                 ("NLB", "Search", Some(-380)),
             ]
         );
+    }
+
+    /// STS recovers from DynamoDB, then fails again with NLB: that edge's delay is measured
+    /// to the second window; a service never hit again after its dependency gets none.
+    #[test]
+    fn the_delay_reaches_the_window_open_after_the_dependency_was_hit() {
+        let services = [
+            service("DynamoDB", &[]),
+            service("NLB", &[]),
+            service("STS", &["DynamoDB", "NLB"]),
+            service("Console", &["NLB"]),
+        ];
+        let mut sts = impact("STS", Some(0));
+        let second = ImpactWindow {
+            from: sts.windows[0].from + TimeDelta::minutes(390),
+            ..sts.windows[0].clone()
+        };
+        sts.windows[0].to = Some(sts.windows[0].from + TimeDelta::minutes(90));
+        sts.windows.push(second);
+        let mut console = impact("Console", Some(0));
+        console.windows[0].to = Some(console.windows[0].from + TimeDelta::minutes(30));
+        let impacts = [
+            impact("DynamoDB", Some(0)),
+            impact("NLB", Some(390)),
+            sts,
+            console,
+        ];
+        let delays: Vec<Option<i64>> = cascade(&services, &impacts)
+            .edges
+            .iter()
+            .map(|e| e.delay.map(|d| d.num_minutes()))
+            .collect();
+        assert_eq!(delays, [Some(0), Some(0), None]);
     }
 
     #[test]

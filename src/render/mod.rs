@@ -3,6 +3,7 @@
 //! Nothing here writes files; [`templates`] is the one registry of every template.
 
 pub mod filters;
+pub mod graph;
 pub mod json;
 pub mod markdown;
 pub mod mermaid;
@@ -67,12 +68,14 @@ pub fn default_template(audience: Audience, format: Format) -> String {
     format!("{stem}.{}", format.extension())
 }
 
-/// The template context: every field of the view, plus `svg` (the timeline picture) and
-/// `mermaid` (the gantt block, empty when no service was hit).
+/// The template context: every field of the view, plus `svg` (the timeline picture),
+/// `mermaid` (the gantt block, empty when no service was hit) and `graph` (the dependency
+/// graph, empty when no service depends on another).
 pub fn context(view: &View) -> Context {
     let mut ctx = Context::from_serialize(view).unwrap_or_default();
     ctx.insert("svg", &svg::timeline(view));
     ctx.insert("mermaid", &mermaid::gantt(view));
+    ctx.insert("graph", &graph::dependencies(view));
     ctx
 }
 

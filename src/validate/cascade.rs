@@ -6,6 +6,8 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::ops::Range;
 
+use chrono::{DateTime, Utc};
+
 use serde_saphyr::Spanned;
 
 use super::{Located, Validator};
@@ -242,29 +244,37 @@ fn impaired_before_dependencies(
         .as_deref()
         .unwrap_or_default()
         .to_lowercase();
-    let opened: HashMap<&str, usize> = impacts
+    // Each impaired service's first window: when it opened and which event opened it.
+    let first: HashMap<&str, (DateTime<Utc>, usize)> = impacts
         .iter()
-        .filter_map(|i| Some((i.name.as_str(), i.windows.first()?.opened_by)))
+        .filter_map(|i| {
+            let w = i.windows.first()?;
+            Some((i.name.as_str(), (w.from, w.opened_by)))
+        })
         .collect();
-    for origin in &cascade.origins {
+    for (service, origin) in incident.services.iter().filter_map(|s| {
+        cascade
+            .origins
+            .iter()
+            .find(|o| **o == s.name)
+            .map(|o| (s, o))
+    }) {
         if root_cause.contains(&origin.to_lowercase()) {
             continue;
         }
-        // The dependency hit soonest after it, if any was hit at all.
-        let Some(edge) = cascade
-            .edges
+        // Its dependency hit first (every impaired one was hit after it).
+        let Some((dependency, &(_, dependency_event))) = service
+            .depends_on
             .iter()
-            .filter(|e| &e.dependent == origin && e.delay.is_some())
-            .min_by_key(|e| e.delay)
+            .filter_map(|d| Some((d, first.get(d.as_str())?)))
+            .min_by_key(|(_, (at, _))| *at)
         else {
             continue;
         };
-        let (Some(&own), Some(&dependency)) = (
-            opened.get(origin.as_str()),
-            opened.get(edge.dependency.as_str()),
-        ) else {
+        let Some(&(_, own)) = first.get(origin.as_str()) else {
             continue;
         };
+        let edge = (dependency, dependency_event);
         v.push(
             Diagnostic::new(
                 Code::ImpairedBeforeDependencies,
@@ -272,8 +282,8 @@ fn impaired_before_dependencies(
             )
             .at(status_span(&events[own], origin), "impaired here")
             .related(
-                status_span(&events[dependency], &edge.dependency),
-                format!("`{}` only later, here", edge.dependency),
+                status_span(&events[edge.1], edge.0),
+                format!("`{}` only later, here", edge.0),
             )
             .hint(format!(
                 "if `{origin}` failed on its own, say so in `root_cause:`; if its impact came through a service it does not list, add that one to its `depends_on:`; else check the times"
