@@ -20,7 +20,9 @@ const NODE_W: f64 = 150.0;
 const NODE_H: f64 = 34.0;
 /// Room between two columns, for the edges and their labels.
 const GAP: f64 = 120.0;
-const ROW: f64 = 56.0;
+/// The height a box takes in its column, and the height a passing edge takes.
+const ROW: f64 = 52.0;
+const PASS: f64 = 24.0;
 const PAD: f64 = 16.0;
 /// Room above the columns for the legend.
 const TOP: f64 = 34.0;
@@ -33,7 +35,27 @@ struct Node<'a> {
     worst: Option<ServiceStatus>,
     origin: bool,
     column: usize,
-    row: usize,
+    /// The top of its box.
+    y: f64,
+}
+
+/// What takes a place in a column: a box, or an edge passing through on its way to a
+/// column further right (it gets its own place, so it never runs behind a box).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Slot {
+    Node(usize),
+    /// Edge `e` of `view.dependencies` passing through.
+    Pass(usize),
+}
+
+/// The graph laid out: boxes, and for each edge the heights at which it crosses the columns
+/// between its ends.
+struct Layout<'a> {
+    nodes: Vec<Node<'a>>,
+    /// By edge of `view.dependencies`: the middle height of each column it passes.
+    passes: Vec<Vec<(usize, f64)>>,
+    columns: usize,
+    height: f64,
 }
 
 /// The dependency graph of `view` as an inline `<svg>` element; empty when no service
@@ -42,12 +64,11 @@ pub fn dependencies(view: &View) -> String {
     if view.dependencies.is_empty() {
         return String::new();
     }
-    let nodes = layout(view);
-    let at: HashMap<&str, &Node> = nodes.iter().map(|n| (n.name, n)).collect();
-    let columns = nodes.iter().map(|n| n.column + 1).max().unwrap_or(1);
-    let rows = nodes.iter().map(|n| n.row + 1).max().unwrap_or(1);
+    let layout = layout(view);
+    let at: HashMap<&str, &Node> = layout.nodes.iter().map(|n| (n.name, n)).collect();
+    let columns = layout.columns;
     let width = 2.0 * PAD + columns as f64 * NODE_W + (columns - 1) as f64 * GAP;
-    let height = TOP + PAD + rows as f64 * ROW;
+    let height = TOP + layout.height + PAD;
     let mut s = String::new();
     let _ = write!(
         s,
@@ -62,35 +83,35 @@ pub fn dependencies(view: &View) -> String {
     s.push_str(r#"<defs><marker id="graph-arrow" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L8 4 L0 8 z" class="arrow"/></marker></defs>"#);
     let _ = write!(
         s,
-        r#"<text class="legend" x="{PAD}" y="20">Arrows run from a service to the ones that depend on it, labelled with the delay between their impacts; a bold box is an origin.</text>"#
+        r#"<text class="legend" x="{PAD}" y="20">An arrow runs from a service to one that depends on it, labelled with the delay from the first impact to the second; a bold box is an origin.</text>"#
     );
     // Edges first, so boxes and labels draw over them.
-    let mut labels = String::new();
-    for edge in &view.dependencies {
-        let (Some(from), Some(to)) = (at.get(edge.dependency.as_str()), at.get(edge.dependent.as_str())) else {
+    let mut labels = Labels::default();
+    for (edge, passes) in view.dependencies.iter().zip(&layout.passes) {
+        let (Some(from), Some(to)) = (
+            at.get(edge.dependency.as_str()),
+            at.get(edge.dependent.as_str()),
+        ) else {
             continue;
         };
-        draw_edge(&mut s, &mut labels, edge, from, to);
+        draw_edge(&mut s, &mut labels, edge, from, to, passes);
     }
-    for node in &nodes {
+    for node in &layout.nodes {
         draw_node(&mut s, node);
     }
-    s.push_str(&labels);
+    s.push_str(&labels.svg);
     s.push_str("</svg>");
     s
 }
 
-fn x_of(node: &Node) -> f64 {
-    PAD + node.column as f64 * (NODE_W + GAP)
+fn x_of(column: usize) -> f64 {
+    PAD + column as f64 * (NODE_W + GAP)
 }
 
-fn y_of(node: &Node) -> f64 {
-    TOP + PAD / 2.0 + node.row as f64 * ROW
-}
-
-/// The services on an edge, each in the column after its deepest dependency, rows ordered by
-/// the mean row of their dependencies (fewer crossings), then by declaration.
-fn layout(view: &View) -> Vec<Node<'_>> {
+/// The services on an edge, each in the column after its deepest dependency; in each column
+/// the boxes and passing edges are ordered by the mean place of what leads into them in the
+/// column before (fewer crossings), then as declared.
+fn layout(view: &View) -> Layout<'_> {
     let on_edge = |name: &str| {
         view.dependencies
             .iter()
@@ -102,25 +123,132 @@ fn layout(view: &View) -> Vec<Node<'_>> {
         .enumerate()
         .map(|(i, s)| (s.name.as_str(), i))
         .collect();
-    let deps: Vec<Vec<usize>> = services
+    // Each edge by the indices of its ends.
+    let edges: Vec<Option<(usize, usize)>> = view
+        .dependencies
         .iter()
-        .map(|s| {
-            view.dependencies
+        .map(|e| Some((*index.get(e.dependency.as_str())?, *index.get(e.dependent.as_str())?)))
+        .collect();
+    let column = columns(services.len(), &edges);
+    let columns = column.iter().max().map_or(0, |c| c + 1);
+    let mut slots: Vec<Vec<Slot>> = vec![Vec::new(); columns];
+    for (i, &c) in column.iter().enumerate() {
+        slots[c].push(Slot::Node(i));
+    }
+    for (e, ends) in edges.iter().enumerate() {
+        if let Some((from, to)) = *ends {
+            for slot in slots.iter_mut().take(column[to]).skip(column[from] + 1) {
+                slot.push(Slot::Pass(e));
+            }
+        }
+    }
+    // Place of each slot in its column: sweep right, then back left, then right again, each
+    // time ordering a column by where its neighbours sit in the column just swept.
+    let mut place_of_node: Vec<usize> = vec![0; services.len()];
+    let mut place_of_pass: HashMap<(usize, usize), usize> = HashMap::new();
+    let occupant_place = |e: usize, k: usize, nodes: &[usize], passes: &HashMap<(usize, usize), usize>| {
+        let (from, to) = edges[e]?;
+        match k {
+            k if k == column[from] => Some(nodes[from]),
+            k if k == column[to] => Some(nodes[to]),
+            k if k > column[from] && k < column[to] => passes.get(&(e, k)).copied(),
+            _ => None,
+        }
+    };
+    let sweeps = (1..columns)
+        .map(|c| (c, c - 1))
+        .chain((0..columns.saturating_sub(1)).rev().map(|c| (c, c + 1)))
+        .chain((1..columns).map(|c| (c, c - 1)));
+    let initial = (0..1).map(|c| (c, usize::MAX));
+    for (c, other) in initial.chain(sweeps) {
+        let neighbours = |slot: &Slot| -> Vec<usize> {
+            let on = |e: usize| occupant_place(e, other, &place_of_node, &place_of_pass);
+            match *slot {
+                Slot::Node(i) => edges
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, ends)| ends.is_some_and(|(f, t)| f == i || t == i))
+                    .filter_map(|(e, _)| on(e))
+                    .collect(),
+                Slot::Pass(e) => on(e).into_iter().collect(),
+            }
+        };
+        let mut keyed: Vec<(f64, usize, Slot)> = slots[c]
+            .iter()
+            .enumerate()
+            .map(|(k, slot)| {
+                let places = neighbours(slot);
+                let key = match places.len() {
+                    0 => k as f64,
+                    n => places.iter().sum::<usize>() as f64 / n as f64,
+                };
+                (key, k, *slot)
+            })
+            .collect();
+        keyed.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        slots[c] = keyed.into_iter().map(|(_, _, slot)| slot).collect();
+        for (place, slot) in slots[c].iter().enumerate() {
+            match *slot {
+                Slot::Node(i) => place_of_node[i] = place,
+                Slot::Pass(e) => {
+                    place_of_pass.insert((e, c), place);
+                }
+            }
+        }
+    }
+    // Heights: a box takes a row, a passing edge a narrower one.
+    let mut top = vec![0.0; services.len()];
+    let mut passes: Vec<Vec<(usize, f64)>> = vec![Vec::new(); edges.len()];
+    let mut height: f64 = 0.0;
+    for (c, column_slots) in slots.iter().enumerate() {
+        let mut y = TOP;
+        for slot in column_slots {
+            match *slot {
+                Slot::Node(i) => {
+                    top[i] = y;
+                    y += ROW;
+                }
+                Slot::Pass(e) => {
+                    passes[e].push((c, y + PASS / 2.0));
+                    y += PASS;
+                }
+            }
+        }
+        height = height.max(y - TOP);
+    }
+    let origins = &view.origin_services;
+    let nodes = services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| Node {
+            name: &s.name,
+            worst: s
+                .windows
                 .iter()
-                .filter(|e| e.dependent == s.name)
-                .filter_map(|e| index.get(e.dependency.as_str()).copied())
-                .collect()
+                .map(|w| w.worst_status)
+                .max_by_key(|w| w.badness()),
+            origin: origins.contains(&s.name),
+            column: column[i],
+            y: top[i],
         })
         .collect();
-    // Longest path from a service that depends on nothing; at most n rounds (the graph has
-    // no cycle, and a view built by hand with one still ends).
-    let mut column = vec![0usize; services.len()];
-    for _ in 0..services.len() {
+    Layout {
+        nodes,
+        passes,
+        columns,
+        height,
+    }
+}
+
+/// Each service's column: the longest path to it from a service that depends on nothing.
+/// At most n rounds (the graph has no cycle, and a view built by hand with one still ends).
+fn columns(n: usize, edges: &[Option<(usize, usize)>]) -> Vec<usize> {
+    let mut column = vec![0usize; n];
+    for _ in 0..n {
         let mut changed = false;
-        for (i, ds) in deps.iter().enumerate() {
-            let c = ds.iter().map(|&d| column[d] + 1).max().unwrap_or(0);
-            if c > column[i] {
-                column[i] = c;
+        for &(from, to) in edges.iter().flatten() {
+            if column[from] + 1 > column[to] {
+                column[to] = column[from] + 1;
                 changed = true;
             }
         }
@@ -128,38 +256,11 @@ fn layout(view: &View) -> Vec<Node<'_>> {
             break;
         }
     }
-    let columns = column.iter().max().map_or(0, |c| c + 1);
-    let mut row = vec![0usize; services.len()];
-    for c in 0..columns {
-        let mut members: Vec<usize> = (0..services.len()).filter(|&i| column[i] == c).collect();
-        let key = |i: usize| -> f64 {
-            let ds = &deps[i];
-            match ds.len() {
-                0 => i as f64,
-                n => ds.iter().map(|&d| row[d] as f64).sum::<f64>() / n as f64,
-            }
-        };
-        members.sort_by(|&a, &b| key(a).total_cmp(&key(b)).then(a.cmp(&b)));
-        for (r, i) in members.into_iter().enumerate() {
-            row[i] = r;
-        }
-    }
-    let origins = &view.origin_services;
-    services
-        .iter()
-        .enumerate()
-        .map(|(i, s)| Node {
-            name: &s.name,
-            worst: s.windows.iter().map(|w| w.worst_status).max_by_key(|w| w.badness()),
-            origin: origins.contains(&s.name),
-            column: column[i],
-            row: row[i],
-        })
-        .collect()
+    column
 }
 
 fn draw_node(s: &mut String, node: &Node) {
-    let (x, y) = (x_of(node), y_of(node));
+    let (x, y) = (x_of(node.column), node.y);
     let class = node.worst.map_or("operational", ServiceStatus::as_str);
     let label = node.worst.map_or("not impacted", ServiceStatus::label);
     let origin = if node.origin { " origin" } else { "" };
@@ -173,42 +274,110 @@ fn draw_node(s: &mut String, node: &Node) {
         r#"<g class="node {class}{origin}"><title>{}</title><rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="6"/><text x="{:.1}" y="{:.1}">{}</text></g>"#,
         esc(&tooltip),
         x + NODE_W / 2.0,
-        y + NODE_H / 2.0 + 4.0,
+        y + NODE_H / 2.0 + 4.5,
         esc(&shorten(node.name))
     );
 }
 
-fn draw_edge(s: &mut String, labels: &mut String, edge: &EdgeView, from: &Node, to: &Node) {
-    let (x1, y1) = (x_of(from) + NODE_W, y_of(from) + NODE_H / 2.0);
-    let (x2, y2) = (x_of(to), y_of(to) + NODE_H / 2.0);
-    let bend = ((x2 - x1) / 2.0).max(40.0);
+/// A point of a cubic curve from `a` to `b` that leaves and arrives horizontally, at `t`.
+fn curve_at(a: (f64, f64), b: (f64, f64), t: f64) -> (f64, f64) {
+    let bend = ((b.0 - a.0) / 2.0).max(30.0);
+    let (p1, p2) = ((a.0 + bend, a.1), (b.0 - bend, b.1));
+    let u = 1.0 - t;
+    let mix = |a: f64, p1: f64, p2: f64, b: f64| {
+        u * u * u * a + 3.0 * u * u * t * p1 + 3.0 * u * t * t * p2 + t * t * t * b
+    };
+    (mix(a.0, p1.0, p2.0, b.0), mix(a.1, p1.1, p2.1, b.1))
+}
+
+fn draw_edge(
+    s: &mut String,
+    labels: &mut Labels,
+    edge: &EdgeView,
+    from: &Node,
+    to: &Node,
+    passes: &[(usize, f64)],
+) {
+    // Through each column it passes: in at the left of the column, out at the right.
+    let mut points = vec![(x_of(from.column) + NODE_W, from.y + NODE_H / 2.0)];
+    for &(c, y) in passes {
+        points.push((x_of(c), y));
+        points.push((x_of(c) + NODE_W, y));
+    }
+    points.push((x_of(to.column), to.y + NODE_H / 2.0));
+    let mut d = format!("M{:.1} {:.1}", points[0].0, points[0].1);
+    for pair in points.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        if (b.0 - a.0 - NODE_W).abs() < 0.5 && (a.1 - b.1).abs() < 0.5 {
+            // Straight through a column.
+            let _ = write!(d, " L{:.1} {:.1}", b.0, b.1);
+        } else {
+            let bend = ((b.0 - a.0) / 2.0).max(30.0);
+            let _ = write!(
+                d,
+                " C{:.1} {:.1} {:.1} {:.1} {:.1} {:.1}",
+                a.0 + bend,
+                a.1,
+                b.0 - bend,
+                b.1,
+                b.0,
+                b.1
+            );
+        }
+    }
     let _ = write!(
         s,
-        r#"<path class="edge" d="M{x1:.1} {y1:.1} C{:.1} {y1:.1} {:.1} {y2:.1} {x2:.1} {y2:.1}" marker-end="url(#graph-arrow)"/>"#,
-        x1 + bend,
-        x2 - bend
+        r#"<path class="edge" d="{d}" marker-end="url(#graph-arrow)"/>"#
     );
     let Some(delay) = edge.delay else {
         return;
     };
-    // The label sits just before the dependent, where edges into one box fan apart least
-    // and overlap other columns never.
-    let (lx, ly) = (x2 - GAP / 2.0, y2 + (y1 - y2) * 0.08 - 4.0);
+    let text = signed(delay);
+    let n = points.len();
+    let (lx, ly) = labels.place(points[n - 2], points[n - 1], &text);
+    let class = if delay < TimeDelta::zero() { "delay before" } else { "delay" };
     let _ = write!(
-        labels,
-        r#"<text class="delay" x="{lx:.1}" y="{ly:.1}"><title>{}</title>{}</text>"#,
+        labels.svg,
+        r#"<text class="{class}" x="{lx:.1}" y="{:.1}"><title>{}</title>{}</text>"#,
+        ly + 4.5,
         esc(&format!(
-            "{} was hit {} {}",
+            "{} was hit {} {} {}",
             edge.dependent,
             delay_text(delay),
-            if delay < TimeDelta::zero() {
-                format!("before {}", edge.dependency)
-            } else {
-                format!("after {}", edge.dependency)
-            }
+            if delay < TimeDelta::zero() { "before" } else { "after" },
+            edge.dependency
         )),
-        esc(&signed(delay))
+        esc(&text)
     );
+}
+
+/// The delay labels: each sits on its edge's last stretch, where it overlaps no label
+/// placed before it (the first of a few places along the curve that is free).
+#[derive(Default)]
+struct Labels {
+    svg: String,
+    /// Boxes taken: left, top, right, bottom.
+    taken: Vec<(f64, f64, f64, f64)>,
+}
+
+impl Labels {
+    fn place(&mut self, a: (f64, f64), b: (f64, f64), text: &str) -> (f64, f64) {
+        let half = text.chars().count() as f64 * 4.0 + 3.0;
+        let boxed = |(x, y): (f64, f64)| (x - half, y - 8.0, x + half, y + 8.0);
+        let free = |r: &(f64, f64, f64, f64)| {
+            !self
+                .taken
+                .iter()
+                .any(|t| r.0 < t.2 && t.0 < r.2 && r.1 < t.3 && t.1 < r.3)
+        };
+        let spot = [0.5, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6]
+            .iter()
+            .map(|&t| curve_at(a, b, t))
+            .find(|&p| free(&boxed(p)))
+            .unwrap_or_else(|| curve_at(a, b, 0.5));
+        self.taken.push(boxed(spot));
+        spot
+    }
 }
 
 /// `+5h 42m`, `−2m`, `+0m`.
@@ -276,7 +445,7 @@ timeline:
     #[test]
     fn columns_follow_the_dependencies_and_edges_carry_delays() {
         let view = report(LOG);
-        let nodes = layout(&view);
+        let nodes = layout(&view).nodes;
         let placed: Vec<(&str, usize)> = nodes.iter().map(|n| (n.name, n.column)).collect();
         assert_eq!(placed, [("DB", 0), ("API <b>", 1), ("Web", 2)]);
         let svg = dependencies(&view);

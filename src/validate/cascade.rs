@@ -252,13 +252,13 @@ fn impaired_before_dependencies(
             Some((i.name.as_str(), (w.from, w.opened_by)))
         })
         .collect();
-    for (service, origin) in incident.services.iter().filter_map(|s| {
-        cascade
-            .origins
-            .iter()
-            .find(|o| **o == s.name)
-            .map(|o| (s, o))
-    }) {
+    let origins: HashSet<&str> = cascade.origins.iter().map(String::as_str).collect();
+    for service in incident
+        .services
+        .iter()
+        .filter(|s| origins.contains(s.name.as_str()))
+    {
+        let origin = &service.name;
         if root_cause.contains(&origin.to_lowercase()) {
             continue;
         }
