@@ -80,7 +80,6 @@ pub fn dependencies(view: &View) -> String {
             if view.hit_through_dependencies == 1 { "" } else { "s" }
         ))
     );
-    s.push_str(r#"<defs><marker id="graph-arrow" viewBox="0 0 8 8" refX="8" refY="4" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L8 4 L0 8 z" class="arrow"/></marker></defs>"#);
     let _ = write!(
         s,
         r#"<text class="legend" x="{PAD}" y="20">An arrow runs from a service to one that depends on it, labelled with the delay from the first impact to the second; a bold box is an origin.</text>"#
@@ -325,9 +324,16 @@ fn draw_edge(
             );
         }
     }
+    // The head, drawn in place: every edge arrives horizontally (no `url(#marker)`, which
+    // a self-contained page would have to resolve).
+    let (hx, hy) = points[points.len() - 1];
     let _ = write!(
         s,
-        r#"<path class="edge" d="{d}" marker-end="url(#graph-arrow)"/>"#
+        r#"<path class="edge" d="{d}"/><path class="arrow" d="M{:.1} {:.1} L{hx:.1} {hy:.1} L{:.1} {:.1} z"/>"#,
+        hx - 8.0,
+        hy - 4.0,
+        hx - 8.0,
+        hy + 4.0
     );
     let Some(delay) = edge.delay else {
         return;
