@@ -50,6 +50,7 @@ pub enum EventField {
     Milestone,
     Update,
     Severity,
+    Region,
 }
 
 impl EventField {
@@ -64,6 +65,7 @@ impl EventField {
             EventField::Milestone => "milestone",
             EventField::Update => "update",
             EventField::Severity => "severity",
+            EventField::Region => "region",
         }
     }
 }
@@ -327,6 +329,9 @@ fn compare_events(a: &Event, b: &Event, by: MatchedBy) -> EventDiff {
     }
     if a.severity != b.severity {
         fields.push(EventField::Severity);
+    }
+    if a.region != b.region {
+        fields.push(EventField::Region);
     }
     EventDiff {
         change: if fields.is_empty() {

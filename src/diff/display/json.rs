@@ -66,6 +66,8 @@ struct JsonEvent<'a> {
     status: BTreeMap<&'a str, ServiceStatus>,
     text: &'a str,
     internal: bool,
+    /// The region its status changes apply to; `null`: every region.
+    region: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -184,6 +186,7 @@ fn event(e: &Event, zone: Tz) -> JsonEvent<'_> {
         status: e.status.iter().map(|(n, s)| (n.as_str(), *s)).collect(),
         text: &e.text,
         internal: e.internal,
+        region: e.region.as_deref(),
     }
 }
 

@@ -312,6 +312,13 @@ fn changed_event(
                     arrow(&name(&old.severity), &name(&new.severity))
                 )
             }
+            EventField::Region => {
+                let name = |r: &Option<String>| r.clone().unwrap_or_else(|| "(every region)".into());
+                format!(
+                    "**region** {}",
+                    arrow(&name(&old.region), &name(&new.region))
+                )
+            }
             EventField::Update => {
                 let text = |u: &Option<String>| u.clone().unwrap_or_else(|| "(none)".into());
                 format!(

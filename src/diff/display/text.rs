@@ -413,6 +413,14 @@ fn changed_event(
                     &p.arrow(&name(&old.severity), &name(&new.severity)),
                 );
             }
+            EventField::Region => {
+                let name = |r: &Option<String>| r.clone().unwrap_or_else(|| "(every region)".into());
+                detail(
+                    out,
+                    "region",
+                    &p.arrow(&name(&old.region), &name(&new.region)),
+                );
+            }
             EventField::Update => {
                 let text = |u: &Option<String>| u.clone().unwrap_or_else(|| "(none)".into());
                 detail(
