@@ -193,7 +193,8 @@ fn unused_services(v: &mut Validator, incident: &Incident, declared: &[Range<usi
     }
 }
 
-/// W012: a service impaired before the incident `started`.
+/// W012: a service impaired before the incident `started`, unless a milestone before
+/// `started` shows the log times its impact apart from the incident.
 fn impaired_before_start(
     v: &mut Validator,
     incident: &Incident,
@@ -203,6 +204,15 @@ fn impaired_before_start(
     let Some(started) = incident.phase_at(Phase::Started) else {
         return;
     };
+    // A milestone marked before `started` (Acme's `impact_started`) says the log times the
+    // impact apart from the incident on purpose.
+    if incident
+        .timeline
+        .iter()
+        .any(|e| e.milestone.is_some() && e.at < started)
+    {
+        return;
+    }
     let started_span = events
         .iter()
         .find(|e| e.event.phase == Some(Phase::Started))
