@@ -133,7 +133,11 @@ mod tests {
             impact("Search", Some(10)),
         ];
         let c = cascade(&services, &impacts);
-        assert_eq!(c.origins, ["DynamoDB", "Search"], "Search was hit before NLB");
+        assert_eq!(
+            c.origins,
+            ["DynamoDB", "Search"],
+            "Search was hit before NLB"
+        );
         assert_eq!(c.through_dependencies, ["EC2", "NLB", "STS"]);
         let delays: Vec<(&str, &str, Option<i64>)> = c
             .edges

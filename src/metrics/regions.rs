@@ -135,7 +135,10 @@ timeline:
         );
         let europe = &regions[2];
         assert_eq!(europe.services[1].total, TimeDelta::minutes(35));
-        assert!(regions[0].services[1].windows.is_empty(), "no Auth impact in us-central1");
+        assert!(
+            regions[0].services[1].windows.is_empty(),
+            "no Auth impact in us-central1"
+        );
     }
 
     #[test]

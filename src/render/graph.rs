@@ -77,7 +77,11 @@ pub fn dependencies(view: &View) -> String {
             "Dependencies of {}: {} service{} hit through them",
             view.title,
             view.hit_through_dependencies,
-            if view.hit_through_dependencies == 1 { "" } else { "s" }
+            if view.hit_through_dependencies == 1 {
+                ""
+            } else {
+                "s"
+            }
         ))
     );
     let _ = write!(
@@ -126,7 +130,12 @@ fn layout(view: &View) -> Layout<'_> {
     let edges: Vec<Option<(usize, usize)>> = view
         .dependencies
         .iter()
-        .map(|e| Some((*index.get(e.dependency.as_str())?, *index.get(e.dependent.as_str())?)))
+        .map(|e| {
+            Some((
+                *index.get(e.dependency.as_str())?,
+                *index.get(e.dependent.as_str())?,
+            ))
+        })
         .collect();
     let column = columns(services.len(), &edges);
     let columns = column.iter().max().map_or(0, |c| c + 1);
@@ -145,15 +154,16 @@ fn layout(view: &View) -> Layout<'_> {
     // time ordering a column by where its neighbours sit in the column just swept.
     let mut place_of_node: Vec<usize> = vec![0; services.len()];
     let mut place_of_pass: HashMap<(usize, usize), usize> = HashMap::new();
-    let occupant_place = |e: usize, k: usize, nodes: &[usize], passes: &HashMap<(usize, usize), usize>| {
-        let (from, to) = edges[e]?;
-        match k {
-            k if k == column[from] => Some(nodes[from]),
-            k if k == column[to] => Some(nodes[to]),
-            k if k > column[from] && k < column[to] => passes.get(&(e, k)).copied(),
-            _ => None,
-        }
-    };
+    let occupant_place =
+        |e: usize, k: usize, nodes: &[usize], passes: &HashMap<(usize, usize), usize>| {
+            let (from, to) = edges[e]?;
+            match k {
+                k if k == column[from] => Some(nodes[from]),
+                k if k == column[to] => Some(nodes[to]),
+                k if k > column[from] && k < column[to] => passes.get(&(e, k)).copied(),
+                _ => None,
+            }
+        };
     let sweeps = (1..columns)
         .map(|c| (c, c - 1))
         .chain((0..columns.saturating_sub(1)).rev().map(|c| (c, c + 1)))
@@ -341,7 +351,11 @@ fn draw_edge(
     let text = signed(delay);
     let n = points.len();
     let (lx, ly) = labels.place(points[n - 2], points[n - 1], &text);
-    let class = if delay < TimeDelta::zero() { "delay before" } else { "delay" };
+    let class = if delay < TimeDelta::zero() {
+        "delay before"
+    } else {
+        "delay"
+    };
     let _ = write!(
         labels.svg,
         r#"<text class="{class}" x="{lx:.1}" y="{:.1}"><title>{}</title>{}</text>"#,
@@ -350,7 +364,11 @@ fn draw_edge(
             "{} was hit {} {} {}",
             edge.dependent,
             delay_text(delay),
-            if delay < TimeDelta::zero() { "before" } else { "after" },
+            if delay < TimeDelta::zero() {
+                "before"
+            } else {
+                "after"
+            },
             edge.dependency
         )),
         esc(&text)
@@ -455,7 +473,10 @@ timeline:
         let placed: Vec<(&str, usize)> = nodes.iter().map(|n| (n.name, n.column)).collect();
         assert_eq!(placed, [("DB", 0), ("API <b>", 1), ("Web", 2)]);
         let svg = dependencies(&view);
-        assert!(svg.contains("API &lt;b&gt;") && !svg.contains("<b>"), "{svg}");
+        assert!(
+            svg.contains("API &lt;b&gt;") && !svg.contains("<b>"),
+            "{svg}"
+        );
         assert!(svg.contains(">+5m</text>") && svg.contains(">+55m</text>"));
         assert!(svg.contains(">+1h</text>"), "Web an hour after DB");
         assert!(svg.contains(r#"class="node major_outage origin""#));
@@ -473,14 +494,19 @@ timeline:
 
     #[test]
     fn no_edges_no_graph() {
-        let view = report("title: T\nseverity: SEV2\nservices: [A]\ntimeline:\n  - at: 2026-01-01T10:00:00Z\n    status: {A: major_outage}\n    text: x\n");
+        let view = report(
+            "title: T\nseverity: SEV2\nservices: [A]\ntimeline:\n  - at: 2026-01-01T10:00:00Z\n    status: {A: major_outage}\n    text: x\n",
+        );
         assert_eq!(dependencies(&view), "");
     }
 
     #[test]
     fn long_names_are_cut_and_delays_signed() {
         assert_eq!(shorten("Console sign-in"), "Console sign-in");
-        assert_eq!(shorten("A very long service name indeed"), "A very long service…");
+        assert_eq!(
+            shorten("A very long service name indeed"),
+            "A very long service…"
+        );
         assert_eq!(signed(TimeDelta::minutes(-2)), "−2m");
         assert_eq!(signed(TimeDelta::zero()), "+0m");
     }

@@ -439,12 +439,20 @@ fn region_views(redacted: &Redacted) -> Vec<RegionView> {
             first: r.first,
             recovered_at: r.recovered_at,
             impact: r.impact,
-            ongoing: r.services.iter().flat_map(|s| &s.windows).any(|w| w.is_ongoing()),
+            ongoing: r
+                .services
+                .iter()
+                .flat_map(|s| &s.windows)
+                .any(|w| w.is_ongoing()),
             services: r
                 .services
                 .iter()
                 .map(|s| {
-                    let worst = s.windows.iter().map(|w| w.worst).max_by_key(|w| w.badness());
+                    let worst = s
+                        .windows
+                        .iter()
+                        .map(|w| w.worst)
+                        .max_by_key(|w| w.badness());
                     RegionServiceView {
                         name: s.name.clone(),
                         impacted: !s.windows.is_empty(),

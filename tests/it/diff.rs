@@ -719,10 +719,7 @@ fn regions_and_dependencies_changes_are_reported() {
             "    depends_on: [Cloud APIs]",
             "    depends_on: [Cloud APIs, Policy store]",
         ),
-        (
-            "    region: europe-west1\n",
-            "    region: europe-west4\n",
-        ),
+        ("    region: europe-west1\n", "    region: europe-west4\n"),
     ];
     let mut new = text.clone();
     for (from, to) in edits {
@@ -739,11 +736,19 @@ fn regions_and_dependencies_changes_are_reported() {
         text.contains("region") && text.contains("europe-west1") && text.contains("europe-west4"),
         "{text}"
     );
-    let md = run(&["diff", old, new_path, "--format", "md"]).code(1).stdout;
-    assert!(md.contains("**region** ~~europe-west1~~ → **europe-west4**"), "{md}");
-    let v: Value =
-        serde_json::from_str(&run(&["diff", old, new_path, "--format", "json"]).code(1).stdout)
-            .unwrap();
+    let md = run(&["diff", old, new_path, "--format", "md"])
+        .code(1)
+        .stdout;
+    assert!(
+        md.contains("**region** ~~europe-west1~~ → **europe-west4**"),
+        "{md}"
+    );
+    let v: Value = serde_json::from_str(
+        &run(&["diff", old, new_path, "--format", "json"])
+            .code(1)
+            .stdout,
+    )
+    .unwrap();
     let changed = v["events"]
         .as_array()
         .unwrap()

@@ -230,7 +230,10 @@ fn the_regions_example_has_the_recoveries_the_text_gives() {
     let cache = &impacts[0].windows;
     assert_eq!(cache.len(), 1);
     assert_eq!(
-        (cache[0].from.format("%H:%M").to_string(), cache[0].to.unwrap().format("%H:%M").to_string()),
+        (
+            cache[0].from.format("%H:%M").to_string(),
+            cache[0].to.unwrap().format("%H:%M").to_string()
+        ),
         ("10:00".to_owned(), "10:40".to_owned())
     );
     let cascade = postevent::metrics::cascade::cascade(&incident.services, &impacts);

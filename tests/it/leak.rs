@@ -302,13 +302,19 @@ fn a_hidden_service_moves_no_region_and_is_no_origin_or_edge() {
         west(&public),
         serde_json::json!({"impact_s": 1200, "recovered_at": "2026-02-02T09:20:00Z"})
     );
-    assert_eq!(internal["origin_services"], serde_json::json!(["ZQXSERVICE builder"]));
+    assert_eq!(
+        internal["origin_services"],
+        serde_json::json!(["ZQXSERVICE builder"])
+    );
     assert_eq!(public["origin_services"], serde_json::json!(["Checkout"]));
     assert_eq!(
         public["dependencies"],
         serde_json::json!([{"dependency": "Checkout", "dependent": "Payments", "delay_s": 0}])
     );
-    assert_eq!(public["services"][1]["depends_on"], serde_json::json!(["Checkout"]));
+    assert_eq!(
+        public["services"][1]["depends_on"],
+        serde_json::json!(["Checkout"])
+    );
     let html = run(&[
         "report",
         log.to_str().unwrap(),
@@ -319,5 +325,8 @@ fn a_hidden_service_moves_no_region_and_is_no_origin_or_edge() {
     ])
     .code(0)
     .stdout;
-    assert!(html.contains(r#"<svg class="graph""#), "the public graph is drawn");
+    assert!(
+        html.contains(r#"<svg class="graph""#),
+        "the public graph is drawn"
+    );
 }

@@ -571,10 +571,11 @@ fn the_aws_cascade_starts_at_dynamodb() {
     assert_eq!(delay("EC2", "NLB"), Some(serde_json::json!(342 * 60)));
     assert_eq!(delay("NLB", "STS"), Some(serde_json::json!(0)));
     assert_eq!(
-        v["impact_by_region"]["us-east-1"]["recovered_at"],
-        "2025-10-21T11:05:00Z",
+        v["impact_by_region"]["us-east-1"]["recovered_at"], "2025-10-21T11:05:00Z",
         "the last Redshift cluster"
     );
     let md = report(&incident("aws-us-east-1-2025-10-20"), "md", "public");
-    assert!(md.contains("10 services were hit through services they depend on; the origin: DynamoDB."));
+    assert!(
+        md.contains("10 services were hit through services they depend on; the origin: DynamoDB.")
+    );
 }

@@ -313,7 +313,8 @@ fn changed_event(
                 )
             }
             EventField::Region => {
-                let name = |r: &Option<String>| r.clone().unwrap_or_else(|| "(every region)".into());
+                let name =
+                    |r: &Option<String>| r.clone().unwrap_or_else(|| "(every region)".into());
                 format!(
                     "**region** {}",
                     arrow(&name(&old.region), &name(&new.region))

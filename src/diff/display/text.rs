@@ -414,7 +414,8 @@ fn changed_event(
                 );
             }
             EventField::Region => {
-                let name = |r: &Option<String>| r.clone().unwrap_or_else(|| "(every region)".into());
+                let name =
+                    |r: &Option<String>| r.clone().unwrap_or_else(|| "(every region)".into());
                 detail(
                     out,
                     "region",
