@@ -312,3 +312,97 @@ fn status_span(event: &Located, service: &str) -> Range<usize> {
         .and_then(|i| event.status_spans.get(i).cloned())
         .unwrap_or(event.at_span.clone())
 }
+
+/// For each service of the incident, the regions where its last window is still open (empty
+/// without regions, or when it recovered everywhere): what an open window's hint names.
+pub(super) fn open_regions(incident: &Incident) -> Vec<Vec<String>> {
+    let mut out = vec![Vec::new(); incident.services.len()];
+    for region in metrics::regions::region_impacts(incident) {
+        for (open, service) in out.iter_mut().zip(&region.services) {
+            if service.windows.last().is_some_and(|w| w.is_ongoing()) {
+                open.push(region.region.clone());
+            }
+        }
+    }
+    out
+}
+
+/// A quoted list for messages: `a`, `b` and `c`.
+pub(super) fn all_of(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| format!("`{i}`")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::Code;
+    use crate::source::Source;
+
+    fn diagnostics(text: &str) -> Vec<(Code, String)> {
+        let checked = super::super::check(&Source::from_text("t.yaml", text), Default::default());
+        checked
+            .diagnostics
+            .iter()
+            .map(|d| (d.code, d.hint.clone().unwrap_or_default()))
+            .collect()
+    }
+
+    /// Regions where a service never recovered are named in the open window's hint.
+    #[test]
+    fn an_open_window_names_the_regions_still_impaired() {
+        let text = "title: T\nseverity: SEV2\nstatus: resolved\nsummary: x\nregions: [us-east1, europe-west1, asia-east1]\nservices: [API]\ntimeline:\n  - at: 2025-06-12T17:49:00Z\n    phase: started\n    status: {API: major_outage}\n    text: x\n  - at: 2025-06-12T17:50:00Z\n    phase: detected\n    text: y\n  - at: 2025-06-12T18:40:00Z\n    region: us-east1\n    phase: resolved\n    status: {API: operational}\n    text: z\n";
+        let got = diagnostics(text);
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].0, Code::OpenImpactWindow);
+        assert!(
+            got[0]
+                .1
+                .starts_with("it is still impaired in `europe-west1` and `asia-east1`:"),
+            "{}",
+            got[0].1
+        );
+    }
+
+    /// W012 fires for a service hit before `started`, but not when a milestone before
+    /// `started` shows the log times impact apart on purpose (Acme's `impact_started`).
+    #[test]
+    fn impaired_before_start_unless_a_milestone_says_so() {
+        let log = |milestone: &str| {
+            format!(
+                "title: T\nseverity: SEV2\nservices: [API]\ntimeline:\n  - at: 2026-01-01T10:00:00Z\n{milestone}    status: {{API: partial_outage}}\n    text: x\n  - at: 2026-01-01T10:05:00Z\n    phase: started\n    text: y\n"
+            )
+        };
+        let codes =
+            |text: &str| -> Vec<Code> { diagnostics(text).into_iter().map(|d| d.0).collect() };
+        assert_eq!(codes(&log("")), [Code::ImpairedBeforeStart]);
+        let config = crate::config::parse(&Source::from_text(
+            "postevent.toml",
+            "[milestones.impact_started]\nlabel = \"Impact started\"\n",
+        ))
+        .unwrap();
+        let checked = super::super::check_with(
+            &Source::from_text("t.yaml", log("    milestone: impact_started\n")),
+            Default::default(),
+            &config,
+        );
+        assert!(checked.diagnostics.is_empty(), "{:?}", checked.diagnostics);
+    }
+
+    /// Every cycle once; a service that only leads into a cycle is in none.
+    #[test]
+    fn cycles_are_found_once_each() {
+        let edges = |list: &[&[usize]]| -> Vec<Vec<(usize, std::ops::Range<usize>)>> {
+            list.iter()
+                .map(|deps| deps.iter().map(|&d| (d, 0..0)).collect())
+                .collect()
+        };
+        // 0 -> 1 -> 2 -> 0, 3 -> 0 (into the cycle), 4 -> 4, 5 alone.
+        let found = super::cycles(&edges(&[&[1], &[2], &[0], &[0], &[4], &[]]));
+        assert_eq!(found, [vec![0, 1, 2], vec![4]]);
+        assert!(super::cycles(&edges(&[&[], &[0], &[0, 1]])).is_empty());
+    }
+}
