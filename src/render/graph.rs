@@ -6,7 +6,7 @@
 //! Every piece of text is XML-escaped here; colours come from CSS classes, as in the
 //! timeline (see [`super::svg`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write;
 
 use chrono::TimeDelta;
@@ -26,6 +26,11 @@ const PASS: f64 = 24.0;
 const PAD: f64 = 16.0;
 /// Room above the columns for the legend.
 const TOP: f64 = 34.0;
+/// The most boxes, and the most column crossings of edges, a graph is drawn with: past them
+/// it could not be read (and the layout would cost time for nothing), so there is none; the
+/// reports still say how many services were hit through dependencies.
+const MAX_BOXES: usize = 100;
+const MAX_PASSES: usize = 1_000;
 /// The longest name shown whole in a box; longer ones end in `…` (the tooltip has it all).
 const NAME_CHARS: usize = 20;
 
@@ -64,7 +69,9 @@ pub fn dependencies(view: &View) -> String {
     if view.dependencies.is_empty() {
         return String::new();
     }
-    let layout = layout(view);
+    let Some(layout) = layout(view) else {
+        return String::new();
+    };
     let at: HashMap<&str, &Node> = layout.nodes.iter().map(|n| (n.name, n)).collect();
     let columns = layout.columns;
     let width = 2.0 * PAD + columns as f64 * NODE_W + (columns - 1) as f64 * GAP;
@@ -114,13 +121,17 @@ fn x_of(column: usize) -> f64 {
 /// The services on an edge, each in the column after its deepest dependency; in each column
 /// the boxes and passing edges are ordered by the mean place of what leads into them in the
 /// column before (fewer crossings), then as declared.
-fn layout(view: &View) -> Layout<'_> {
-    let on_edge = |name: &str| {
-        view.dependencies
-            .iter()
-            .any(|e| e.dependency == name || e.dependent == name)
-    };
-    let services: Vec<_> = view.services.iter().filter(|s| on_edge(&s.name)).collect();
+fn layout(view: &View) -> Option<Layout<'_>> {
+    let on_edge: HashSet<&str> = view
+        .dependencies
+        .iter()
+        .flat_map(|e| [e.dependency.as_str(), e.dependent.as_str()])
+        .collect();
+    let services: Vec<_> = view
+        .services
+        .iter()
+        .filter(|s| on_edge.contains(s.name.as_str()))
+        .collect();
     let index: HashMap<&str, usize> = services
         .iter()
         .enumerate()
@@ -137,8 +148,24 @@ fn layout(view: &View) -> Layout<'_> {
             ))
         })
         .collect();
+    // The edges at each service, so that ordering stays linear in the graph.
+    let mut touching: Vec<Vec<usize>> = vec![Vec::new(); services.len()];
+    for (e, ends) in edges.iter().enumerate() {
+        if let Some((from, to)) = *ends {
+            touching[from].push(e);
+            touching[to].push(e);
+        }
+    }
     let column = columns(services.len(), &edges);
     let columns = column.iter().max().map_or(0, |c| c + 1);
+    let passing: usize = edges
+        .iter()
+        .flatten()
+        .map(|&(from, to)| column[to].saturating_sub(column[from] + 1))
+        .sum();
+    if services.len() > MAX_BOXES || passing > MAX_PASSES {
+        return None;
+    }
     let mut slots: Vec<Vec<Slot>> = vec![Vec::new(); columns];
     for (i, &c) in column.iter().enumerate() {
         slots[c].push(Slot::Node(i));
@@ -173,12 +200,7 @@ fn layout(view: &View) -> Layout<'_> {
         let neighbours = |slot: &Slot| -> Vec<usize> {
             let on = |e: usize| occupant_place(e, other, &place_of_node, &place_of_pass);
             match *slot {
-                Slot::Node(i) => edges
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, ends)| ends.is_some_and(|(f, t)| f == i || t == i))
-                    .filter_map(|(e, _)| on(e))
-                    .collect(),
+                Slot::Node(i) => touching[i].iter().filter_map(|&e| on(e)).collect(),
                 Slot::Pass(e) => on(e).into_iter().collect(),
             }
         };
@@ -225,7 +247,7 @@ fn layout(view: &View) -> Layout<'_> {
         }
         height = height.max(y - TOP);
     }
-    let origins = &view.origin_services;
+    let origins: HashSet<&str> = view.origin_services.iter().map(String::as_str).collect();
     let nodes = services
         .iter()
         .enumerate()
@@ -236,33 +258,38 @@ fn layout(view: &View) -> Layout<'_> {
                 .iter()
                 .map(|w| w.worst_status)
                 .max_by_key(|w| w.badness()),
-            origin: origins.contains(&s.name),
+            origin: origins.contains(s.name.as_str()),
             column: column[i],
             y: top[i],
         })
         .collect();
-    Layout {
+    Some(Layout {
         nodes,
         passes,
         columns,
         height,
-    }
+    })
 }
 
-/// Each service's column: the longest path to it from a service that depends on nothing.
-/// At most n rounds (the graph has no cycle, and a view built by hand with one still ends).
+/// Each service's column: the longest path to it from a service that depends on nothing, in
+/// topological order (linear in the graph; services on a cycle, which a checked log never
+/// has, stay where they are).
 fn columns(n: usize, edges: &[Option<(usize, usize)>]) -> Vec<usize> {
     let mut column = vec![0usize; n];
-    for _ in 0..n {
-        let mut changed = false;
-        for &(from, to) in edges.iter().flatten() {
-            if column[from] + 1 > column[to] {
-                column[to] = column[from] + 1;
-                changed = true;
+    let mut waiting = vec![0usize; n];
+    let mut dependents: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(from, to) in edges.iter().flatten() {
+        waiting[to] += 1;
+        dependents[from].push(to);
+    }
+    let mut ready: Vec<usize> = (0..n).filter(|&i| waiting[i] == 0).collect();
+    while let Some(i) = ready.pop() {
+        for &d in &dependents[i] {
+            column[d] = column[d].max(column[i] + 1);
+            waiting[d] -= 1;
+            if waiting[d] == 0 {
+                ready.push(d);
             }
-        }
-        if !changed {
-            break;
         }
     }
     column
@@ -469,7 +496,7 @@ timeline:
     #[test]
     fn columns_follow_the_dependencies_and_edges_carry_delays() {
         let view = report(LOG);
-        let nodes = layout(&view).nodes;
+        let nodes = layout(&view).expect("a small graph").nodes;
         let placed: Vec<(&str, usize)> = nodes.iter().map(|n| (n.name, n.column)).collect();
         assert_eq!(placed, [("DB", 0), ("API <b>", 1), ("Web", 2)]);
         let svg = dependencies(&view);
@@ -497,6 +524,19 @@ timeline:
         let view = report(
             "title: T\nseverity: SEV2\nservices: [A]\ntimeline:\n  - at: 2026-01-01T10:00:00Z\n    status: {A: major_outage}\n    text: x\n",
         );
+        assert_eq!(dependencies(&view), "");
+    }
+
+    /// A graph too big to read is not drawn (nor laid out).
+    #[test]
+    fn a_graph_past_the_limits_is_not_drawn() {
+        let mut log = String::from("title: T\nseverity: SEV2\nservices:\n  - S0\n");
+        for i in 1..=MAX_BOXES {
+            log.push_str(&format!("  - name: S{i}\n    depends_on: [S{}]\n", i - 1));
+        }
+        log.push_str("timeline:\n  - at: 2026-01-01T10:00:00Z\n    status: {S0: major_outage}\n    text: x\n");
+        let view = report(&log);
+        assert_eq!(view.dependencies.len(), MAX_BOXES);
         assert_eq!(dependencies(&view), "");
     }
 
