@@ -527,7 +527,8 @@ timeline:
         assert_eq!(dependencies(&view), "");
     }
 
-    /// A graph too big to read is not drawn (nor laid out).
+    /// A graph too big to read is not drawn (nor laid out); the report still says how many
+    /// services were hit through their dependencies.
     #[test]
     fn a_graph_past_the_limits_is_not_drawn() {
         let mut log = String::from("title: T\nseverity: SEV2\nservices:\n  - S0\n");
@@ -538,6 +539,12 @@ timeline:
         let view = report(&log);
         assert_eq!(view.dependencies.len(), MAX_BOXES);
         assert_eq!(dependencies(&view), "");
+        let html = crate::render::TemplateSet::load::<&str>(&[])
+            .unwrap()
+            .render("summary.html", &crate::render::context(&view))
+            .unwrap();
+        assert!(html.contains("services were hit through services they depend on"));
+        assert!(!html.contains("<svg class=\"graph\""));
     }
 
     #[test]
