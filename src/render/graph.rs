@@ -24,6 +24,8 @@ const GAP: f64 = 120.0;
 const ROW: f64 = 52.0;
 const PASS: f64 = 24.0;
 const PAD: f64 = 16.0;
+/// The width the legend needs.
+const MIN_WIDTH: f64 = 1050.0;
 /// Room above the columns for the legend.
 const TOP: f64 = 34.0;
 /// The most boxes, and the most column crossings of edges, a graph is drawn with: past them
@@ -74,7 +76,9 @@ pub fn dependencies(view: &View) -> String {
     };
     let at: HashMap<&str, &Node> = layout.nodes.iter().map(|n| (n.name, n)).collect();
     let columns = layout.columns;
-    let width = 2.0 * PAD + columns as f64 * NODE_W + (columns - 1) as f64 * GAP;
+    // Never narrower than the legend: a small graph keeps its boxes at their size (the page
+    // scales the picture to its width) instead of blowing them up.
+    let width = (2.0 * PAD + columns as f64 * NODE_W + (columns - 1) as f64 * GAP).max(MIN_WIDTH);
     let height = TOP + layout.height + PAD;
     let mut s = String::new();
     let _ = write!(
@@ -93,7 +97,7 @@ pub fn dependencies(view: &View) -> String {
     );
     let _ = write!(
         s,
-        r#"<text class="legend" x="{PAD}" y="20">An arrow runs from a service to one that depends on it, labelled with the delay from the first impact to the second; a bold box is an origin.</text>"#
+        r#"<text class="legend" x="{PAD}" y="20">Arrows run from a service to those that depend on it, labelled with the delay between their impacts (negative: already impaired). Bold: an origin.</text>"#
     );
     // Edges first, so boxes and labels draw over them.
     let mut labels = Labels::default();
@@ -297,6 +301,14 @@ fn columns(n: usize, edges: &[Option<(usize, usize)>]) -> Vec<usize> {
 
 fn draw_node(s: &mut String, node: &Node) {
     let (x, y) = (x_of(node.column), node.y);
+    // A name that would run past its box (wide letters) is squeezed into it.
+    let name = shorten(node.name);
+    let room = NODE_W - 14.0;
+    let fit = if name.chars().count() as f64 * 8.5 > room {
+        format!(r#" textLength="{room}" lengthAdjust="spacingAndGlyphs""#)
+    } else {
+        String::new()
+    };
     let class = node.worst.map_or("operational", ServiceStatus::as_str);
     let label = node.worst.map_or("not impacted", ServiceStatus::label);
     let origin = if node.origin { " origin" } else { "" };
@@ -307,11 +319,11 @@ fn draw_node(s: &mut String, node: &Node) {
     );
     let _ = write!(
         s,
-        r#"<g class="node {class}{origin}"><title>{}</title><rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="6"/><text x="{:.1}" y="{:.1}">{}</text></g>"#,
+        r#"<g class="node {class}{origin}"><title>{}</title><rect x="{x}" y="{y}" width="{NODE_W}" height="{NODE_H}" rx="6"/><text x="{:.1}" y="{:.1}"{fit}>{}</text></g>"#,
         esc(&tooltip),
         x + NODE_W / 2.0,
         y + NODE_H / 2.0 + 4.5,
-        esc(&shorten(node.name))
+        esc(&name)
     );
 }
 
