@@ -764,4 +764,31 @@ fn regions_and_dependencies_changes_are_reported() {
         .filter_map(|f| f["path"].as_str())
         .collect();
     assert_eq!(fields, ["regions", "services.Console.depends_on"]);
+    // Each region's impact, by region: the renamed one leaves, the new name arrives.
+    let regions: Vec<(&str, Value, Value)> = v["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap(),
+                r["old_impact_s"].clone(),
+                r["new_impact_s"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        regions,
+        [
+            (
+                "us-central1",
+                serde_json::json!(12060),
+                serde_json::json!(12060)
+            ),
+            ("us-east1", serde_json::json!(6960), serde_json::json!(6960)),
+            ("europe-west4", Value::Null, serde_json::json!(7260)),
+            ("europe-west1", serde_json::json!(7260), Value::Null),
+        ]
+    );
+    assert!(text.contains("Impact in europe-west4"), "{text}");
 }

@@ -122,6 +122,15 @@ fn metrics(out: &mut String, diff: &IncidentDiff, all: bool) {
             signed(s.delta())
         ));
     }
+    for r in diff.regions.iter().filter(|r| all || r.changed()) {
+        rows.push(format!(
+            "| Impact in {} | {} | {} | **{}** |",
+            markdown_table_cell(&r.name),
+            maybe(r.old),
+            maybe(r.new),
+            signed(r.delta())
+        ));
+    }
     if rows.is_empty() {
         return;
     }

@@ -224,6 +224,11 @@ fn metrics(out: &mut String, p: &Painter, diff: &IncidentDiff, all: bool) {
         let delta = signed(s.delta());
         rows.push((label, p.arrow(&maybe(s.old), &maybe(s.new)), delta));
     }
+    for r in diff.regions.iter().filter(|r| all || r.changed()) {
+        let label = format!("Impact in {}", r.name);
+        let delta = signed(r.delta());
+        rows.push((label, p.arrow(&maybe(r.old), &maybe(r.new)), delta));
+    }
     if rows.is_empty() {
         return;
     }
