@@ -73,6 +73,9 @@ codes! {
     EmptyValue = "E023", "empty-value", Error;
     MilestoneRepeated = "E024", "milestone-repeated", Error;
     SeverityAboveIncident = "E025", "severity-above-incident", Error;
+    UnknownRegion = "E026", "unknown-region", Error;
+    UnknownDependency = "E027", "unknown-dependency", Error;
+    DependencyCycle = "E028", "dependency-cycle", Error;
     InvalidMeasure = "E030", "invalid-measure", Error;
     EventsOutOfOrder = "W001", "events-out-of-order", Warning;
     ActionItemWithoutOwner = "W002", "action-item-without-owner", Warning;
@@ -83,6 +86,9 @@ codes! {
     ProseMismatch = "W007", "prose-mismatch", Warning;
     InternalOnlyService = "W008", "internal-only-service", Warning;
     PolicyUnmet = "W009", "policy-unmet", Warning;
+    ImpairedBeforeDependencies = "W010", "impaired-before-dependencies", Warning;
+    UnusedService = "W011", "unused-service", Warning;
+    ImpairedBeforeStart = "W012", "impaired-before-start", Warning;
     StaleTimeOfDay = "W015", "stale-time-of-day", Warning;
 }
 

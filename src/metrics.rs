@@ -8,6 +8,9 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::config::{Config, Point};
 use crate::model::{Incident, Phase, ServiceStatus};
 
+pub mod cascade;
+pub mod regions;
+
 /// Time from `started` to each later phase; `None` when either end is missing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct PhaseMetrics {
@@ -203,21 +206,50 @@ pub fn service_impacts(incident: &Incident) -> Vec<ServiceImpact> {
 
 /// The impact windows of every declared service, in declaration order, from the status
 /// changes of the sorted timeline: one pass over it, so time stays linear in the log however
-/// many services it declares.
+/// many services it declares. With regions, a service is impaired while it is impaired in any
+/// region, and a window's segments follow its worst status over the regions.
 pub fn all_windows(incident: &Incident) -> Vec<Vec<ImpactWindow>> {
+    let regions: Vec<&str> = incident.regions.iter().map(String::as_str).collect();
+    windows_in(incident, &regions)
+}
+
+/// The impact windows of every declared service counting only the events that apply to
+/// `regions` (an event without `region:` applies to all of them): each service's status is
+/// its worst over those regions.
+pub(crate) fn windows_in(incident: &Incident, regions: &[&str]) -> Vec<Vec<ImpactWindow>> {
     let index: HashMap<&str, usize> = incident
         .services
         .iter()
         .enumerate()
         .map(|(i, s)| (s.name.as_str(), i))
         .collect();
-    let mut done: Vec<Vec<ImpactWindow>> = vec![Vec::new(); incident.services.len()];
-    let mut open: Vec<Option<ImpactWindow>> = vec![None; incident.services.len()];
+    let n = incident.services.len();
+    let mut done: Vec<Vec<ImpactWindow>> = vec![Vec::new(); n];
+    let mut open: Vec<Option<ImpactWindow>> = vec![None; n];
+    // Each service's status in each region (one slot when the incident names none).
+    let mut state = vec![vec![ServiceStatus::Operational; regions.len().max(1)]; n];
     for (event_index, event) in incident.timeline.iter().enumerate() {
+        let slot = match event.region.as_deref() {
+            None => None,
+            Some(region) => match regions.iter().position(|r| *r == region) {
+                Some(slot) => Some(slot),
+                None => continue,
+            },
+        };
         for (name, status) in &event.status {
-            if let Some(&i) = index.get(name.as_str()) {
-                open[i] = step(open[i].take(), *status, event.at, event_index, &mut done[i]);
+            let Some(&i) = index.get(name.as_str()) else {
+                continue;
+            };
+            match slot {
+                Some(slot) => state[i][slot] = *status,
+                None => state[i].fill(*status),
             }
+            let worst = state[i]
+                .iter()
+                .copied()
+                .max_by_key(|s| s.badness())
+                .unwrap_or(ServiceStatus::Operational);
+            open[i] = step(open[i].take(), worst, event.at, event_index, &mut done[i]);
         }
     }
     for (windows, open) in done.iter_mut().zip(open) {
@@ -396,6 +428,7 @@ mod tests {
             internal: false,
             measures: Vec::new(),
             approximate: false,
+            region: None,
         }
     }
 
@@ -417,6 +450,7 @@ mod tests {
                     name: n.to_string(),
                     description: None,
                     internal: false,
+                    depends_on: Vec::new(),
                 })
                 .collect(),
             summary: None,

@@ -6,7 +6,8 @@
 //! - internal events (`internal: true`), their text and their status changes;
 //! - `internal_notes`;
 //! - the owners of action items;
-//! - services marked `internal: true`, their status changes and their impact windows;
+//! - services marked `internal: true`, their status changes and their impact windows, and
+//!   with them their place in a region's impact and in the dependency graph;
 //! - `roles` and `responders`, unless postevent.toml says `public_roles = true`;
 //! - measures (`measures:`) on internal events or of internal services: the series and peaks
 //!   of a public output are computed from the public points only (a peak would otherwise
@@ -24,6 +25,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
 use crate::config::{Config, Milestone};
+use crate::metrics::cascade::Cascade;
+use crate::metrics::regions::RegionImpact;
 use crate::metrics::{self, CustomMetric, MeasureSeries, PhaseMetrics, ServiceImpact};
 use crate::model::{Event, Incident, Phase, Scale, ServiceStatus};
 
@@ -89,6 +92,10 @@ pub struct Redacted {
     approximate: Vec<String>,
     /// The config's `[report] chart_all_services`.
     chart_all_services: bool,
+    /// Each region's impact over the services the audience may see.
+    regions: Vec<RegionImpact>,
+    /// The cascade over the services the audience may see (a hidden dependency is no edge).
+    cascade: Cascade,
 }
 
 /// The incident as `audience` may see it, with the built-in defaults (no `postevent.toml`).
@@ -146,16 +153,25 @@ pub fn redact_with(incident: &Incident, audience: Audience, config: &Config) -> 
         });
         before.push(olds);
     }
-    let impacts = metrics::service_impacts(incident)
+    let impacts: Vec<ServiceImpact> = metrics::service_impacts(incident)
         .into_iter()
         .filter(|i| shown_service(&i.name))
         .collect();
+    let (regions, cascade) = cascade_and_regions(incident, &impacts, &shown_service);
     let shown = Incident {
         services: incident
             .services
             .iter()
             .filter(|s| shown_service(&s.name))
-            .cloned()
+            .map(|s| crate::model::Service {
+                depends_on: s
+                    .depends_on
+                    .iter()
+                    .filter(|d| shown_service(d))
+                    .cloned()
+                    .collect(),
+                ..s.clone()
+            })
             .collect(),
         timeline,
         action_items: incident
@@ -214,8 +230,35 @@ pub fn redact_with(incident: &Incident, audience: Audience, config: &Config) -> 
         measures: metrics::measure_series(&shown),
         approximate: metrics::approximate_metrics(incident, config),
         chart_all_services: config.chart_all_services,
+        regions,
+        cascade,
         incident: shown,
     }
+}
+
+/// Each region's impact and the cascade, over the services `shown` lets through only: a
+/// hidden service is no cell of a region, moves no region's recovery, is no origin and no
+/// edge of the graph.
+fn cascade_and_regions(
+    incident: &Incident,
+    impacts: &[ServiceImpact],
+    shown: &dyn Fn(&str) -> bool,
+) -> (Vec<RegionImpact>, Cascade) {
+    let (_, last) = incident.span();
+    let regions = metrics::regions::region_impacts(incident)
+        .into_iter()
+        .map(|r| {
+            let services = r.services.into_iter().filter(|s| shown(&s.name)).collect();
+            RegionImpact::new(r.region, services, last)
+        })
+        .collect();
+    let services: Vec<crate::model::Service> = incident
+        .services
+        .iter()
+        .filter(|s| shown(&s.name))
+        .cloned()
+        .collect();
+    (regions, metrics::cascade::cascade(&services, impacts))
 }
 
 impl Redacted {
@@ -306,6 +349,18 @@ impl Redacted {
     /// Whether the metric `key` is computed from an approximate time (`at: "~10:45"`).
     pub fn is_approximate(&self, key: &str) -> bool {
         self.approximate.iter().any(|k| k == key)
+    }
+
+    /// Each region of the incident, with the impact there of each service the audience may
+    /// see (in the order of `impacts()`), computed from the whole timeline.
+    pub fn regions(&self) -> &[RegionImpact] {
+        &self.regions
+    }
+
+    /// Origins, services hit through dependencies and each edge's delay, over the services
+    /// the audience may see.
+    pub fn cascade(&self) -> &Cascade {
+        &self.cascade
     }
 
     /// The status changes of event `index` of `incident().timeline`, each with the status
@@ -451,6 +506,7 @@ internal_notes: SECRET notes
                     })
                     .collect(),
                 approximate: minute % 7 == 0,
+                region: None,
             })
             .collect();
         timeline.sort_by_key(|e| e.at);
@@ -458,6 +514,7 @@ internal_notes: SECRET notes
             name: name.into(),
             description: None,
             internal,
+            depends_on: Vec::new(),
         };
         Incident {
             id: "generated".into(),

@@ -77,8 +77,10 @@ const HEAD_HINTS: &str = "\
 
 # Every service an event's `status` names must be declared here:
 # services:
+#   - name: Database
 #   - name: API
 #     description: The public REST API
+#     depends_on: [Database]   # its impact may come through these
 
 # summary: |
 #   What happened, in a few sentences (Markdown).
@@ -91,6 +93,7 @@ const TIMELINE_HINT: &str = concat!(
     "  # Add events as they happen:\n",
     "  #   postevent log FILE \"what happened\" [--phase detected] [--status API=major_outage]\n",
     "  # Phases, in order: started detected acknowledged identified mitigated resolved.\n",
+    "  # An event with `region: us-east-1` (one of `regions`) changes statuses there only.\n",
 );
 
 const TAIL_HINTS: &str = "
@@ -134,6 +137,35 @@ mod tests {
             text: "Errors rise on the regional endpoint.".into(),
             schema: "incident.schema.json".into(),
         }
+    }
+
+    /// The services hint, uncommented, declares a service with its dependency.
+    #[test]
+    fn the_services_hint_uncommented_declares_a_dependency() {
+        let text = new_log(&log("T"));
+        let block: String = text
+            .lines()
+            .skip_while(|l| *l != "# services:")
+            .take_while(|l| l.starts_with('#'))
+            .map(|l| format!("{}\n", &l[2..]))
+            .collect();
+        let raw: crate::parse::RawIncident =
+            serde_saphyr::from_str(&format!("title: T\nseverity: SEV3\n{block}timeline: []\n"))
+                .unwrap();
+        let names: Vec<(&str, Vec<&str>)> = raw
+            .services
+            .iter()
+            .map(|s| {
+                let deps = s
+                    .value
+                    .depends_on
+                    .iter()
+                    .map(|d| d.value.as_str())
+                    .collect();
+                (s.value.name.as_str(), deps)
+            })
+            .collect();
+        assert_eq!(names, [("Database", vec![]), ("API", vec!["Database"])]);
     }
 
     #[test]

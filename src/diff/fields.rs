@@ -158,6 +158,11 @@ pub fn top_level(old: &Incident, new: &Incident) -> Vec<FieldChange> {
                 before.description.as_deref(),
                 service.description.as_deref(),
             );
+            f.list(
+                &format!("services.{}.depends_on", service.name),
+                &before.depends_on,
+                &service.depends_on,
+            );
         }
     }
     let sections: [(&str, Section); 6] = [

@@ -51,6 +51,7 @@ pub enum EventField {
     Update,
     Severity,
     Measures,
+    Region,
 }
 
 impl EventField {
@@ -66,6 +67,7 @@ impl EventField {
             EventField::Update => "update",
             EventField::Severity => "severity",
             EventField::Measures => "measures",
+            EventField::Region => "region",
         }
     }
 }
@@ -215,6 +217,9 @@ pub struct IncidentDiff {
     pub metrics: Vec<MetricDelta>,
     /// Every service of either side: the new side's order, then removed ones.
     pub services: Vec<ServiceDelta>,
+    /// Every region of either side with its impact (from the first moment a service there
+    /// was impaired to its recovery): the new side's order, then removed ones.
+    pub regions: Vec<ServiceDelta>,
     /// The top-level fields that differ, in the order of the log format.
     pub fields: Vec<FieldChange>,
     /// Every action item of both sides: the new side's order, then removed ones.
@@ -256,6 +261,7 @@ pub fn diff(old: &Redacted, new: &Redacted) -> IncidentDiff {
         events: events(lhs, rhs),
         metrics: metrics(old, new),
         services: services(old.impacts(), new.impacts()),
+        regions: totals(&region_totals(old), &region_totals(new)),
         fields: fields::top_level(lhs, rhs),
         action_items: fields::action_items(lhs, rhs),
     }
@@ -355,6 +361,9 @@ fn compare_events(a: &Event, b: &Event, by: MatchedBy) -> EventDiff {
     if a.measures != b.measures {
         fields.push(EventField::Measures);
     }
+    if a.region != b.region {
+        fields.push(EventField::Region);
+    }
     EventDiff {
         change: if fields.is_empty() {
             Change::Unchanged
@@ -438,22 +447,39 @@ fn metrics(old: &Redacted, new: &Redacted) -> Vec<MetricDelta> {
 }
 
 fn services(lhs: &[ServiceImpact], rhs: &[ServiceImpact]) -> Vec<ServiceDelta> {
-    let total =
-        |list: &[ServiceImpact], name: &str| list.iter().find(|s| s.name == name).map(|s| s.total);
+    let pairs = |list: &[ServiceImpact]| -> Vec<(String, TimeDelta)> {
+        list.iter().map(|s| (s.name.clone(), s.total)).collect()
+    };
+    totals(&pairs(lhs), &pairs(rhs))
+}
+
+/// Each region's impact, as the audience of `side` sees it.
+fn region_totals(side: &Redacted) -> Vec<(String, TimeDelta)> {
+    side.regions()
+        .iter()
+        .map(|r| (r.region.clone(), r.impact))
+        .collect()
+}
+
+/// Named totals before and after: the new side's order, then the names only the old has.
+fn totals(lhs: &[(String, TimeDelta)], rhs: &[(String, TimeDelta)]) -> Vec<ServiceDelta> {
+    let total = |list: &[(String, TimeDelta)], name: &str| {
+        list.iter().find(|(n, _)| n == name).map(|(_, t)| *t)
+    };
     let mut out: Vec<ServiceDelta> = rhs
         .iter()
-        .map(|s| ServiceDelta {
-            name: s.name.clone(),
-            old: total(lhs, &s.name),
-            new: Some(s.total),
+        .map(|(name, t)| ServiceDelta {
+            name: name.clone(),
+            old: total(lhs, name),
+            new: Some(*t),
         })
         .collect();
     out.extend(
         lhs.iter()
-            .filter(|s| total(rhs, &s.name).is_none())
-            .map(|s| ServiceDelta {
-                name: s.name.clone(),
-                old: Some(s.total),
+            .filter(|(name, _)| total(rhs, name).is_none())
+            .map(|(name, t)| ServiceDelta {
+                name: name.clone(),
+                old: Some(*t),
                 new: None,
             }),
     );
@@ -509,6 +535,7 @@ mod tests {
                     name: (*n).into(),
                     description: None,
                     internal: false,
+                    depends_on: Vec::new(),
                 })
                 .collect(),
             summary: None,
@@ -549,6 +576,7 @@ mod tests {
                 internal,
                 measures: Vec::new(),
                 approximate: false,
+                region: None,
             })
     }
 

@@ -288,6 +288,7 @@ mod tests {
                 "measures",
                 "milestone",
                 "phase",
+                "region",
                 "severity",
                 "status",
                 "text",
@@ -296,7 +297,7 @@ mod tests {
         );
         let mut service = labels(&[Key("services"), Index(3)]);
         service.sort();
-        assert_eq!(service, ["description", "internal", "name"]);
+        assert_eq!(service, ["depends_on", "description", "internal", "name"]);
         assert!(labels(&[Key("severity")]).is_empty());
     }
 

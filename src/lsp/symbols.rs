@@ -39,14 +39,33 @@ pub fn services(outline: &Outline) -> Vec<Declared<'_>> {
 }
 
 /// The service named at the spot, with the node its name is written in: a key of an event's
-/// `status:` map, or a declaration under `services:`.
+/// `status:` map, a declaration under `services:`, or an entry of a service's `depends_on:`.
 pub fn service_at<'a>(spot: &Spot<'a>) -> Option<(&'a str, &'a Node)> {
     use Step::{Index, Key};
     let node = match (spot.path.as_slice(), spot.part) {
         ([Key("timeline"), Index(_), Key("status"), Key(_)], Part::Key(node))
         | ([Key("services"), Index(_)], Part::Value(node))
-        | ([Key("services"), Index(_), Key("name")], Part::Value(node)) => node,
+        | ([Key("services"), Index(_), Key("name")], Part::Value(node))
+        | ([Key("services"), Index(_), Key("depends_on"), Index(_)], Part::Value(node)) => node,
         _ => return None,
     };
     Some((node.scalar()?.trim(), node))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A `depends_on:` entry names a service, as a status key does (hover and go to
+    /// definition follow it).
+    #[test]
+    fn a_depends_on_entry_names_a_service() {
+        let text = "services:\n  - DynamoDB\n  - name: EC2\n    depends_on: [DynamoDB]\n";
+        let outline = Outline::read(text, 10_000);
+        let offset = text.rfind("DynamoDB").unwrap() + 2;
+        let spot = outline.locate(text, offset).expect("a spot");
+        let (name, node) = service_at(&spot).expect("a service");
+        assert_eq!(name, "DynamoDB");
+        assert_eq!(&text[node.span.clone()], "DynamoDB");
+    }
 }

@@ -236,6 +236,9 @@ pub struct Service {
     /// Known only inside the organisation: left out of public outputs with its status
     /// changes and impact windows (see [`crate::redact`]).
     pub internal: bool,
+    /// The declared services this one needs (`depends_on:`), in the order written: its
+    /// impact may come through them (see [`crate::metrics::cascade`]).
+    pub depends_on: Vec<String>,
 }
 
 /// One moment of the timeline.
@@ -256,6 +259,9 @@ pub struct Event {
     /// Markdown: what was published to customers at this moment (`update:`).
     pub update: Option<String>,
     pub internal: bool,
+    /// The region its status changes apply to (`region:`, one of the incident's `regions`);
+    /// `None` applies them to every region.
+    pub region: Option<String>,
     /// Measured impact from this moment on (`measures:`), in the order written.
     pub measures: Vec<Measure>,
     /// The time is known to within minutes (`at: "~10:45"` or `approximate: true`).

@@ -111,6 +111,8 @@ pub struct RawService {
     pub description: Option<String>,
     /// Known only inside the organisation; never in a public output.
     pub internal: bool,
+    /// The declared services this one needs, with where each is written.
+    pub depends_on: Vec<SpannedStr>,
 }
 
 /// The map form of a service.
@@ -123,6 +125,10 @@ struct ServiceMap {
     /// status changes and impact windows.
     #[serde(default)]
     internal: bool,
+    /// The declared services this one needs: an impact can reach it through them.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    depends_on: Vec<SpannedStr>,
 }
 
 impl<'de> Deserialize<'de> for RawService {
@@ -141,6 +147,7 @@ impl<'de> Deserialize<'de> for RawService {
                     name: name.to_owned(),
                     description: None,
                     internal: false,
+                    depends_on: Vec::new(),
                 })
             }
 
@@ -150,6 +157,7 @@ impl<'de> Deserialize<'de> for RawService {
                     name: m.name,
                     description: m.description,
                     internal: m.internal,
+                    depends_on: m.depends_on,
                 })
             }
         }
@@ -214,6 +222,10 @@ pub struct RawEvent {
     /// computed from it are shown as approximate.
     #[serde(default)]
     pub approximate: bool,
+    /// One of the incident's `regions`: the status changes apply there only (without it, to
+    /// every region).
+    #[schemars(with = "Option<String>")]
+    pub region: Option<SpannedStr>,
 }
 
 /// A scalar read as text, whatever YAML would have typed it as (`02:40` is a sexagesimal

@@ -46,6 +46,14 @@ pub struct Document<'a> {
     pub metrics_approximate: Vec<&'a str>,
     /// Measure key -> its peak and every value, in time order.
     pub measures: BTreeMap<&'a str, Measure<'a>>,
+    /// Region -> its impact: from the first moment any service there was impaired to
+    /// `recovered_at`, the last moment any went back to operational (`null` if none was
+    /// impaired or one still is).
+    pub impact_by_region: BTreeMap<&'a str, RegionImpact>,
+    /// The impaired services none of whose dependencies was impaired at or before them.
+    pub origin_services: &'a [String],
+    /// Every `depends_on` edge, with the delay between the two impacts.
+    pub dependencies: Vec<Dependency<'a>>,
 }
 
 /// One measure: its peak and the values it took (each holds until the next).
@@ -59,6 +67,21 @@ pub struct Measure<'a> {
 /// A whole number as an integer (`40`, not `40.0`).
 fn number<S: serde::Serializer>(n: &f64, s: S) -> Result<S::Ok, S::Error> {
     serde::Serialize::serialize(&PointView::number(*n), s)
+}
+
+#[derive(Debug, Serialize)]
+pub struct RegionImpact {
+    pub impact_s: i64,
+    pub recovered_at: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Dependency<'a> {
+    pub dependency: &'a str,
+    pub dependent: &'a str,
+    /// Seconds from the dependency's first impact to the dependent's; `null` unless both
+    /// were impaired.
+    pub delay_s: Option<i64>,
 }
 
 /// Phase metrics in seconds, `null` when a phase is missing: `time_to_detect_s`, ..., one
@@ -98,6 +121,7 @@ pub struct Service<'a> {
     pub name: &'a str,
     pub impact_s: i64,
     pub windows: Vec<Window>,
+    pub depends_on: &'a [String],
 }
 
 #[derive(Debug, Serialize)]
@@ -137,6 +161,8 @@ pub struct Event<'a> {
     pub internal: bool,
     /// The time is known to within minutes (`at: "~10:45"`).
     pub approximate: bool,
+    /// The region its status changes apply to; `null`: every region.
+    pub region: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -195,6 +221,7 @@ impl<'a> Document<'a> {
                     text: &e.text.markdown,
                     internal: e.internal,
                     approximate: e.approximate,
+                    region: e.region.as_deref(),
                 })
                 .collect(),
             action_items: v
@@ -238,6 +265,27 @@ impl<'a> Document<'a> {
                     )
                 })
                 .collect(),
+            impact_by_region: v
+                .impact_by_region
+                .iter()
+                .map(|r| {
+                    let impact = RegionImpact {
+                        impact_s: r.impact.num_seconds(),
+                        recovered_at: r.recovered_at.map(utc),
+                    };
+                    (r.name.as_str(), impact)
+                })
+                .collect(),
+            origin_services: &v.origin_services,
+            dependencies: v
+                .dependencies
+                .iter()
+                .map(|e| Dependency {
+                    dependency: &e.dependency,
+                    dependent: &e.dependent,
+                    delay_s: e.delay.map(|d| d.num_seconds()),
+                })
+                .collect(),
         }
     }
 }
@@ -247,6 +295,7 @@ fn service(s: &super::view::ServiceView) -> Service<'_> {
     Service {
         name: &s.name,
         impact_s: s.impact.num_seconds(),
+        depends_on: &s.depends_on,
         windows: s
             .windows
             .iter()

@@ -3,6 +3,7 @@
 //! Nothing here writes files; [`templates`] is the one registry of every template.
 
 pub mod filters;
+pub mod graph;
 pub mod json;
 pub mod markdown;
 pub mod mermaid;
@@ -68,8 +69,9 @@ pub fn default_template(audience: Audience, format: Format) -> String {
 }
 
 /// The template context: every field of the view, plus `svg` (the timeline picture),
-/// `mermaid` (the gantt block, empty when no service was hit) and `measure_charts` (for each
-/// of `measures`, in order: `svg`, its step chart, and `spark`, a line of block characters).
+/// `mermaid` (the gantt block, empty when no service was hit), `graph` (the dependency
+/// graph, empty when no service depends on another) and `measure_charts` (for each of
+/// `measures`, in order: `svg`, its step chart, and `spark`, a line of block characters).
 pub fn context(view: &View) -> Context {
     let mut ctx = Context::from_serialize(view).unwrap_or_default();
     ctx.insert("svg", &svg::timeline(view));
@@ -88,6 +90,7 @@ pub fn context(view: &View) -> Context {
         })
         .collect();
     ctx.insert("measure_charts", &charts);
+    ctx.insert("graph", &graph::dependencies(view));
     ctx
 }
 

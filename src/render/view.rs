@@ -190,6 +190,8 @@ pub struct ServiceView {
     #[serde(serialize_with = "ser::seconds")]
     pub impact: TimeDelta,
     pub windows: Vec<WindowView>,
+    /// The services it depends on (`depends_on:`) that this audience may see.
+    pub depends_on: Vec<String>,
 }
 
 /// One status change at an event.
@@ -228,6 +230,8 @@ pub struct EventView {
     pub context: bool,
     /// The measures written on this event, in the order written.
     pub measures: Vec<PointMeasure>,
+    /// The region its status changes apply to; `null`: every region.
+    pub region: Option<String>,
 }
 
 /// A measure written on an event.
@@ -379,6 +383,58 @@ pub struct View {
     /// Whether the timeline chart gives a lane to every service, not only those impaired
     /// (postevent.toml: `[report] chart_all_services = true`).
     pub chart_all_services: bool,
+    /// Each region of `regions`, in order, with its recovery and each service's impact there.
+    pub impact_by_region: Vec<RegionView>,
+    /// The impaired services none of whose dependencies was impaired at or before them.
+    pub origin_services: Vec<String>,
+    /// How many impaired services were hit through a dependency (impaired at or after one).
+    pub hit_through_dependencies: usize,
+    /// Every `depends_on` edge between services this audience may see.
+    pub dependencies: Vec<EdgeView>,
+}
+
+/// One region's impact.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegionView {
+    pub name: String,
+    /// The first moment any service there was impaired; `null` if none was.
+    #[serde(serialize_with = "ser::at_opt")]
+    pub first: Option<DateTime<Utc>>,
+    /// The last moment any service there went back to operational; `null` if none was
+    /// impaired or one still is.
+    #[serde(serialize_with = "ser::at_opt")]
+    pub recovered_at: Option<DateTime<Utc>>,
+    /// From `first` to `recovered_at` (to the last event while ongoing).
+    #[serde(serialize_with = "ser::seconds")]
+    pub impact: TimeDelta,
+    /// Whether a service there is still impaired.
+    pub ongoing: bool,
+    /// One per service of `services`, in the same order.
+    pub services: Vec<RegionServiceView>,
+}
+
+/// One service in one region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RegionServiceView {
+    pub name: String,
+    pub impacted: bool,
+    /// Sum of its windows there.
+    #[serde(serialize_with = "ser::seconds")]
+    pub impact: TimeDelta,
+    /// The worst status it had there; `null` if never impaired there.
+    pub worst_status: Option<ServiceStatus>,
+    pub worst_label: Option<&'static str>,
+}
+
+/// One dependency edge: `dependent` needs `dependency`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EdgeView {
+    pub dependency: String,
+    pub dependent: String,
+    /// Seconds from the dependency's first impact to the dependent's; `null` unless both
+    /// were impaired.
+    #[serde(serialize_with = "ser::seconds_opt")]
+    pub delay: Option<TimeDelta>,
 }
 
 /// Builds the view of an incident already redacted for its audience, showing times in `zone`.
@@ -456,6 +512,19 @@ pub fn build(redacted: &Redacted, zone: Tz) -> View {
             .collect(),
         measures: measure_views(redacted),
         chart_all_services: redacted.chart_all_services(),
+        impact_by_region: region_views(redacted),
+        origin_services: redacted.cascade().origins.clone(),
+        hit_through_dependencies: redacted.cascade().through_dependencies.len(),
+        dependencies: redacted
+            .cascade()
+            .edges
+            .iter()
+            .map(|e| EdgeView {
+                dependency: e.dependency.clone(),
+                dependent: e.dependent.clone(),
+                delay: e.delay,
+            })
+            .collect(),
     }
 }
 
@@ -473,6 +542,42 @@ fn measure_views(redacted: &Redacted) -> Vec<MeasureView> {
                 .points
                 .iter()
                 .map(|&(at, value)| PointView { at, value })
+                .collect(),
+        })
+        .collect()
+}
+
+fn region_views(redacted: &Redacted) -> Vec<RegionView> {
+    redacted
+        .regions()
+        .iter()
+        .map(|r| RegionView {
+            name: r.region.clone(),
+            first: r.first,
+            recovered_at: r.recovered_at,
+            impact: r.impact,
+            ongoing: r
+                .services
+                .iter()
+                .flat_map(|s| &s.windows)
+                .any(|w| w.is_ongoing()),
+            services: r
+                .services
+                .iter()
+                .map(|s| {
+                    let worst = s
+                        .windows
+                        .iter()
+                        .map(|w| w.worst)
+                        .max_by_key(|w| w.badness());
+                    RegionServiceView {
+                        name: s.name.clone(),
+                        impacted: !s.windows.is_empty(),
+                        impact: s.total,
+                        worst_status: worst,
+                        worst_label: worst.map(ServiceStatus::label),
+                    }
+                })
                 .collect(),
         })
         .collect()
@@ -554,6 +659,7 @@ fn service_views(
             description: text(&service.description),
             impacted: !impact.windows.is_empty(),
             impact: impact.total,
+            depends_on: service.depends_on.clone(),
             windows: impact
                 .windows
                 .iter()
@@ -632,6 +738,7 @@ fn event_views(redacted: &Redacted) -> Vec<EventView> {
                     value: m.value,
                 })
                 .collect(),
+            region: event.region.clone(),
         })
         .collect()
 }

@@ -2,6 +2,7 @@
 //! every problem in a file; the model is built only when no rule found an error.
 
 mod impact;
+mod cascade;
 pub mod prose;
 mod rules;
 
@@ -245,6 +246,8 @@ impl Validator<'_> {
         let timezone = self.timezone(raw.timezone.as_ref());
         let narrative = self.narrative(&raw);
         let services = self.services(&raw.services);
+        cascade::dependencies(self, &raw.services);
+        cascade::regions(self, &raw.regions, &raw.timeline.value);
         let timeline_span = span(self.source, &raw.timeline);
         let events = self.events(&raw.timeline.value, timezone, &services);
         if raw.timeline.value.is_empty() {
@@ -326,6 +329,7 @@ impl Validator<'_> {
         rules::policy(self, &incident, span(self.source, &raw.severity), &titles);
         rules::severity_history(self, &incident, &located, span(self.source, &raw.severity));
         impact::stale_times_of_day(self, &located, incident.timezone);
+        cascade::lints(self, &incident, &located, &service_spans);
         // The truth check reads a sound timeline only: with an error, its metrics mean nothing.
         if self.config.lint_prose && !self.diagnostics.iter().any(Diagnostic::is_error) {
             let warnings = prose::check(self.source, &incident, &narrative);
@@ -651,6 +655,12 @@ impl Validator<'_> {
                 name,
                 description: s.value.description.clone(),
                 internal: s.value.internal,
+                depends_on: s
+                    .value
+                    .depends_on
+                    .iter()
+                    .map(|d| d.value.trim().to_owned())
+                    .collect(),
             });
         }
         ok.then_some(services)
@@ -722,6 +732,7 @@ impl Validator<'_> {
                             internal: e.internal,
                             measures,
                             approximate: e.approximate || time::split_approximate(&e.at.value.0).0,
+                            region: e.region.as_ref().map(|r| r.value.trim().to_owned()),
                         },
                         written,
                         dated,

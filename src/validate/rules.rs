@@ -188,7 +188,13 @@ pub(super) fn internal_only_services(
 }
 
 fn open_windows(v: &mut Validator, incident: &Incident, events: &[Located]) {
-    for (service, windows) in incident.services.iter().zip(metrics::all_windows(incident)) {
+    let open_in = super::cascade::open_regions(incident);
+    for ((service, windows), regions) in incident
+        .services
+        .iter()
+        .zip(metrics::all_windows(incident))
+        .zip(open_in)
+    {
         for window in windows {
             if !window.is_ongoing() {
                 continue;
@@ -220,10 +226,17 @@ fn open_windows(v: &mut Validator, incident: &Incident, events: &[Located]) {
                     ),
                 )
                 .at(span, "impact starts here and never ends")
-                .hint(format!(
-                    "add `{}: operational` to the event where it recovered",
-                    service.name
-                )),
+                .hint(match regions.as_slice() {
+                    [] => format!(
+                        "add `{}: operational` to the event where it recovered",
+                        service.name
+                    ),
+                    regions => format!(
+                        "it is still impaired in {}: add `{}: operational` to the event where it recovered there (an event without `region:` applies to every region)",
+                        super::cascade::all_of(regions),
+                        service.name
+                    ),
+                }),
             );
         }
     }

@@ -724,3 +724,94 @@ fn diff_reports_changed_measures() {
     let text = json.to_string();
     assert!(text.contains("\"measures\""), "{text}");
 }
+
+/// A later version of the three-region log renames a region (in `regions:` and on the event
+/// that names it) and gives a service another dependency: the diff names both changes, in
+/// every format.
+#[test]
+fn regions_and_dependencies_changes_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = "tests/fixtures/regions/api-quota-two-regions.yaml";
+    let text = std::fs::read_to_string(old).unwrap();
+    let edits = [
+        (
+            "regions: [us-central1, us-east1, europe-west1]",
+            "regions: [us-central1, us-east1, europe-west4]",
+        ),
+        (
+            "    depends_on: [Cloud APIs]",
+            "    depends_on: [Cloud APIs, Policy store]",
+        ),
+        ("    region: europe-west1\n", "    region: europe-west4\n"),
+    ];
+    let mut new = text.clone();
+    for (from, to) in edits {
+        assert!(new.contains(from), "{from}");
+        new = new.replacen(from, to, 1);
+    }
+    let new_path = dir.path().join("new.yaml");
+    std::fs::write(&new_path, new).unwrap();
+    let new_path = new_path.to_str().unwrap();
+    let text = run(&["diff", old, new_path]).code(1).stdout;
+    assert!(text.contains("regions"), "{text}");
+    assert!(text.contains("services.Console.depends_on"), "{text}");
+    assert!(
+        text.contains("region") && text.contains("europe-west1") && text.contains("europe-west4"),
+        "{text}"
+    );
+    let md = run(&["diff", old, new_path, "--format", "md"])
+        .code(1)
+        .stdout;
+    assert!(
+        md.contains("**region** ~~europe-west1~~ → **europe-west4**"),
+        "{md}"
+    );
+    let v: Value = serde_json::from_str(
+        &run(&["diff", old, new_path, "--format", "json"])
+            .code(1)
+            .stdout,
+    )
+    .unwrap();
+    let changed = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["fields"] == serde_json::json!(["region"]))
+        .expect("an event whose region changed");
+    assert_eq!(changed["old"]["region"], "europe-west1");
+    assert_eq!(changed["new"]["region"], "europe-west4");
+    let fields: Vec<&str> = v["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert_eq!(fields, ["regions", "services.Console.depends_on"]);
+    // Each region's impact, by region: the renamed one leaves, the new name arrives.
+    let regions: Vec<(&str, Value, Value)> = v["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["name"].as_str().unwrap(),
+                r["old_impact_s"].clone(),
+                r["new_impact_s"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        regions,
+        [
+            (
+                "us-central1",
+                serde_json::json!(12060),
+                serde_json::json!(12060)
+            ),
+            ("us-east1", serde_json::json!(6960), serde_json::json!(6960)),
+            ("europe-west4", Value::Null, serde_json::json!(7260)),
+            ("europe-west1", serde_json::json!(7260), Value::Null),
+        ]
+    );
+    assert!(text.contains("Impact in europe-west4"), "{text}");
+}

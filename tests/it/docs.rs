@@ -195,3 +195,51 @@ fn config_examples_are_what_they_claim() {
     let acme = std::fs::read_to_string(root().join("tests/fixtures/org/postevent.toml")).unwrap();
     assert!(acme.contains("[milestones.impact_started]"));
 }
+
+/// The regions example of docs/format.md has the recoveries, the origin and the delay its
+/// text gives.
+#[test]
+fn the_regions_example_has_the_recoveries_the_text_gives() {
+    let text = std::fs::read_to_string(root().join("docs/format.md")).unwrap();
+    let (_, body, _) = code_blocks(&text)
+        .into_iter()
+        .find(|(_, body, _)| body.starts_with("title: Checkout errors after a bad cache"))
+        .expect("the regions example");
+    let incident = validate::check(&Source::from_text("cache.yaml", body), Limits::default())
+        .incident
+        .expect("valid");
+    let regions = postevent::metrics::regions::region_impacts(&incident);
+    let got: Vec<(&str, String, String)> = regions
+        .iter()
+        .map(|r| {
+            (
+                r.region.as_str(),
+                r.recovered_at.unwrap().format("%H:%M").to_string(),
+                postevent::metrics::human_duration(r.impact),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("eu-central-1", "10:40".to_owned(), "40m".to_owned()),
+            ("eu-west-1", "10:20".to_owned(), "20m".to_owned())
+        ]
+    );
+    let impacts = postevent::metrics::service_impacts(&incident);
+    let cache = &impacts[0].windows;
+    assert_eq!(cache.len(), 1);
+    assert_eq!(
+        (
+            cache[0].from.format("%H:%M").to_string(),
+            cache[0].to.unwrap().format("%H:%M").to_string()
+        ),
+        ("10:00".to_owned(), "10:40".to_owned())
+    );
+    let cascade = postevent::metrics::cascade::cascade(&incident.services, &impacts);
+    assert_eq!(cascade.origins, ["Cache"]);
+    assert_eq!(cascade.through_dependencies, ["Checkout"]);
+    let delay = cascade.edges[0].delay.unwrap();
+    assert_eq!(postevent::metrics::human_duration(delay), "5m");
+    assert!(text.contains("(here `+5m`)") && text.contains("eu-west-1 recovered at 10:20"));
+}

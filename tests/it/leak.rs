@@ -281,3 +281,62 @@ fn a_public_diff_shows_the_metrics_of_the_public_reports() {
         (&300.into(), &120.into())
     );
 }
+
+/// A hidden service is no part of the cascade or of a region in a public report: the
+/// builder, internal, recovers in eu-west-1 twenty minutes after the public services do, is
+/// the origin of the internal report and a dependency of both public services; publicly it
+/// moves no region's recovery, is no origin, no edge and no `depends_on` (and the graph of
+/// the HTML report does not draw it: the marker search above covers every output).
+#[test]
+fn a_hidden_service_moves_no_region_and_is_no_origin_or_edge() {
+    let log = log();
+    let json = |audience: &str| -> serde_json::Value {
+        let out = run(&[
+            "report",
+            log.to_str().unwrap(),
+            "--format",
+            "json",
+            "--audience",
+            audience,
+        ])
+        .code(0);
+        serde_json::from_str(&out.stdout).unwrap()
+    };
+    let (internal, public) = (json("internal"), json("public"));
+    let west = |v: &serde_json::Value| v["impact_by_region"]["eu-west-1"].clone();
+    assert_eq!(
+        west(&internal),
+        serde_json::json!({"impact_s": 2400, "recovered_at": "2026-02-02T09:40:00Z"})
+    );
+    assert_eq!(
+        west(&public),
+        serde_json::json!({"impact_s": 1200, "recovered_at": "2026-02-02T09:20:00Z"})
+    );
+    assert_eq!(
+        internal["origin_services"],
+        serde_json::json!(["ZQXSERVICE builder"])
+    );
+    assert_eq!(public["origin_services"], serde_json::json!(["Checkout"]));
+    assert_eq!(
+        public["dependencies"],
+        serde_json::json!([{"dependency": "Checkout", "dependent": "Payments", "delay_s": 0}])
+    );
+    assert_eq!(
+        public["services"][1]["depends_on"],
+        serde_json::json!(["Checkout"])
+    );
+    let html = run(&[
+        "report",
+        log.to_str().unwrap(),
+        "--format",
+        "html",
+        "--audience",
+        "public",
+    ])
+    .code(0)
+    .stdout;
+    assert!(
+        html.contains(r#"<svg class="graph""#),
+        "the public graph is drawn"
+    );
+}

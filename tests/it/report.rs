@@ -581,3 +581,66 @@ fn the_chart_spans_the_incident_with_context_at_its_edges() {
         "a measure chart"
     );
 }
+
+/// A log with three regions (tests/fixtures/regions/): every format in both audiences is a
+/// snapshot, and each region recovers on its own: us-central1 an hour and twenty minutes
+/// after the others, which the JSON, the Markdown table and the HTML table all say.
+#[test]
+fn regions_recover_on_their_own_in_every_format() {
+    let path = fixture("regions/api-quota-two-regions.yaml");
+    let path = path.to_str().unwrap();
+    for format in FORMATS {
+        for audience in AUDIENCES {
+            let text = report(path, format, audience);
+            insta::assert_snapshot!(format!("api-quota-two-regions.{audience}.{format}"), text);
+        }
+    }
+    let v = json(path, "public");
+    assert_eq!(
+        v["impact_by_region"],
+        serde_json::json!({
+            "us-central1": {"impact_s": 12060, "recovered_at": "2025-06-12T21:10:00Z"},
+            "us-east1": {"impact_s": 6960, "recovered_at": "2025-06-12T19:45:00Z"},
+            "europe-west1": {"impact_s": 7260, "recovered_at": "2025-06-12T19:50:00Z"},
+        })
+    );
+    assert_eq!(
+        v["origin_services"],
+        serde_json::json!(["Policy store", "Policy checker"])
+    );
+    let md = report(path, "md", "internal");
+    assert!(
+        md.contains("| us-central1 | 2h 5m (partial outage) |"),
+        "the region x service table: {md}"
+    );
+    assert!(md.contains("2 services were hit through services they depend on"));
+    let html = report(path, "html", "public");
+    assert!(html.contains(r#"<table class="regions">"#) && html.contains(r#"<svg class="graph""#));
+}
+
+/// The AWS log's cascade, as the PES tells it: everything starts at DynamoDB; EC2 is hit at
+/// once, NLB 5 h 42 m later; STS's second failure starts with NLB's.
+#[test]
+fn the_aws_cascade_starts_at_dynamodb() {
+    let v = json(&incident("aws-us-east-1-2025-10-20"), "public");
+    assert_eq!(v["origin_services"], serde_json::json!(["DynamoDB"]));
+    let delay = |from: &str, to: &str| {
+        v["dependencies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["dependency"] == from && e["dependent"] == to)
+            .map(|e| e["delay_s"].clone())
+    };
+    assert_eq!(delay("DynamoDB", "EC2"), Some(serde_json::json!(0)));
+    assert_eq!(delay("EC2", "NLB"), Some(serde_json::json!(342 * 60)));
+    assert_eq!(delay("NLB", "STS"), Some(serde_json::json!(0)));
+    assert_eq!(
+        v["impact_by_region"]["us-east-1"]["recovered_at"], "2025-10-21T11:05:00Z",
+        "the last Redshift cluster"
+    );
+    let md = report(&incident("aws-us-east-1-2025-10-20"), "md", "public");
+    assert!(
+        md.contains("10 services were hit through services they depend on; the origin: DynamoDB.")
+    );
+}

@@ -27,6 +27,8 @@ struct JsonDiff<'a> {
     events: Vec<JsonEventChange<'a>>,
     metrics: Vec<JsonMetric>,
     services: Vec<JsonService<'a>>,
+    /// Each region's impact, old and new (as `services`, by region).
+    regions: Vec<JsonService<'a>>,
     fields: Vec<JsonField<'a>>,
     action_items: Vec<JsonActionChange<'a>>,
 }
@@ -69,6 +71,8 @@ struct JsonEvent<'a> {
     /// Measure key -> value, when the event has measures.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     measures: BTreeMap<String, serde_json::Value>,
+    /// The region its status changes apply to; `null`: every region.
+    region: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -178,6 +182,16 @@ fn seconds(d: TimeDelta) -> i64 {
     d.num_seconds()
 }
 
+/// A service's or a region's impact, old and new.
+fn impact(d: &crate::diff::ServiceDelta) -> JsonService<'_> {
+    JsonService {
+        name: &d.name,
+        old_impact_s: d.old.map(seconds),
+        new_impact_s: d.new.map(seconds),
+        delta_s: seconds(d.delta()),
+    }
+}
+
 fn event(e: &Event, zone: Tz) -> JsonEvent<'_> {
     JsonEvent {
         id: e.id.as_deref(),
@@ -192,6 +206,7 @@ fn event(e: &Event, zone: Tz) -> JsonEvent<'_> {
             .iter()
             .map(|m| (m.key(), crate::render::view::PointView::number(m.value)))
             .collect(),
+        region: e.region.as_deref(),
     }
 }
 
@@ -304,16 +319,8 @@ pub fn document<'a>(diff: &'a IncidentDiff, options: &'a DisplayOptions) -> impl
                 delta_s: m.delta().map(seconds),
             })
             .collect(),
-        services: diff
-            .services
-            .iter()
-            .map(|s| JsonService {
-                name: &s.name,
-                old_impact_s: s.old.map(seconds),
-                new_impact_s: s.new.map(seconds),
-                delta_s: seconds(s.delta()),
-            })
-            .collect(),
+        services: diff.services.iter().map(impact).collect(),
+        regions: diff.regions.iter().map(impact).collect(),
         fields: diff.fields.iter().map(field).collect(),
         action_items: diff
             .action_items

@@ -122,6 +122,15 @@ fn metrics(out: &mut String, diff: &IncidentDiff, all: bool) {
             signed(s.delta())
         ));
     }
+    for r in diff.regions.iter().filter(|r| all || r.changed()) {
+        rows.push(format!(
+            "| Impact in {} | {} | {} | **{}** |",
+            markdown_table_cell(&r.name),
+            maybe(r.old),
+            maybe(r.new),
+            signed(r.delta())
+        ));
+    }
     if rows.is_empty() {
         return;
     }
@@ -310,6 +319,14 @@ fn changed_event(
                 format!(
                     "**severity** {}",
                     arrow(&name(&old.severity), &name(&new.severity))
+                )
+            }
+            EventField::Region => {
+                let name =
+                    |r: &Option<String>| r.clone().unwrap_or_else(|| "(every region)".into());
+                format!(
+                    "**region** {}",
+                    arrow(&name(&old.region), &name(&new.region))
                 )
             }
             EventField::Update => {

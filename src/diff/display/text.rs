@@ -224,6 +224,11 @@ fn metrics(out: &mut String, p: &Painter, diff: &IncidentDiff, all: bool) {
         let delta = signed(s.delta());
         rows.push((label, p.arrow(&maybe(s.old), &maybe(s.new)), delta));
     }
+    for r in diff.regions.iter().filter(|r| all || r.changed()) {
+        let label = format!("Impact in {}", r.name);
+        let delta = signed(r.delta());
+        rows.push((label, p.arrow(&maybe(r.old), &maybe(r.new)), delta));
+    }
     if rows.is_empty() {
         return;
     }
@@ -411,6 +416,15 @@ fn changed_event(
                     out,
                     "severity",
                     &p.arrow(&name(&old.severity), &name(&new.severity)),
+                );
+            }
+            EventField::Region => {
+                let name =
+                    |r: &Option<String>| r.clone().unwrap_or_else(|| "(every region)".into());
+                detail(
+                    out,
+                    "region",
+                    &p.arrow(&name(&old.region), &name(&new.region)),
                 );
             }
             EventField::Update => {
