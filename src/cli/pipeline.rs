@@ -250,3 +250,35 @@ pub fn load_all(
         .map(|(_, i)| redact_with(i, audience, config))
         .collect())
 }
+
+/// The listing entries of every log of `paths` for `audience` (as the site would list them),
+/// for the commands over many incidents (`actions`, `stats`). `Err` holds the exit code when
+/// a log cannot be used (its problems are printed).
+pub fn load_entries(
+    paths: &[PathBuf],
+    limits: Limits,
+    audience: Audience,
+    io: &mut Io,
+) -> Result<Result<(Config, Vec<crate::site::Entry>), u8>, CliError> {
+    let files = log_files(paths)?;
+    let config = config(&paths[0], io)?;
+    let incidents = match load_all(&files, limits, &config, audience, io) {
+        Ok(incidents) => incidents,
+        Err(failed) => {
+            let _ = writeln!(
+                io.stderr,
+                "error: {failed} log(s) cannot be read as incidents"
+            );
+            return Ok(Err(exit::FAILURE));
+        }
+    };
+    let mut entries: Vec<crate::site::Entry> = incidents
+        .iter()
+        .map(|r| {
+            let view = crate::render::view::build(r, r.incident().timezone);
+            crate::site::Entry::new(&view)
+        })
+        .collect();
+    entries.sort_by(crate::site::Entry::newest_first);
+    Ok(Ok((config, entries)))
+}

@@ -3,9 +3,11 @@
 //! Nothing here writes files; [`templates`] is the one registry of every template.
 
 pub mod filters;
+pub mod followups;
 pub mod json;
 pub mod markdown;
 pub mod mermaid;
+pub mod stats;
 pub mod svg;
 pub mod templates;
 pub mod view;

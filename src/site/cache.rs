@@ -25,7 +25,7 @@ pub fn path(out: &Path) -> PathBuf {
 }
 
 /// Bumped when the cache's own shape changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// What a log file looked like when it was last read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

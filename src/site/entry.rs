@@ -4,7 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use chrono::NaiveDate;
+
 use crate::metrics::human_duration;
+use crate::model::{ActionKind, ActionStatus};
 use crate::render::View;
 use crate::render::filters::{Style, instant, utc};
 
@@ -44,6 +47,22 @@ pub struct Entry {
     pub summary: String,
     /// Every metric the view shows (the built-in five, then the config's), in its order.
     pub metrics: Vec<EntryMetric>,
+    /// Its action items as the audience sees them (no owner in a public site).
+    #[serde(default)]
+    pub action_items: Vec<EntryAction>,
+}
+
+/// One action item of one incident, for the follow-ups page, `actions` and the stats.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EntryAction {
+    pub id: Option<String>,
+    pub title: String,
+    pub kind: ActionKind,
+    pub owner: Option<String>,
+    pub due: Option<NaiveDate>,
+    pub status: ActionStatus,
+    /// Only http(s), mailto or relative links.
+    pub link: Option<String>,
 }
 
 /// One metric of one incident.
@@ -131,6 +150,19 @@ impl Entry {
                     seconds: m.duration.map(|d| d.num_seconds()),
                 })
                 .collect(),
+            action_items: view
+                .action_items
+                .iter()
+                .map(|a| EntryAction {
+                    id: a.id.clone(),
+                    title: a.title.clone(),
+                    kind: a.kind,
+                    owner: a.owner.clone(),
+                    due: a.due,
+                    status: a.status,
+                    link: a.link.clone(),
+                })
+                .collect(),
             summary: view
                 .sections
                 .summary
@@ -150,6 +182,15 @@ impl Entry {
         let zone = self.timezone.parse().unwrap_or(chrono_tz::UTC);
         let start = chrono::DateTime::from_timestamp(self.start_unix, 0).unwrap_or_default();
         instant(start, zone, Style::Date)
+    }
+
+    /// The start's date in the incident's zone, as a date: the day its action items were born.
+    pub fn start_date(&self) -> NaiveDate {
+        let zone: chrono_tz::Tz = self.timezone.parse().unwrap_or(chrono_tz::UTC);
+        chrono::DateTime::from_timestamp(self.start_unix, 0)
+            .unwrap_or_default()
+            .with_timezone(&zone)
+            .date_naive()
     }
 
     /// `14h 32m`

@@ -12,10 +12,12 @@ pub mod cache;
 pub mod entry;
 pub mod export;
 pub mod feed;
+pub mod followups;
 pub mod load;
 pub mod pages;
 pub mod search;
 pub mod stats;
+pub mod trends;
 pub mod write;
 
 use std::collections::BTreeMap;

@@ -8,6 +8,7 @@ use chrono::{Datelike, NaiveDate, TimeDelta};
 use serde::Serialize;
 
 use super::Entry;
+use super::trends::{self, Figure, Trends};
 use crate::escape::xml as escape_xml;
 use crate::metrics::human_duration;
 use crate::model::Scale;
@@ -25,6 +26,8 @@ pub struct Stats {
     pub services: Vec<ServiceTotal>,
     /// Every metric over the incidents that have it: the built-in five, then the config's.
     pub metrics: Vec<MetricTotal>,
+    /// Per quarter and per severity, recurring services and tags, action-item closure.
+    pub trends: Trends,
     /// The severity scale, worst first (the config's; SEV1 to SEV5 by default), with the
     /// colour class of each level.
     #[serde(skip)]
@@ -163,6 +166,12 @@ pub fn compute(entries: &[Entry], scale: &Scale) -> Stats {
             .cmp(&a.impact_s)
             .then_with(|| a.slug.cmp(&b.slug))
     });
+    let scale: Vec<(String, &'static str)> = (0..scale.levels.len())
+        .map(|rank| {
+            let level = scale.at(rank);
+            (level.as_str().to_owned(), scale.colour(&level))
+        })
+        .collect();
     Stats {
         format_version: 1,
         incidents: entries.len(),
@@ -170,17 +179,13 @@ pub fn compute(entries: &[Entry], scale: &Scale) -> Stats {
         months,
         services,
         metrics: metric_totals(entries),
-        scale: (0..scale.levels.len())
-            .map(|rank| {
-                let level = scale.at(rank);
-                (level.as_str().to_owned(), scale.colour(&level))
-            })
-            .collect(),
+        trends: trends::compute(entries, &scale),
+        scale,
     }
 }
 
 /// The median of sorted values (the lower middle for an even count, so it is a real value).
-fn median(sorted: &[i64]) -> Option<i64> {
+pub fn median(sorted: &[i64]) -> Option<i64> {
     if sorted.is_empty() {
         None
     } else {
@@ -266,20 +271,175 @@ pub fn month_rows(stats: &Stats) -> Vec<MonthRow<'_>> {
         .collect()
 }
 
-/// The three charts as inline SVG (every label escaped).
+/// The charts as inline SVG (every label escaped).
 #[derive(Debug, Clone, Serialize)]
 pub struct Charts {
     pub per_month: String,
     pub resolve: String,
     pub impact: String,
+    /// Median response times per quarter.
+    pub quarter_times: String,
+    /// Median response times per severity.
+    pub severity_times: String,
+    /// Action-item closure rate per quarter.
+    pub closure: String,
+    /// Incidents per recurring service.
+    pub recurring: String,
 }
 
 pub fn charts(stats: &Stats) -> Charts {
+    let t = &stats.trends;
+    let medians = |times: &[Figure]| times.iter().map(|f| f.median_s).collect::<Vec<_>>();
     Charts {
         per_month: per_month_chart(stats),
         resolve: resolve_chart(stats),
         impact: impact_chart(stats),
+        quarter_times: grouped_bars(
+            "Median response times per quarter",
+            &t.quarters
+                .iter()
+                .map(|q| (q.quarter.clone(), medians(&q.times)))
+                .collect::<Vec<_>>(),
+        ),
+        severity_times: grouped_bars(
+            "Median response times per severity",
+            &t.severities
+                .iter()
+                .map(|s| (s.severity.clone(), medians(&s.times)))
+                .collect::<Vec<_>>(),
+        ),
+        closure: closure_chart(t),
+        recurring: count_bars(
+            "Incidents per recurring service",
+            &t.recurring_services
+                .iter()
+                .map(|r| (r.name.as_str(), r.incidents))
+                .collect::<Vec<_>>(),
+        ),
     }
+}
+
+/// The CSS class of each series of [`grouped_bars`], in the order of [`trends::TIMES`].
+pub const TIME_CLASSES: [&str; 4] = ["ttd", "tti", "ttm", "ttr"];
+
+/// Bars side by side: one group per label, one bar per time of [`trends::TIMES`], in hours.
+fn grouped_bars(label: &str, groups: &[(String, Vec<Option<i64>>)]) -> String {
+    let most = groups
+        .iter()
+        .flat_map(|(_, v)| v.iter().flatten())
+        .copied()
+        .max()
+        .unwrap_or(0);
+    if most == 0 {
+        return empty_chart(label);
+    }
+    let hours = most as f64 / 3600.0;
+    let step = nice_step(hours, 4.0);
+    let max = (hours / step).ceil() * step;
+    let band = (W - LEFT - RIGHT) / groups.len() as f64;
+    let plot = H - TOP - BOTTOM;
+    let bar = band * 0.8 / TIME_CLASSES.len() as f64;
+    let mut out = String::new();
+    svg_open(&mut out, label, H);
+    y_axis(&mut out, max, step, |v| format!("{v}h"));
+    for (i, (name, values)) in groups.iter().enumerate() {
+        for (j, (value, class)) in values.iter().zip(TIME_CLASSES).enumerate() {
+            let Some(s) = value else { continue };
+            let h = (*s as f64 / 3600.0) / max * plot;
+            let x = LEFT + band * i as f64 + band * 0.1 + bar * j as f64;
+            let _ = write!(
+                out,
+                r#"<rect class="{class}" x="{x:.1}" y="{:.1}" width="{:.1}" height="{h:.1}"><title>{}: {} {}</title></rect>"#,
+                TOP + plot - h,
+                (bar * 0.9).max(0.5),
+                escape_xml(name),
+                trends::TIMES[j].replace('_', " "),
+                human_duration(TimeDelta::seconds(*s))
+            );
+        }
+    }
+    band_labels(&mut out, groups.iter().map(|(n, _)| n.as_str()), band);
+    out.push_str("</svg>");
+    out
+}
+
+/// Labels under the bands, at most about 12 of them.
+fn band_labels<'a>(out: &mut String, names: impl Iterator<Item = &'a str>, band: f64) {
+    let names: Vec<&str> = names.collect();
+    let every = names.len().div_ceil(12).max(1);
+    for (i, name) in names.iter().enumerate().filter(|(i, _)| i % every == 0) {
+        let x = LEFT + band * (i as f64 + 0.5);
+        let _ = write!(
+            out,
+            r#"<text class="tick" x="{x:.1}" y="{}" text-anchor="middle">{}</text>"#,
+            H - BOTTOM + 18.0,
+            escape_xml(name)
+        );
+    }
+}
+
+/// Bars of the closure rate per quarter, 0 to 100 %.
+fn closure_chart(t: &Trends) -> String {
+    let label = "Action items closed per quarter";
+    if t.quarters.iter().all(|q| q.closure_rate.is_none()) {
+        return empty_chart(label);
+    }
+    let band = (W - LEFT - RIGHT) / t.quarters.len() as f64;
+    let plot = H - TOP - BOTTOM;
+    let mut out = String::new();
+    svg_open(&mut out, label, H);
+    y_axis(&mut out, 100.0, 25.0, |v| format!("{v}%"));
+    for (i, q) in t.quarters.iter().enumerate() {
+        let Some(r) = q.closure_rate else { continue };
+        let h = r * plot;
+        let _ = write!(
+            out,
+            r#"<rect class="closed" x="{:.1}" y="{:.1}" width="{:.1}" height="{h:.1}"><title>{}: {} of {} closed</title></rect>"#,
+            LEFT + band * i as f64 + band * 0.15,
+            TOP + plot - h,
+            (band * 0.7).max(0.5),
+            escape_xml(&q.quarter),
+            q.closed_action_items,
+            q.action_items
+        );
+    }
+    band_labels(
+        &mut out,
+        t.quarters.iter().map(|q| q.quarter.as_str()),
+        band,
+    );
+    out.push_str("</svg>");
+    out
+}
+
+/// Horizontal bars of counts, the 20 first.
+fn count_bars(label: &str, rows: &[(&str, usize)]) -> String {
+    let shown = &rows[..rows.len().min(20)];
+    let most = shown.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    if most == 0 {
+        return empty_chart(label);
+    }
+    let (row, name_w, value_w) = (26.0, 200.0, 90.0);
+    let mut out = String::new();
+    svg_open(&mut out, label, TOP * 2.0 + row * shown.len() as f64);
+    for (i, (name, n)) in shown.iter().enumerate() {
+        let y = TOP + row * i as f64;
+        let w = (*n as f64 / most as f64) * (W - name_w - value_w - 20.0);
+        let _ = write!(
+            out,
+            r#"<text class="name" x="{}" y="{:.1}" text-anchor="end">{}</text><rect class="impact" x="{name_w}" y="{:.1}" width="{w:.1}" height="{:.1}"><title>{}: {n}</title></rect><text class="tick" x="{:.1}" y="{:.1}">{n}</text>"#,
+            name_w - 8.0,
+            y + row * 0.62,
+            escape_xml(&super::entry::shorten(name, 28)),
+            y + 4.0,
+            row - 8.0,
+            escape_xml(name),
+            name_w + w + 6.0,
+            y + row * 0.62,
+        );
+    }
+    out.push_str("</svg>");
+    out
 }
 
 const W: f64 = 960.0;
