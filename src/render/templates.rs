@@ -38,6 +38,8 @@ pub const DEFAULTS: &[(&str, &str)] = defaults![
     "site/list.html",
     "site/groups.html",
     "site/stats.html",
+    "site/followups.html",
+    "site/followups-table.html",
     "site/postmortem.html",
     "site/summary.html",
     "site/site.css",
@@ -45,7 +47,7 @@ pub const DEFAULTS: &[(&str, &str)] = defaults![
 ];
 
 /// Bumped whenever what the code puts into pages changes; part of the site's cache key.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Why a template could not be used.
 #[derive(Debug, Error)]

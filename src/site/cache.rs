@@ -86,10 +86,13 @@ pub struct Cache {
 /// The key of a build: a cache with another key is ignored.
 pub fn key(options: &Options, templates: &TemplateSet) -> String {
     format!(
-        "v{FORMAT} {:016x} {} {} {:016x}",
+        "v{FORMAT} {:016x} {} {} {} {:016x}",
         templates.fingerprint(),
         options.audience.as_str(),
         options.base_url.as_deref().unwrap_or("-"),
+        options
+            .today
+            .map_or_else(|| "-".to_owned(), |d| d.to_string()),
         options.config.fingerprint()
     )
 }

@@ -50,6 +50,9 @@ pub struct Entry {
     /// Its action items as the audience sees them (no owner in a public site).
     #[serde(default)]
     pub action_items: Vec<EntryAction>,
+    /// How many of them are `open` or `in_progress`.
+    #[serde(default)]
+    pub open_action_items: usize,
 }
 
 /// One action item of one incident, for the follow-ups page, `actions` and the stats.
@@ -150,6 +153,11 @@ impl Entry {
                     seconds: m.duration.map(|d| d.num_seconds()),
                 })
                 .collect(),
+            open_action_items: view
+                .action_items
+                .iter()
+                .filter(|a| super::followups::is_open(a.status))
+                .count(),
             action_items: view
                 .action_items
                 .iter()

@@ -6,7 +6,7 @@
 //! - *open*: status `open` or `in_progress`; *closed*: `done` or `wont_do`.
 //! - *overdue* on `today`: open, with a due date before `today`.
 //! - *age* of an open item on `today`: whole days from its incident's start date (in the
-//!   incident's zone) to `today`.
+//!   incident's zone) to `today`; 0 for an incident that starts after `today`.
 //! - *closure rate*: closed items over all items.
 
 use std::collections::BTreeMap;
@@ -68,7 +68,7 @@ impl<'a> FollowUp<'a> {
             link: a.link.as_deref(),
             open,
             overdue: open && a.due.is_some_and(|d| d < today),
-            age_days: open.then(|| (today - date).num_days()),
+            age_days: open.then(|| (today - date).num_days().max(0)),
         }
     }
 
@@ -283,6 +283,7 @@ mod tests {
             services: vec![],
             summary: String::new(),
             metrics: vec![],
+            open_action_items: 0,
             action_items: items,
         }
     }

@@ -40,6 +40,9 @@ pub struct Options {
     /// `https://status.example.com/postmortems/`, always ending in `/`; makes feed links
     /// absolute.
     pub base_url: Option<String>,
+    /// The day the follow-ups page counts overdue items and ages on (`build --today`); `None`
+    /// means the day of the last change in any log, so the same logs build the same site.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl Options {
@@ -67,6 +70,7 @@ impl Options {
             audience,
             base_url,
             config,
+            today: None,
         }
     }
 }

@@ -319,6 +319,28 @@ pub fn charts(stats: &Stats) -> Charts {
     }
 }
 
+/// A series of the response-time charts: its CSS class and label, for the legend.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimeKey {
+    pub class: &'static str,
+    pub label: String,
+}
+
+/// The legend of the response-time charts, in the order of [`trends::TIMES`].
+pub fn time_keys(stats: &Stats) -> Vec<TimeKey> {
+    let labels = stats.trends.quarters.first().map(|q| &q.times);
+    TIME_CLASSES
+        .iter()
+        .zip(trends::TIMES)
+        .map(|(class, key)| TimeKey {
+            class,
+            label: labels
+                .and_then(|l| l.iter().find(|f| f.key == *key))
+                .map_or_else(|| key.replace('_', " "), |f| f.label.clone()),
+        })
+        .collect()
+}
+
 /// The CSS class of each series of [`grouped_bars`], in the order of [`trends::TIMES`].
 pub const TIME_CLASSES: [&str; 4] = ["ttd", "tti", "ttm", "ttr"];
 
