@@ -318,6 +318,8 @@ pub struct Incident {
     pub links: Vec<Link>,
     /// Never in a public report.
     pub internal_notes: Option<String>,
+    /// Ids of incidents this one recurs with (`related:`), in the order written, each once.
+    pub related: Vec<String>,
 }
 
 impl Incident {

@@ -293,6 +293,8 @@ pub struct View {
     /// Every public update, in time order: published, so both audiences see them all.
     pub updates: Vec<UpdateView>,
     pub links: Vec<LinkView>,
+    /// Ids of the incidents this one recurs with (`related:`), as its log lists them.
+    pub related: Vec<String>,
 }
 
 /// Builds the view of an incident already redacted for its audience, showing times in `zone`.
@@ -358,6 +360,7 @@ pub fn build(redacted: &Redacted, zone: Tz) -> View {
                 url: l.url.trim().to_owned(),
             })
             .collect(),
+        related: incident.related.clone(),
     }
 }
 

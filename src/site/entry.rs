@@ -53,6 +53,13 @@ pub struct Entry {
     /// How many of them are `open` or `in_progress`.
     #[serde(default)]
     pub open_action_items: usize,
+    /// Ids of the incidents its log lists as related.
+    #[serde(default)]
+    pub related: Vec<String>,
+    /// The related incidents, both ways, its page was rendered with (a page whose list
+    /// changes is rendered again).
+    #[serde(default)]
+    pub related_pages: Vec<super::related::RelatedLink>,
 }
 
 /// One action item of one incident, for the follow-ups page, `actions` and the stats.
@@ -153,6 +160,8 @@ impl Entry {
                     seconds: m.duration.map(|d| d.num_seconds()),
                 })
                 .collect(),
+            related: view.related.clone(),
+            related_pages: Vec::new(),
             open_action_items: view
                 .action_items
                 .iter()

@@ -284,6 +284,8 @@ mod tests {
             summary: String::new(),
             metrics: vec![],
             open_action_items: 0,
+            related: vec![],
+            related_pages: vec![],
             action_items: items,
         }
     }

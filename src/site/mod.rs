@@ -15,6 +15,7 @@ pub mod feed;
 pub mod followups;
 pub mod load;
 pub mod pages;
+pub mod related;
 pub mod search;
 pub mod stats;
 pub mod trends;

@@ -6,6 +6,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
+use super::related::RelatedLink;
 use super::{Entry, Options, TemplateSet, Tree, feed, followups, search, stats};
 use crate::redact::{Audience, Redacted};
 use crate::render::{self, TemplateError, view};
@@ -37,17 +38,20 @@ fn site_context<'a>(options: &'a Options, root: &'static str, current: &'a str) 
     }
 }
 
-/// The page of one incident, redacted for the site's audience, and its listing entry.
+/// The page of one incident, redacted for the site's audience, and its listing entry;
+/// `related` are the incidents related to it both ways.
 pub fn incident(
     redacted: &Redacted,
     options: &Options,
     templates: &TemplateSet,
+    related: &[RelatedLink],
 ) -> Result<(Entry, String), TemplateError> {
     let view = view::build(redacted, redacted.incident().timezone);
     let entry = Entry::new(&view);
     let mut ctx = render::context(&view);
     ctx.insert("site", &site_context(options, "../", "incident"));
     ctx.insert("entry", &entry);
+    ctx.insert("related_incidents", related);
     let name = match redacted.audience() {
         Audience::Internal => "site/postmortem.html",
         Audience::Public => "site/summary.html",
