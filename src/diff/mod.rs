@@ -494,6 +494,7 @@ mod tests {
             action_items,
             links: vec![],
             internal_notes: None,
+            related: vec![],
         }
     }
 

@@ -454,3 +454,77 @@ fn the_follow_ups_page_counts_on_the_given_day_or_the_last_change() {
     assert!(html.contains(r#"<time datetime="2025-04-10">"#), "{html}");
     assert_eq!(cards(&html)[1], ("overdue".to_owned(), "3".to_owned()));
 }
+
+#[test]
+fn related_incidents_show_both_ways_and_a_new_link_rerenders_the_cached_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = dir.path().join("logs");
+    std::fs::create_dir(&logs).unwrap();
+    for entry in std::fs::read_dir(fixture("learn")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, logs.join(path.file_name().unwrap())).unwrap();
+    }
+    let out = dir.path().join("site");
+    let site = |args: &[&str]| {
+        let (logs, out) = (logs.display().to_string(), out.display().to_string());
+        let mut all = vec!["build", logs.as_str(), "-o", out.as_str()];
+        all.extend(args);
+        run(&all).code(0)
+    };
+    let related = |id: &str| -> String {
+        let page = std::fs::read_to_string(out.join(format!("incidents/{id}.html"))).unwrap();
+        page.find("Related incidents:")
+            .map(|at| page[at..at + page[at..].find("</div>").unwrap()].to_owned())
+            .unwrap_or_default()
+    };
+    site(&[]);
+    // learn-d lists learn-a and learn-b; learn-b lists learn-a.
+    let a = related("learn-a");
+    assert!(a.contains(r#"href="../incidents/learn-b.html">Slow API after a config deploy</a> <span class="muted">(lists this one)"#), "{a}");
+    assert!(a.contains("learn-d.html"), "{a}");
+    let d = related("learn-d");
+    assert!(
+        d.contains("learn-a.html") && d.contains("learn-b.html") && !d.contains("lists this one"),
+        "{d}"
+    );
+    assert_eq!(related("learn-e"), "");
+
+    // A new link in learn-c reaches learn-e's page, whose log did not change.
+    let c = logs.join("learn-c.yaml");
+    let text = std::fs::read_to_string(&c).unwrap();
+    std::fs::write(
+        &c,
+        text.replace("tags: [db]", "tags: [db]\nrelated: [learn-e]"),
+    )
+    .unwrap();
+    site(&[]).stderr_has(&["2 pages rendered"]);
+    assert!(
+        related("learn-e").contains("learn-c.html"),
+        "{}",
+        related("learn-e")
+    );
+    let fresh = dir.path().join("fresh");
+    let (l, f) = (logs.display().to_string(), fresh.display().to_string());
+    run(&["build", &l, "-o", &f]).code(0);
+    for id in ["learn-c", "learn-e"] {
+        assert_eq!(
+            std::fs::read(out.join(format!("incidents/{id}.html"))).unwrap(),
+            std::fs::read(fresh.join(format!("incidents/{id}.html"))).unwrap(),
+            "{id}: an update gives the page a fresh build gives"
+        );
+    }
+}
+
+#[test]
+fn the_json_report_holds_related_ids_and_the_narrative_as_markdown_and_html() {
+    let log = fixture("learn/learn-d.yaml").display().to_string();
+    let out = run(&["report", &log, "--format", "json", "--audience", "public"]).code(0);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["related"], json!(["learn-a", "learn-b"]));
+    assert_eq!(
+        doc["narrative"]["summary"],
+        json!({"markdown": "A learning-corpus incident.", "html": "<p>A learning-corpus incident.</p>\n"})
+    );
+    assert_eq!(doc["narrative"]["root_cause"], Value::Null);
+    assert_eq!(doc["narrative"]["lessons"]["went_well"], json!([]));
+}
