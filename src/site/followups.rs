@@ -334,7 +334,7 @@ mod tests {
         let titles: Vec<&str> = all.iter().map(|f| f.title).collect();
         assert_eq!(
             titles,
-            ["late", "late but done", "due today", "no date", "dropped"]
+            ["late", "late but done", "due today", "dropped", "no date"]
         );
         let s = summary(&all, today);
         assert_eq!((s.total, s.open, s.overdue, s.closed), (5, 3, 1, 2));
