@@ -1,7 +1,6 @@
 //! `postevent check`: validate logs and report every problem with its location.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -12,6 +11,7 @@ use crate::diagnostics::{Diagnostic, JsonDiagnostic, RenderStyle, render_human};
 use crate::exit;
 use crate::parse::Limits;
 use crate::source::Source;
+use crate::validate::related::RelatedSpans;
 use crate::validate::{self, Checked};
 
 #[derive(Debug, Args)]
@@ -83,7 +83,7 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
     let (mut errors, mut warnings, mut unreadable) = (0, 0, 0);
     // Every id checked, and the logs that name related ones (for the check of a folder).
     let mut known: BTreeSet<String> = BTreeSet::new();
-    let mut related: Vec<(Source, Vec<(String, Range<usize>)>)> = Vec::new();
+    let mut related: Vec<(Source, RelatedSpans)> = Vec::new();
     // Each log is checked against the config of its own folder (read once per file).
     let mut configs: BTreeMap<Option<PathBuf>, Config> = BTreeMap::new();
     for path in &files {

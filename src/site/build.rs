@@ -164,7 +164,7 @@ pub enum BuildError {
 
 /// One log after the first pass.
 enum Step {
-    Cached(CachedLog),
+    Cached(Box<CachedLog>),
     /// Valid, redacted for the site's audience, to be rendered.
     Fresh(ValidLog),
     Problem(Problem),
@@ -207,7 +207,7 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
     let (mut cached, mut fresh, mut problems) = (Vec::new(), Vec::new(), Vec::new());
     for step in steps {
         match step {
-            Step::Cached(c) => cached.push(c),
+            Step::Cached(c) => cached.push(*c),
             Step::Fresh(f) => fresh.push(f),
             Step::Problem(p) => problems.push(p),
         }
@@ -231,7 +231,7 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
         match first_pass(loaded, req) {
             Step::Fresh(f) => fresh.push(f),
             Step::Problem(p) => problems.push(p),
-            Step::Cached(c) => cached.push(c),
+            Step::Cached(c) => cached.push(*c),
         }
     }
     let fresh: Vec<(FreshLog, Option<String>)> = fresh
@@ -401,7 +401,9 @@ fn up_to_date(
 /// Validates a log and redacts it for the site's audience.
 fn first_pass(loaded: Loaded, req: &Request) -> Step {
     let (path, stamp, source, checked) = match loaded {
-        Loaded::Cached { path, stamp, entry } => return Step::Cached((path, stamp, *entry)),
+        Loaded::Cached { path, stamp, entry } => {
+            return Step::Cached(Box::new((path, stamp, *entry)));
+        }
         Loaded::Unreadable { path, reason } => {
             return Step::Problem(Problem::Unreadable { path, reason });
         }

@@ -9,6 +9,9 @@ use super::Validator;
 use crate::diagnostics::{Code, Diagnostic, closest};
 use crate::parse::SpannedStr;
 
+/// Each related id of a log with the span it was written at.
+pub type RelatedSpans = Vec<(String, Range<usize>)>;
+
 impl Validator<'_> {
     /// The valid ids of `related`, each once and never `own`, with their spans kept in
     /// [`super::Checked::related_spans`].
