@@ -528,3 +528,29 @@ fn the_json_report_holds_related_ids_and_the_narrative_as_markdown_and_html() {
     assert_eq!(doc["narrative"]["root_cause"], Value::Null);
     assert_eq!(doc["narrative"]["lessons"]["went_well"], json!([]));
 }
+
+#[test]
+fn diff_reports_a_change_to_related() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = fixture("learn/learn-d.yaml");
+    let text = std::fs::read_to_string(&old).unwrap();
+    let new = dir.path().join("learn-d.yaml");
+    std::fs::write(
+        &new,
+        text.replace("related: [learn-a, learn-b]", "related: [learn-a, learn-c]"),
+    )
+    .unwrap();
+    let (old, new) = (old.display().to_string(), new.display().to_string());
+    let out = run(&["diff", &old, &new, "--format", "json"]).code(1);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let text = doc.to_string();
+    assert!(text.contains("\"related\""), "{text}");
+    assert!(text.contains("learn-c"), "{text}");
+}
+
+#[test]
+fn a_today_that_is_not_a_date_is_a_usage_error() {
+    let corpus = corpus();
+    run(&["actions", &corpus, "--today", "yesterday"]).code(2);
+    run(&["build", &corpus, "-o", "unused", "--today", "2025-02-30"]).code(2);
+}
