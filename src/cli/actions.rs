@@ -90,14 +90,11 @@ pub fn run(args: &ActionsArgs, io: &mut Io) -> u8 {
 }
 
 fn list(args: &ActionsArgs, io: &mut Io) -> Result<u8, CliError> {
-    let (_, entries) = match pipeline::load_entries(
-        &args.paths,
-        args.limits.limits(),
-        args.audience.audience,
-        io,
-    )? {
-        Ok(loaded) => loaded,
-        Err(code) => return Ok(code),
+    let limits = args.limits.limits();
+    let Some((_, entries)) =
+        pipeline::load_entries(&args.paths, limits, args.audience.audience, io)?
+    else {
+        return Ok(exit::FAILURE);
     };
     let today = args
         .today
@@ -125,12 +122,7 @@ fn list(args: &ActionsArgs, io: &mut Io) -> Result<u8, CliError> {
         ActionsFormat::Json => print::json(&items, &summary),
         ActionsFormat::Csv => print::csv(&items),
     };
-    io.stdout
-        .write_all(text.as_bytes())
-        .map_err(|source| CliError::Stdout {
-            what: "follow-ups",
-            source,
-        })?;
+    pipeline::print_out(io, "follow-ups", &text)?;
     Ok(if args.fail_if_overdue && summary.overdue > 0 {
         let _ = writeln!(
             io.stderr,

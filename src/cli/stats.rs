@@ -46,14 +46,11 @@ pub fn run(args: &StatsArgs, io: &mut Io) -> u8 {
 }
 
 fn print_stats(args: &StatsArgs, io: &mut Io) -> Result<u8, CliError> {
-    let (config, entries) = match pipeline::load_entries(
-        &args.paths,
-        args.limits.limits(),
-        args.audience.audience,
-        io,
-    )? {
-        Ok(loaded) => loaded,
-        Err(code) => return Ok(code),
+    let limits = args.limits.limits();
+    let Some((config, entries)) =
+        pipeline::load_entries(&args.paths, limits, args.audience.audience, io)?
+    else {
+        return Ok(exit::FAILURE);
     };
     let figures = stats::compute(&entries, &config.severities);
     let text = match args.format {
@@ -61,11 +58,6 @@ fn print_stats(args: &StatsArgs, io: &mut Io) -> Result<u8, CliError> {
         StatsFormat::Csv => print::csv(&entries),
         StatsFormat::Md => print::markdown(&figures),
     };
-    io.stdout
-        .write_all(text.as_bytes())
-        .map_err(|source| CliError::Stdout {
-            what: "stats",
-            source,
-        })?;
+    pipeline::print_out(io, "stats", &text)?;
     Ok(exit::SUCCESS)
 }

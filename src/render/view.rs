@@ -191,8 +191,8 @@ pub struct MilestoneView {
     pub label: String,
 }
 
-/// A follow-up.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A follow-up. (Deserialize: the site's build cache keeps it in each listing entry.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ActionView {
     pub id: Option<String>,
     pub title: String,

@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use chrono::NaiveDate;
 
 use crate::metrics::human_duration;
-use crate::model::{ActionKind, ActionStatus};
 use crate::render::View;
 use crate::render::filters::{Style, instant, utc};
+use crate::render::view::ActionView;
 
 /// How long a summary runs in listings, the search index and the feed, in characters.
 const SUMMARY_CHARS: usize = 280;
@@ -49,7 +49,7 @@ pub struct Entry {
     pub metrics: Vec<EntryMetric>,
     /// Its action items as the audience sees them (no owner in a public site).
     #[serde(default)]
-    pub action_items: Vec<EntryAction>,
+    pub action_items: Vec<ActionView>,
     /// How many of them are `open` or `in_progress`.
     #[serde(default)]
     pub open_action_items: usize,
@@ -60,19 +60,6 @@ pub struct Entry {
     /// changes is rendered again).
     #[serde(default)]
     pub related_pages: Vec<super::related::RelatedLink>,
-}
-
-/// One action item of one incident, for the follow-ups page, `actions` and the stats.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EntryAction {
-    pub id: Option<String>,
-    pub title: String,
-    pub kind: ActionKind,
-    pub owner: Option<String>,
-    pub due: Option<NaiveDate>,
-    pub status: ActionStatus,
-    /// Only http(s), mailto or relative links.
-    pub link: Option<String>,
 }
 
 /// One metric of one incident.
@@ -167,19 +154,7 @@ impl Entry {
                 .iter()
                 .filter(|a| super::followups::is_open(a.status))
                 .count(),
-            action_items: view
-                .action_items
-                .iter()
-                .map(|a| EntryAction {
-                    id: a.id.clone(),
-                    title: a.title.clone(),
-                    kind: a.kind,
-                    owner: a.owner.clone(),
-                    due: a.due,
-                    status: a.status,
-                    link: a.link.clone(),
-                })
-                .collect(),
+            action_items: view.action_items.clone(),
             summary: view
                 .sections
                 .summary

@@ -15,9 +15,9 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::Entry;
-use super::entry::EntryAction;
 use super::stats::median;
 use crate::model::{ActionKind, ActionStatus};
+use crate::render::view::ActionView;
 
 /// Whether an item still needs work.
 pub fn is_open(status: ActionStatus) -> bool {
@@ -50,7 +50,7 @@ pub struct FollowUp<'a> {
 }
 
 impl<'a> FollowUp<'a> {
-    fn new(e: &'a Entry, a: &'a EntryAction, today: NaiveDate) -> FollowUp<'a> {
+    fn new(e: &'a Entry, a: &'a ActionView, today: NaiveDate) -> FollowUp<'a> {
         let open = is_open(a.status);
         let date = e.start_date();
         FollowUp {
@@ -261,7 +261,7 @@ pub fn by_incident<'a>(items: &[FollowUp<'a>]) -> Vec<IncidentGroup<'a>> {
 mod tests {
     use super::*;
 
-    fn entry(id: &str, start: &str, items: Vec<EntryAction>) -> Entry {
+    fn entry(id: &str, start: &str, items: Vec<ActionView>) -> Entry {
         let start = chrono::DateTime::parse_from_rfc3339(start).unwrap();
         Entry {
             id: id.into(),
@@ -295,14 +295,15 @@ mod tests {
         owner: Option<&str>,
         due: Option<&str>,
         status: ActionStatus,
-    ) -> EntryAction {
-        EntryAction {
+    ) -> ActionView {
+        ActionView {
             id: None,
             title: title.into(),
             kind: ActionKind::Prevent,
             owner: owner.map(Into::into),
             due: due.map(|d| d.parse().unwrap()),
             status,
+            status_label: status.as_str().replace('_', " "),
             link: None,
         }
     }
