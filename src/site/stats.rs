@@ -309,11 +309,16 @@ pub fn charts(stats: &Stats) -> Charts {
                 .collect::<Vec<_>>(),
         ),
         closure: closure_chart(t),
-        recurring: count_bars(
+        recurring: hbars(
             "Incidents per recurring service",
             &t.recurring_services
                 .iter()
-                .map(|r| (r.name.as_str(), r.incidents))
+                .map(|r| Bar {
+                    name: &r.name,
+                    value: r.incidents as f64,
+                    text: r.incidents.to_string(),
+                    title: format!("{}: {}", r.name, r.incidents),
+                })
                 .collect::<Vec<_>>(),
         ),
     }
@@ -430,36 +435,6 @@ fn closure_chart(t: &Trends) -> String {
         t.quarters.iter().map(|q| q.quarter.as_str()),
         band,
     );
-    out.push_str("</svg>");
-    out
-}
-
-/// Horizontal bars of counts, the 20 first.
-fn count_bars(label: &str, rows: &[(&str, usize)]) -> String {
-    let shown = &rows[..rows.len().min(20)];
-    let most = shown.iter().map(|(_, n)| *n).max().unwrap_or(0);
-    if most == 0 {
-        return empty_chart(label);
-    }
-    let (row, name_w, value_w) = (26.0, 200.0, 90.0);
-    let mut out = String::new();
-    svg_open(&mut out, label, TOP * 2.0 + row * shown.len() as f64);
-    for (i, (name, n)) in shown.iter().enumerate() {
-        let y = TOP + row * i as f64;
-        let w = (*n as f64 / most as f64) * (W - name_w - value_w - 20.0);
-        let _ = write!(
-            out,
-            r#"<text class="name" x="{}" y="{:.1}" text-anchor="end">{}</text><rect class="impact" x="{name_w}" y="{:.1}" width="{w:.1}" height="{:.1}"><title>{}: {n}</title></rect><text class="tick" x="{:.1}" y="{:.1}">{n}</text>"#,
-            name_w - 8.0,
-            y + row * 0.62,
-            escape_xml(&super::entry::shorten(name, 28)),
-            y + 4.0,
-            row - 8.0,
-            escape_xml(name),
-            name_w + w + 6.0,
-            y + row * 0.62,
-        );
-    }
     out.push_str("</svg>");
     out
 }
@@ -644,36 +619,52 @@ fn resolve_chart(stats: &Stats) -> String {
 
 /// Horizontal bars: total impact per service, the 20 largest.
 fn impact_chart(stats: &Stats) -> String {
-    let label = "Total impact per service";
-    let shown: Vec<&ServiceTotal> = stats.services.iter().take(20).collect();
-    let most = shown.first().map_or(0, |s| s.impact_s);
-    if most == 0 {
+    let bars: Vec<Bar> = stats
+        .services
+        .iter()
+        .map(|s| Bar {
+            name: &s.name,
+            value: s.impact_s as f64,
+            text: s.impact.clone(),
+            title: format!("{}: {} over {} incident(s)", s.name, s.impact, s.incidents),
+        })
+        .collect();
+    hbars("Total impact per service", &bars)
+}
+
+/// One bar of [`hbars`]: its name, its length, the text beside it and its tooltip.
+struct Bar<'a> {
+    name: &'a str,
+    value: f64,
+    text: String,
+    title: String,
+}
+
+/// Horizontal bars, the first 20 of `bars`, scaled to the longest of them.
+fn hbars(label: &str, bars: &[Bar]) -> String {
+    let shown = &bars[..bars.len().min(20)];
+    let most = shown.iter().map(|b| b.value).fold(0.0, f64::max);
+    if most <= 0.0 {
         return empty_chart(label);
     }
-    let row = 26.0;
-    let name_w = 200.0;
-    let value_w = 90.0;
-    let height = TOP * 2.0 + row * shown.len() as f64;
+    let (row, name_w, value_w) = (26.0, 200.0, 90.0);
     let mut out = String::new();
-    svg_open(&mut out, label, height);
-    for (i, s) in shown.iter().enumerate() {
+    svg_open(&mut out, label, TOP * 2.0 + row * shown.len() as f64);
+    for (i, b) in shown.iter().enumerate() {
         let y = TOP + row * i as f64;
-        let w = (s.impact_s as f64 / most as f64) * (W - name_w - value_w - 20.0);
+        let w = ((b.value / most) * (W - name_w - value_w - 20.0)).max(1.0);
         let _ = write!(
             out,
-            r#"<text class="name" x="{}" y="{:.1}" text-anchor="end">{}</text><rect class="impact" x="{name_w}" y="{:.1}" width="{:.1}" height="{:.1}"><title>{}: {} over {} incident(s)</title></rect><text class="tick" x="{:.1}" y="{:.1}">{}</text>"#,
+            r#"<text class="name" x="{}" y="{:.1}" text-anchor="end">{}</text><rect class="impact" x="{name_w}" y="{:.1}" width="{w:.1}" height="{:.1}"><title>{}</title></rect><text class="tick" x="{:.1}" y="{:.1}">{}</text>"#,
             name_w - 8.0,
             y + row * 0.62,
-            escape_xml(&super::entry::shorten(&s.name, 28)),
+            escape_xml(&super::entry::shorten(b.name, 28)),
             y + 4.0,
-            w.max(1.0),
             row - 8.0,
-            escape_xml(&s.name),
-            escape_xml(&s.impact),
-            s.incidents,
-            name_w + w.max(1.0) + 6.0,
+            escape_xml(&b.title),
+            name_w + w + 6.0,
             y + row * 0.62,
-            escape_xml(&s.impact)
+            escape_xml(&b.text)
         );
     }
     out.push_str("</svg>");
