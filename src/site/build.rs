@@ -15,7 +15,7 @@ use super::{Entry, Options, TemplateSet, Tree, pages};
 use crate::diagnostics::{Diagnostic, RenderStyle, render_human};
 use crate::model::Incident;
 use crate::parse::Limits;
-use crate::redact::{Redacted, redact_with};
+use crate::redact::redact_with;
 use crate::render::TemplateError;
 use crate::source::Source;
 use crate::validate::Checked;
@@ -164,20 +164,23 @@ pub enum BuildError {
 
 /// One log after the first pass.
 enum Step {
-    Cached(Box<CachedLog>),
-    /// Valid, redacted for the site's audience, to be rendered.
-    Fresh(ValidLog),
+    Cached(CachedLog),
+    /// Valid and rendered; the page is in `html`, or already in the staging folder.
+    Fresh(FreshLog, Option<String>),
     Problem(Problem),
 }
 
 /// Builds the site described by `req`.
 ///
-/// One parallel pass reads and validates each log; a second renders the valid ones, once the
-/// related incidents of each (both ways) are known. A cached page whose related incidents
-/// changed is read again and rendered too. Without a usable cache the build is a full one:
-/// pages stream into a staging folder beside the site as they are rendered, so memory holds
-/// entries rather than pages, and the folder is thrown away if any log fails. With a cache,
-/// unchanged logs are skipped and the (few) changed pages wait in memory.
+/// One parallel pass reads, validates and renders each log. Without a usable cache the build
+/// is a full one: pages stream into a staging folder beside the site as they are rendered, so
+/// memory holds entries rather than pages, and the folder is thrown away if any log fails.
+/// With a cache, unchanged logs are skipped and the (few) changed pages wait in memory.
+///
+/// A page shows its related incidents both ways, which only all the entries tell: the first
+/// pass renders each page without them, then every page (fresh or cached) whose list is not
+/// the one it was rendered with is read and rendered again. Only logs with related incidents
+/// pay for that second pass.
 pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildError> {
     write::check_target(req.out)?;
     let key = cache::key(req.options, req.templates);
@@ -199,58 +202,27 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
                 old.as_ref(),
                 req.out,
             );
-            let step = first_pass(loaded, req);
+            let step = first_pass(loaded, req, staging.as_ref(), &[]);
             progress.tick();
             step
         })
-        .collect();
+        .collect::<Result<_, BuildError>>()?;
     let (mut cached, mut fresh, mut problems) = (Vec::new(), Vec::new(), Vec::new());
     for step in steps {
         match step {
-            Step::Cached(c) => cached.push(*c),
-            Step::Fresh(f) => fresh.push(f),
+            Step::Cached(c) => cached.push(c),
+            Step::Fresh(f, html) => fresh.push((f, html)),
             Step::Problem(p) => problems.push(p),
         }
     }
     let dropped = drop_duplicates(&mut cached, &mut fresh, &mut problems);
-    let graph = related_graph(&cached, &fresh);
-    // A cached page whose related incidents changed is read and rendered again.
-    let (keep, stale): (Vec<CachedLog>, Vec<CachedLog>) = cached
-        .into_iter()
-        .partition(|(_, _, e)| related_of(&graph, &e.id) == e.related_pages.as_slice());
-    cached = keep;
-    for (path, _, _) in stale {
-        let loaded = load::load_one(
-            &path,
-            req.read,
-            req.limits,
-            &req.options.config,
-            None,
-            req.out,
-        );
-        match first_pass(loaded, req) {
-            Step::Fresh(f) => fresh.push(f),
-            Step::Problem(p) => problems.push(p),
-            Step::Cached(c) => cached.push(*c),
-        }
-    }
-    let fresh: Vec<(FreshLog, Option<String>)> = fresh
-        .into_par_iter()
-        .map(|(path, stamp, redacted)| {
-            let related = related_of(&graph, &redacted.incident().id);
-            let (mut entry, html) =
-                pages::incident(&redacted, req.options, req.templates, related)?;
-            entry.related_pages = related.to_vec();
-            let html = match &staging {
-                Some(s) => {
-                    s.write(&entry.url, html.as_bytes())?;
-                    None
-                }
-                None => Some(html),
-            };
-            Ok(((path, stamp, entry), html))
-        })
-        .collect::<Result<_, BuildError>>()?;
+    rerender_related(
+        &mut cached,
+        &mut fresh,
+        &mut problems,
+        req,
+        staging.as_ref(),
+    )?;
     if !problems.is_empty() && !req.keep_going {
         return Ok(Outcome {
             written: false,
@@ -347,30 +319,74 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
 
 type CachedLog = (PathBuf, cache::Stamp, Entry);
 type FreshLog = (PathBuf, cache::Stamp, Entry);
-type ValidLog = (PathBuf, cache::Stamp, Box<Redacted>);
 
-/// The related incidents of every incident of the site, both ways.
-fn related_graph(cached: &[CachedLog], fresh: &[ValidLog]) -> BTreeMap<String, Vec<RelatedLink>> {
-    let nodes = cached
-        .iter()
-        .map(|(_, _, e)| Node {
-            id: &e.id,
-            title: &e.title,
-            related: &e.related,
+/// Renders again every page whose related incidents (both ways, over every entry) are not the
+/// ones it was rendered with: its log is read and validated again, since neither a cached nor
+/// a fresh page keeps its incident.
+fn rerender_related(
+    cached: &mut Vec<CachedLog>,
+    fresh: &mut Vec<(FreshLog, Option<String>)>,
+    problems: &mut Vec<Problem>,
+    req: &Request,
+    staging: Option<&write::Staging>,
+) -> Result<(), BuildError> {
+    let graph = related::graph(
+        cached
+            .iter()
+            .map(|(_, _, e)| e)
+            .chain(fresh.iter().map(|((_, _, e), _)| e))
+            .map(|e| Node {
+                id: &e.id,
+                title: &e.title,
+                related: &e.related,
+            }),
+    );
+    let related_of = |id: &str| graph.get(id).map_or(&[][..], Vec::as_slice);
+    let stale = |e: &Entry| related_of(&e.id) != e.related_pages.as_slice();
+    let mut again: Vec<PathBuf> = Vec::new();
+    cached.retain(|(path, _, e)| {
+        !stale(e) || {
+            again.push(path.clone());
+            false
+        }
+    });
+    fresh.retain(|((path, _, e), _)| {
+        !stale(e) || {
+            again.push(path.clone());
+            false
+        }
+    });
+    let steps: Vec<Step> = again
+        .par_iter()
+        .map(|path| {
+            let loaded = load::load_one(
+                path,
+                req.read,
+                req.limits,
+                &req.options.config,
+                None,
+                req.out,
+            );
+            let id = match &loaded {
+                Loaded::Checked { checked, .. } => checked.incident.as_ref().map(|i| i.id.clone()),
+                _ => None,
+            };
+            first_pass(
+                loaded,
+                req,
+                staging,
+                id.map_or(&[][..], |id| related_of(&id)),
+            )
         })
-        .chain(fresh.iter().map(|(_, _, r)| {
-            let i = r.incident();
-            Node {
-                id: &i.id,
-                title: &i.title,
-                related: &i.related,
-            }
-        }));
-    related::graph(nodes)
-}
-
-fn related_of<'a>(graph: &'a BTreeMap<String, Vec<RelatedLink>>, id: &str) -> &'a [RelatedLink] {
-    graph.get(id).map_or(&[], Vec::as_slice)
+        .collect::<Result<_, BuildError>>()?;
+    for step in steps {
+        match step {
+            Step::Cached(c) => cached.push(c),
+            Step::Fresh(f, html) => fresh.push((f, html)),
+            Step::Problem(p) => problems.push(p),
+        }
+    }
+    Ok(())
 }
 
 /// Whether the site in `out` is what this build would write: every log unchanged, none added
@@ -398,14 +414,18 @@ fn up_to_date(
             .all(|f| out.join(f).is_file())
 }
 
-/// Validates a log and redacts it for the site's audience.
-fn first_pass(loaded: Loaded, req: &Request) -> Step {
+/// Validates, then renders a valid log (with `related`, its related incidents): into the
+/// staging folder when there is one.
+fn first_pass(
+    loaded: Loaded,
+    req: &Request,
+    staging: Option<&write::Staging>,
+    related: &[RelatedLink],
+) -> Result<Step, BuildError> {
     let (path, stamp, source, checked) = match loaded {
-        Loaded::Cached { path, stamp, entry } => {
-            return Step::Cached(Box::new((path, stamp, *entry)));
-        }
+        Loaded::Cached { path, stamp, entry } => return Ok(Step::Cached((path, stamp, *entry))),
         Loaded::Unreadable { path, reason } => {
-            return Step::Problem(Problem::Unreadable { path, reason });
+            return Ok(Step::Problem(Problem::Unreadable { path, reason }));
         }
         Loaded::Checked {
             path,
@@ -416,16 +436,25 @@ fn first_pass(loaded: Loaded, req: &Request) -> Step {
     };
     let incident = match incident_of(source, *checked) {
         Ok(incident) => incident,
-        Err(problem) => return Step::Problem(problem),
+        Err(problem) => return Ok(Step::Problem(problem)),
     };
     let redacted = redact_with(&incident, req.options.audience, &req.options.config);
-    Step::Fresh((path, stamp, Box::new(redacted)))
+    let (mut entry, html) = pages::incident(&redacted, req.options, req.templates, related)?;
+    entry.related_pages = related.to_vec();
+    let html = match staging {
+        Some(s) => {
+            s.write(&entry.url, html.as_bytes())?;
+            None
+        }
+        None => Some(html),
+    };
+    Ok(Step::Fresh((path, stamp, entry), html))
 }
 
 /// Logs that share an id are all left out, each duplicate reported once; returns their ids.
 fn drop_duplicates(
     cached: &mut Vec<CachedLog>,
-    fresh: &mut Vec<ValidLog>,
+    fresh: &mut Vec<(FreshLog, Option<String>)>,
     problems: &mut Vec<Problem>,
 ) -> BTreeSet<String> {
     let logs = cached
@@ -434,10 +463,10 @@ fn drop_duplicates(
         .chain(
             fresh
                 .iter()
-                .map(|(p, _, r)| (r.incident().id.as_str(), p.as_path())),
+                .map(|((p, _, e), _)| (e.id.as_str(), p.as_path())),
         );
     let dup = duplicate_ids(logs, problems);
     cached.retain(|(_, _, e)| !dup.contains(&e.id));
-    fresh.retain(|(_, _, r)| !dup.contains(&r.incident().id));
+    fresh.retain(|((_, _, e), _)| !dup.contains(&e.id));
     dup
 }
