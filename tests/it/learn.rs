@@ -554,3 +554,15 @@ fn a_today_that_is_not_a_date_is_a_usage_error() {
     run(&["actions", &corpus, "--today", "yesterday"]).code(2);
     run(&["build", &corpus, "-o", "unused", "--today", "2025-02-30"]).code(2);
 }
+
+/// `--today` is part of the build's cache key: a rebuild on another day with no log changed
+/// still counts on the new day.
+#[test]
+fn a_rebuild_on_another_day_recounts_the_follow_ups() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path(), &["--today", "2025-01-12"]);
+    let page = || std::fs::read_to_string(dir.path().join("followups.html")).unwrap();
+    assert_eq!(cards(&page())[1], ("overdue".to_owned(), "0".to_owned()));
+    build(dir.path(), &["--today", TODAY]);
+    assert_eq!(cards(&page())[1], ("overdue".to_owned(), "3".to_owned()));
+}
