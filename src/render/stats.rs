@@ -127,10 +127,36 @@ fn times_cells(times: &[Figure]) -> String {
         .collect()
 }
 
+/// Incidents per month by severity, with the time to resolve of the resolved ones.
+fn months(stats: &Stats) -> String {
+    let mut out = String::from("## Per month\n\n| Month | Incidents |");
+    for (severity, _) in &stats.scale {
+        out.push_str(&format!(" {} |", cell(severity)));
+    }
+    out.push_str(" Resolved | Median to resolve | Longest to resolve |\n|");
+    out.push_str(&"---|".repeat(5 + stats.scale.len()));
+    out.push('\n');
+    for m in &stats.months {
+        out.push_str(&format!("| {} | {} |", m.month, m.incidents));
+        for (severity, _) in &stats.scale {
+            out.push_str(&format!(" {} |", m.by_severity.get(severity).unwrap_or(&0)));
+        }
+        out.push_str(&format!(
+            " {} | {} | {} |\n",
+            m.resolved,
+            duration(m.median_resolve_s),
+            duration(m.worst_resolve_s)
+        ));
+    }
+    out.push('\n');
+    out
+}
+
 /// The figures as Markdown tables, in the order of the stats page.
 pub fn markdown(stats: &Stats) -> String {
     let t = &stats.trends;
     let mut out = format!("# Stats\n\n{} incident(s).\n\n", stats.incidents);
+    out.push_str(&months(stats));
     out.push_str("## Metrics\n\n| Metric | Incidents | Median | Longest |\n|---|---|---|---|\n");
     for m in &stats.metrics {
         out.push_str(&format!(
@@ -140,6 +166,17 @@ pub fn markdown(stats: &Stats) -> String {
             duration(m.median_s),
             duration(m.worst_s)
         ));
+    }
+    if !stats.services.is_empty() {
+        out.push_str("\n## Total impact per service\n\n| Service | Incidents | Total impact |\n|---|---|---|\n");
+        for s in &stats.services {
+            out.push_str(&format!(
+                "| {} | {} | {} |\n",
+                cell(&s.name),
+                s.incidents,
+                duration(Some(s.impact_s))
+            ));
+        }
     }
     if let Some(first) = t.quarters.first() {
         out.push_str("\n## Per quarter\n\n");

@@ -302,6 +302,8 @@ fn stats_markdown_holds_the_trend_tables() {
         "| SEV2 | 2 | 2m | 5m | 10m | 20m | 30m | 40m | 1h | 1h |",
         "| api | 3 | 2 | 1 |",
         "| deploy | 2 |",
+        "| 2025-04 | 2 | 1 | 1 | 0 | 0 | 0 | 1 | 1h | 1h |",
+        "| Time to resolve | 4 | 1h | 4h |",
     ] {
         assert!(out.stdout.contains(line), "no {line:?} in\n{}", out.stdout);
     }
