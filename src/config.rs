@@ -15,7 +15,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::diagnostics::{Code, Diagnostic, did_you_mean, one_of};
+use crate::diagnostics::{Code, Diagnostic, RenderStyle, did_you_mean, one_of, render_human};
 use crate::model::{Level, Phase, Scale};
 use crate::source::Source;
 
@@ -50,6 +50,8 @@ pub const REQUIRABLE: &[&str] = &[
     "regions",
     "tags",
     "authors",
+    "roles",
+    "responders",
     "services",
 ];
 
@@ -134,7 +136,8 @@ pub struct RawMetric {
 #[serde(deny_unknown_fields)]
 pub struct RawPolicy {
     /// Fields the log must fill (`root_cause`, `action_items`, ...), `phase:NAME` for a phase
-    /// the timeline must mark, `milestone:NAME` for a milestone.
+    /// the timeline must mark, `milestone:NAME` for a milestone, `role:NAME` for a role
+    /// `roles:` must name somebody for.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub require: Vec<Spanned<String>>,
@@ -263,6 +266,8 @@ pub enum Requirement {
     Field(&'static str),
     Phase(Phase),
     Milestone(String),
+    /// A role the log must fill (`role:incident_commander`).
+    Role(String),
 }
 
 /// `impact_started` -> `Impact started`.
@@ -280,21 +285,32 @@ pub fn label_of(name: &str) -> String {
 
 /// The nearest `postevent.toml` in `start`'s folder (or `start`, when it is a folder) or above.
 pub fn discover(start: &Path) -> Option<PathBuf> {
+    candidates(start)
+        .into_iter()
+        .find(|candidate| candidate.is_file())
+}
+
+/// Every place [`discover`] looks, nearest first: `postevent.toml` in `start`'s folder (or
+/// `start`, when it is a folder) and in each folder above it. `serve` watches them all, so a
+/// config created or removed while it runs applies too.
+pub fn candidates(start: &Path) -> Vec<PathBuf> {
     let start = if start.as_os_str().is_empty() || start == Path::new("-") {
         Path::new(".")
     } else {
         start
     };
-    let absolute = std::path::absolute(start).ok()?;
+    let Ok(absolute) = std::path::absolute(start) else {
+        return Vec::new();
+    };
     let folder = if absolute.is_dir() {
         absolute.as_path()
     } else {
-        absolute.parent()?
+        match absolute.parent() {
+            Some(parent) => parent,
+            None => return Vec::new(),
+        }
     };
-    folder
-        .ancestors()
-        .map(|dir| dir.join(FILE_NAME))
-        .find(|candidate| candidate.is_file())
+    folder.ancestors().map(|dir| dir.join(FILE_NAME)).collect()
 }
 
 /// Why a config could not be used.
@@ -324,6 +340,24 @@ impl std::fmt::Display for ConfigError {
                 write!(f, "`{}` has {n} error{s}", source.name())
             }
         }
+    }
+}
+
+impl ConfigError {
+    /// Its diagnostics as `check` prints a log's, each located in the file (nothing for a
+    /// file that could not be read: the error's message says it all).
+    pub fn diagnostics_text(&self, style: RenderStyle) -> String {
+        let mut out = String::new();
+        if let ConfigError::Invalid {
+            source,
+            diagnostics,
+        } = self
+        {
+            for d in diagnostics {
+                out.push_str(&render_human(source, d, style));
+            }
+        }
+        out
     }
 }
 
@@ -784,16 +818,29 @@ impl Checker<'_> {
             );
             return None;
         }
+        if let Some(role) = text.strip_prefix("role:") {
+            let role = role.trim();
+            if !role.is_empty() {
+                return Some(Requirement::Role(role.to_owned()));
+            }
+            self.invalid(
+                raw.span(),
+                format!("no role in `{text}`"),
+                "no role",
+                "name the role the log must fill, as its `roles:` writes it: `role:incident_commander`".to_owned(),
+            );
+            return None;
+        }
         if let Some(field) = REQUIRABLE.iter().find(|f| **f == text.as_str()) {
             return Some(Requirement::Field(field));
         }
         let hint = match did_you_mean(text, REQUIRABLE.iter().copied()) {
             Some(close) => format!(
-                "did you mean `{close}`? a policy can require {}, `phase:NAME` or `milestone:NAME`",
+                "did you mean `{close}`? a policy can require {}, `phase:NAME`, `milestone:NAME` or `role:NAME`",
                 one_of(REQUIRABLE)
             ),
             None => format!(
-                "a policy can require {}, `phase:NAME` or `milestone:NAME`",
+                "a policy can require {}, `phase:NAME`, `milestone:NAME` or `role:NAME`",
                 one_of(REQUIRABLE)
             ),
         };
@@ -855,6 +902,20 @@ title = "Acme incident history"
                 (d.code.code(), at, d.message.clone())
             })
             .collect()
+    }
+
+    #[test]
+    fn candidates_are_the_folder_and_every_one_above() {
+        let dir = tempfile::tempdir().unwrap();
+        let logs = dir.path().join("org/incidents");
+        std::fs::create_dir_all(&logs).unwrap();
+        let found = candidates(&logs.join("a.yaml"));
+        assert_eq!(found[0], logs.join(FILE_NAME));
+        assert_eq!(found[1], dir.path().join("org").join(FILE_NAME));
+        assert_eq!(found.last().unwrap(), Path::new("/postevent.toml"));
+        assert_eq!(discover(&logs), None.or_else(|| discover(dir.path())));
+        std::fs::write(dir.path().join("org").join(FILE_NAME), "").unwrap();
+        assert_eq!(discover(&logs), Some(found[1].clone()));
     }
 
     #[test]

@@ -325,6 +325,8 @@ mod tests {
             regions: vec![],
             tags: vec![],
             authors: vec![],
+            roles: vec![],
+            responders: vec![],
             services: ["EC2", "S3"]
                 .iter()
                 .map(|n| Service {

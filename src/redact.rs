@@ -6,7 +6,8 @@
 //! - internal events (`internal: true`), their text and their status changes;
 //! - `internal_notes`;
 //! - the owners of action items;
-//! - services marked `internal: true`, their status changes and their impact windows.
+//! - services marked `internal: true`, their status changes and their impact windows;
+//! - `roles` and `responders`, unless postevent.toml says `public_roles = true`.
 //!
 //! It keeps what the whole incident says about time: the phase times and the metrics between
 //! them (even when an internal event marks a phase), the start, the end and the duration, and
@@ -154,6 +155,16 @@ pub fn redact_with(incident: &Incident, audience: Audience, config: &Config) -> 
             None
         } else {
             incident.internal_notes.clone()
+        },
+        roles: if public && !config.public_roles {
+            Vec::new()
+        } else {
+            incident.roles.clone()
+        },
+        responders: if public && !config.public_roles {
+            Vec::new()
+        } else {
+            incident.responders.clone()
         },
         ..incident.clone()
     };
@@ -413,6 +424,8 @@ internal_notes: SECRET notes
             regions: vec![],
             tags: vec![],
             authors: vec![],
+            roles: vec![],
+            responders: vec![],
             services: vec![service("api", false), service("db", true)],
             summary: None,
             impact: None,

@@ -412,6 +412,7 @@ severity: SEV3
                     severity: None,
                     status: Vec::new(),
                     text: "appended".into(),
+                    update: None,
                     internal: false,
                 };
                 let after = insert(&text, &layout, &event_text(&event, layout.dash_indent, layout.field_indent));

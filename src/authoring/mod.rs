@@ -37,6 +37,8 @@ pub struct NewEvent {
     pub status: Vec<(String, ServiceStatus)>,
     /// Markdown.
     pub text: String,
+    /// Markdown published to customers at this moment.
+    pub update: Option<String>,
     pub internal: bool,
 }
 
@@ -63,6 +65,9 @@ pub fn event_text(event: &NewEvent, dash: usize, field: usize) -> String {
         }
     }
     lines.push(yaml::field("text", &event.text, field));
+    if let Some(update) = &event.update {
+        lines.push(yaml::field("update", update, field));
+    }
     if event.internal {
         lines.push(format!("{pad}internal: true"));
     }
@@ -198,6 +203,8 @@ pub struct LogRequest {
     /// The severity from this event on (`--severity`); a level worse than the incident's
     /// raises the top-level `severity:` too, since it is the worst reached.
     pub severity: Option<String>,
+    /// Markdown published to customers at this moment (`--update`).
+    pub update: Option<String>,
 }
 
 /// What `log` appended.
@@ -403,6 +410,7 @@ fn log_locked(
         severity: severity.as_ref().map(|s| s.as_str().to_owned()),
         status: request.status.clone(),
         text: request.text.clone(),
+        update: request.update.clone(),
         internal: request.internal,
     };
     let item = event_text(&event, layout.dash_indent, layout.field_indent);
@@ -689,18 +697,20 @@ mod tests {
             severity: None,
             status: vec![("DynamoDB".into(), ServiceStatus::Operational)],
             text: "DNS restored: *all* clear #1".into(),
+            update: Some("Recovered: all clear.".into()),
             internal: true,
         };
         assert_eq!(
             event_text(&event, 2, 4),
             "  - id: dns-fixed\n    at: 2025-10-20 02:40\n    phase: mitigated\n    status:\n      \
-             DynamoDB: operational\n    text: 'DNS restored: *all* clear #1'\n    internal: true\n"
+             DynamoDB: operational\n    text: 'DNS restored: *all* clear #1'\n    update: 'Recovered: all clear.'\n    internal: true\n"
         );
         let bare = NewEvent {
             id: None,
             status: Vec::new(),
             phase: None,
             internal: false,
+            update: None,
             ..event
         };
         assert_eq!(

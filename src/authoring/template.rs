@@ -32,6 +32,7 @@ pub fn new_log(log: &NewLog) -> String {
         severity: None,
         status: Vec::new(),
         text: log.text.clone(),
+        update: None,
         internal: false,
     };
     let mut out = String::new();
@@ -69,6 +70,10 @@ const HEAD_HINTS: &str = "\
 # regions: [us-east-1]
 # tags: [dns, database]
 # authors: [Your Name]
+# roles:                              # who led the response (internal)
+#   incident_commander: Your Name
+#   communications_lead: [A Name, Another Name]
+# responders: [A Name]
 
 # Every service an event's `status` names must be declared here:
 # services:

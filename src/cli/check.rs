@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
+use rayon::prelude::*;
 
 use super::{Io, inputs, pipeline};
 use crate::config::{self, Config};
@@ -81,50 +82,83 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
         ..RenderStyle::default()
     };
     let (mut errors, mut warnings, mut unreadable) = (0, 0, 0);
+    // Each log is checked against the config of its own folder: found once per folder, read
+    // once per config.
+    let mut configs: Vec<Config> = Vec::new();
     // Every id checked, and the logs that name related ones (for the check of a folder).
     let mut known: BTreeSet<String> = BTreeSet::new();
     let mut related: Vec<(Source, RelatedSpans)> = Vec::new();
-    // Each log is checked against the config of its own folder (read once per file).
-    let mut configs: BTreeMap<Option<PathBuf>, Config> = BTreeMap::new();
+    let mut by_file: BTreeMap<Option<PathBuf>, usize> = BTreeMap::new();
+    let mut by_folder: BTreeMap<PathBuf, usize> = BTreeMap::new();
+    let mut config_of = Vec::with_capacity(files.len());
     for path in &files {
+        let near = if path.as_os_str() == "-" {
+            Path::new(".")
+        } else {
+            path
+        };
+        let folder = near.parent().unwrap_or(near).to_owned();
+        if let Some(&i) = by_folder.get(&folder) {
+            config_of.push(i);
+            continue;
+        }
         let found = match &io.config {
             Some(explicit) => Some(explicit.clone()),
-            None => config::discover(if path.as_os_str() == "-" {
-                Path::new(".")
-            } else {
-                path
-            }),
+            None => config::discover(near),
         };
-        if !configs.contains_key(&found) {
-            match pipeline::config(path, io) {
+        let i = match by_file.get(&found) {
+            Some(&i) => i,
+            None => match pipeline::config(path, io) {
                 Ok(config) => {
-                    configs.insert(found.clone(), config);
+                    configs.push(config);
+                    by_file.insert(found, configs.len() - 1);
+                    configs.len() - 1
                 }
                 Err(e) => {
                     let _ = writeln!(io.stderr, "error: {e}");
                     return exit::TROUBLE;
                 }
-            }
-        }
-        let config = &configs[&found];
-        let source = match inputs::read(path, limits.max_file_bytes) {
-            Ok(source) => source,
-            Err(e) => {
-                let _ = writeln!(io.stderr, "error: {e}");
-                unreadable += 1;
-                continue;
-            }
+            },
         };
-        let checked: Checked = validate::check_with(&source, limits, config);
-        errors += checked.errors();
-        warnings += checked.warnings();
-        print(&source, &checked.diagnostics, args.format, style, io);
-        match &checked.incident {
-            Some(incident) => known.insert(incident.id.clone()),
-            None => known.insert(source.stem().unwrap_or_default().to_owned()),
-        };
-        if !checked.related_spans.is_empty() {
-            related.push((source, checked.related_spans));
+        by_folder.insert(folder, i);
+        config_of.push(i);
+    }
+    // Logs are read and checked in parallel, a batch at a time (so memory stays bounded by
+    // the batch, not the folder), and reported in the order of `files`.
+    let jobs: Vec<(&PathBuf, &Config)> = files
+        .iter()
+        .zip(&config_of)
+        .map(|(path, &i)| (path, &configs[i]))
+        .collect();
+    for batch in batches(&jobs) {
+        let results: Vec<_> = batch
+            .par_iter()
+            .map(|&(path, config)| {
+                inputs::read(path, limits.max_file_bytes).map(|source| {
+                    let checked: Checked = validate::check_with(&source, limits, config);
+                    (source, checked)
+                })
+            })
+            .collect();
+        for result in results {
+            let (source, checked) = match result {
+                Ok(done) => done,
+                Err(e) => {
+                    let _ = writeln!(io.stderr, "error: {e}");
+                    unreadable += 1;
+                    continue;
+                }
+            };
+            errors += checked.errors();
+            warnings += checked.warnings();
+            print(&source, &checked.diagnostics, args.format, style, io);
+            match &checked.incident {
+                Some(incident) => known.insert(incident.id.clone()),
+                None => known.insert(source.stem().unwrap_or_default().to_owned()),
+            };
+            if !checked.related_spans.is_empty() {
+                related.push((source, checked.related_spans));
+            }
         }
     }
     // A folder is a set of logs: the ids its logs relate to must be among them.
@@ -171,6 +205,29 @@ fn print(
     }
 }
 
+/// Most logs and most bytes (by their size on disk) checked at once.
+const BATCH_FILES: usize = 256;
+const BATCH_BYTES: u64 = 64 * 1024 * 1024;
+
+/// `jobs` cut into consecutive batches of at most [`BATCH_FILES`] logs and, unless one log is
+/// larger alone, [`BATCH_BYTES`].
+fn batches<'a, T>(jobs: &'a [(&PathBuf, T)]) -> Vec<&'a [(&'a PathBuf, T)]> {
+    let mut out = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, (path, _)) in jobs.iter().enumerate() {
+        let size = std::fs::metadata(path).map_or(0, |m| m.len());
+        if i > start && (i - start == BATCH_FILES || bytes + size > BATCH_BYTES) {
+            out.push(&jobs[start..i]);
+            (start, bytes) = (i, 0);
+        }
+        bytes += size;
+    }
+    if start < jobs.len() {
+        out.push(&jobs[start..]);
+    }
+    out
+}
+
 fn trouble(io: &mut Io, message: &str) -> u8 {
     let _ = writeln!(io.stderr, "error: {message}");
     exit::TROUBLE
@@ -198,6 +255,20 @@ fn summary(files: usize, unreadable: usize, errors: usize, warnings: usize) -> S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batches_keep_the_order_and_bound_the_count() {
+        let paths: Vec<PathBuf> = (0..600)
+            .map(|i| PathBuf::from(format!("{i}.yaml")))
+            .collect();
+        let jobs: Vec<(&PathBuf, usize)> = paths.iter().zip(0..).collect();
+        let cut = batches(&jobs);
+        let sizes: Vec<usize> = cut.iter().map(|b| b.len()).collect();
+        assert_eq!(sizes, [BATCH_FILES, BATCH_FILES, 600 - 2 * BATCH_FILES]);
+        let order: Vec<usize> = cut.iter().flat_map(|b| b.iter().map(|j| j.1)).collect();
+        assert_eq!(order, (0..600).collect::<Vec<_>>());
+        assert!(batches::<usize>(&[]).is_empty());
+    }
 
     #[test]
     fn the_summary_counts_every_problem() {

@@ -10,6 +10,7 @@ use clap::{Args, Subcommand};
 use super::check::LimitArgs;
 use super::new::fail;
 use super::{Io, inputs};
+use crate::config::Config;
 use crate::diagnostics::{RenderStyle, render_human};
 use crate::exit;
 use crate::import::{self, Draft, ImportError, pagerduty, slack};
@@ -104,16 +105,28 @@ pub struct OutputArgs {
     #[arg(long)]
     pub force: bool,
 
+    /// The organisation's `postevent.toml` (default: the nearest one in `--dir` or above it):
+    /// the logs get severities on its scale and are checked against it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
     #[command(flatten)]
     pub limits: LimitArgs,
 }
 
+impl ImportArgs {
+    /// Where and how the logs are written, whatever the source.
+    pub fn output(&self) -> &OutputArgs {
+        match &self.from {
+            From::Statuspage(a) | From::Gcp(a) => &a.output,
+            From::Slack(a) => &a.output,
+            From::Pagerduty(a) => &a.output,
+        }
+    }
+}
+
 pub fn run(args: &ImportArgs, io: &mut Io) -> u8 {
-    let output = match &args.from {
-        From::Statuspage(a) | From::Gcp(a) => &a.output,
-        From::Slack(a) => &a.output,
-        From::Pagerduty(a) => &a.output,
-    };
+    let output = args.output();
     let zone = match &output.tz {
         None => None,
         Some(name) => match time::parse_zone(name) {
@@ -144,8 +157,19 @@ pub fn run(args: &ImportArgs, io: &mut Io) -> u8 {
             Err(Unread::Bad(name, e)) => Err((name, e)),
         },
     };
+    // The logs go where the organisation's config applies: severities on its scale.
+    let config = match super::pipeline::config(&output.dir, io) {
+        Ok(config) => config,
+        Err(e) => return fail(io, &e.to_string(), None),
+    };
+    let drafts = drafts.map(|drafts| {
+        drafts
+            .into_iter()
+            .map(|d| d.on_scale(&config.severities))
+            .collect()
+    });
     match drafts {
-        Ok(drafts) => write(output, drafts, io),
+        Ok(drafts) => write(output, &config, drafts, io),
         Err((name, e)) => fail_at(io, &name, &e),
     }
 }
@@ -257,7 +281,7 @@ fn fail_at(io: &mut Io, name: &str, e: &ImportError) -> u8 {
 }
 
 /// Checks every draft and writes them all, or none.
-fn write(output: &OutputArgs, drafts: Vec<Draft>, io: &mut Io) -> u8 {
+fn write(output: &OutputArgs, config: &Config, drafts: Vec<Draft>, io: &mut Io) -> u8 {
     if drafts.is_empty() {
         let _ = writeln!(io.stderr, "no incidents to import");
         return exit::SUCCESS;
@@ -284,7 +308,7 @@ fn write(output: &OutputArgs, drafts: Vec<Draft>, io: &mut Io) -> u8 {
         );
         return fail(io, &message, Some("pass `--force` to replace them"));
     }
-    if !all_valid(output, io, &logs) {
+    if !all_valid(output, config, io, &logs) {
         let _ = writeln!(
             io.stderr,
             "error: the imported logs above do not pass `check` (nothing was written)"
@@ -311,14 +335,19 @@ fn log(output: &OutputArgs, draft: &Draft) -> (PathBuf, Source) {
 }
 
 /// Checks every log, printing its diagnostics; whether none has an error.
-fn all_valid(output: &OutputArgs, io: &mut Io, logs: &[(PathBuf, Source)]) -> bool {
+fn all_valid(
+    output: &OutputArgs,
+    config: &Config,
+    io: &mut Io,
+    logs: &[(PathBuf, Source)],
+) -> bool {
     let style = RenderStyle {
         color: io.stderr_color,
         ..RenderStyle::default()
     };
     let mut ok = true;
     for (_, source) in logs {
-        let checked = validate::check(source, output.limits.limits());
+        let checked = validate::check_with(source, output.limits.limits(), config);
         ok &= checked.errors() == 0;
         for d in &checked.diagnostics {
             let _ = write!(io.stderr, "{}", render_human(source, d, style));

@@ -45,6 +45,11 @@ pub struct LogArgs {
     #[arg(long)]
     pub internal: bool,
 
+    /// What was published to customers at this moment (a status page post, Markdown): the
+    /// event's `update:`, listed in the public summary.
+    #[arg(long, value_name = "TEXT", value_parser = clap::builder::NonEmptyStringValueParser::new())]
+    pub update: Option<String>,
+
     /// A stable id for the event (lowercase letters, digits and `-`).
     #[arg(long)]
     pub id: Option<String>,
@@ -117,6 +122,7 @@ pub fn run(args: &LogArgs, io: &mut Io) -> u8 {
         id: args.id.clone(),
         set_status: args.set_status,
         severity: args.severity.clone(),
+        update: args.update.clone(),
     };
     let style = RenderStyle {
         color: io.stderr_color,

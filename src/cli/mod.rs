@@ -119,8 +119,10 @@ fn config_of(command: &Command) -> Option<std::path::PathBuf> {
         Command::Export(a) => &a.config,
         Command::Actions(a) => &a.config,
         Command::Stats(a) => &a.config,
+        Command::New(a) => &a.config,
         #[cfg(feature = "serve")]
         Command::Serve(a) => &a.config,
+        Command::Import(a) => return a.output().config.clone(),
         _ => return None,
     };
     arg.config.clone()

@@ -34,6 +34,9 @@ pub struct NewArgs {
     #[arg(long, value_name = "DIR", default_value = "incidents")]
     pub dir: PathBuf,
 
+    #[command(flatten)]
+    pub config: super::pipeline::ConfigArg,
+
     /// The incident id and file stem; default `<date>-<slug of the title>`.
     #[arg(long)]
     pub id: Option<String>,

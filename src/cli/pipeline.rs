@@ -10,7 +10,7 @@ use thiserror::Error;
 
 use super::Io;
 use super::inputs::{self, InputError};
-use crate::config::{self, Config, ConfigError};
+use crate::config::{self, Config};
 use crate::diagnostics::{RenderStyle, render_human};
 use crate::exit;
 use crate::model::Incident;
@@ -148,16 +148,7 @@ pub fn config(near: &Path, io: &mut Io) -> Result<Config, CliError> {
     match config::for_path(io.config.as_deref(), near) {
         Ok(config) => Ok(config),
         Err(e) => {
-            if let ConfigError::Invalid {
-                source,
-                diagnostics,
-            } = &e
-            {
-                let style = style(io);
-                for d in diagnostics {
-                    let _ = write!(io.stderr, "{}", render_human(source, d, style));
-                }
-            }
+            let _ = write!(io.stderr, "{}", e.diagnostics_text(style(io)));
             Err(CliError::Config(e.to_string()))
         }
     }

@@ -11,9 +11,10 @@ use super::build::template_dirs;
 use super::check::LimitArgs;
 use super::pipeline::{self, AudienceArg, CliError, TemplatesArg, log_files};
 use super::{Io, inputs};
+use crate::config;
+use crate::diagnostics::RenderStyle;
 use crate::exit;
 use crate::serve::{self, Preview, Rebuild, Setup, Status};
-use crate::site::Options;
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
@@ -65,15 +66,32 @@ fn serve_site(args: &ServeArgs, io: &mut Io) -> Result<u8, CliError> {
     watched.extend(template_dirs.iter().cloned());
     let limits = args.limits.limits();
     let paths = args.paths.clone();
-    // Read once, when serve starts.
-    let config = pipeline::config(&args.paths[0], io)?;
+    // A config that is wrong when serve starts stops it, as it stops `build`; later, the
+    // config is read again on every rebuild (it is watched), and a wrong one is shown in the
+    // browser like a wrong log.
+    pipeline::config(&args.paths[0], io)?;
+    let (config, config_files) = match &io.config {
+        Some(path) => (Some(path.clone()), vec![path.clone()]),
+        None => (None, config::candidates(&args.paths[0])),
+    };
+    let near = args.paths[0].clone();
     let setup = Setup {
         files: Box::new(move || log_files(&paths).map_err(|e| e.to_string())),
         read: Box::new(move |p: &Path| {
             inputs::read(p, limits.max_file_bytes).map_err(|e| e.reason)
         }),
         limits,
-        options: Options::new(args.audience.audience, None, config),
+        audience: args.audience.audience,
+        config: Box::new(move || {
+            config::for_path(config.as_deref(), &near).map_err(|e| {
+                let style = RenderStyle {
+                    color: false,
+                    ..RenderStyle::default()
+                };
+                format!("{}error: {e}\n", e.diagnostics_text(style))
+            })
+        }),
+        config_files,
         template_dirs,
         logs: args.paths.clone(),
         out: out.path().join("site"),

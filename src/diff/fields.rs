@@ -137,6 +137,14 @@ pub fn top_level(old: &Incident, new: &Incident) -> Vec<FieldChange> {
     f.list("tags", &old.tags, &new.tags);
     f.list("authors", &old.authors, &new.authors);
     f.list("related", &old.related, &new.related);
+    let roles = |i: &Incident| {
+        i.roles
+            .iter()
+            .map(|r| format!("{}: {}", r.name, r.people.join(", ")))
+            .collect::<Vec<_>>()
+    };
+    f.list("roles", &roles(old), &roles(new));
+    f.list("responders", &old.responders, &new.responders);
     let names = |i: &Incident| {
         i.services
             .iter()

@@ -474,6 +474,8 @@ mod tests {
             regions: vec![],
             tags: vec![],
             authors: vec![],
+            roles: vec![],
+            responders: vec![],
             services: ["api", "db"]
                 .iter()
                 .map(|n| Service {

@@ -156,6 +156,7 @@ fn draft(incident: Incident, zone: Option<Tz>) -> Draft {
             phase: (new == Some(ServiceStatus::Operational)).then_some(Phase::Resolved),
             status,
             text: update_text(u),
+            published: None,
         });
     }
     let regions: BTreeSet<String> = incident

@@ -24,7 +24,7 @@ use thiserror::Error;
 pub use html::to_markdown;
 
 use crate::authoring::{NewEvent, event_text, yaml};
-use crate::model::{Phase, ServiceStatus, Severity, Status};
+use crate::model::{Phase, Scale, ServiceStatus, Severity, Status};
 use crate::validate::slug;
 
 /// Why a document could not be read.
@@ -127,6 +127,9 @@ pub struct Update {
     pub status: Vec<(String, ServiceStatus)>,
     /// Markdown.
     pub text: String,
+    /// Markdown: what the feed published to customers here (a status page post), written as
+    /// the event's `update:`.
+    pub published: Option<String>,
 }
 
 /// One event of a draft log.
@@ -138,6 +141,8 @@ pub struct DraftEvent {
     pub text: String,
     /// Kept out of public reports (chat and pager entries are).
     pub internal: bool,
+    /// Markdown published to customers at this moment (`update:`).
+    pub update: Option<String>,
 }
 
 /// An incident ready to be written as a log.
@@ -182,6 +187,16 @@ pub struct Feed {
 }
 
 impl Draft {
+    /// The draft with its severity moved onto `scale` by rank: an importer reads a feed's
+    /// severity on the built-in SEV1-SEV5 scale, and its worst level is the worst of any
+    /// scale (`SEV0` on a SEV0-SEV4 scale); a shorter scale takes the rest as its least.
+    pub fn on_scale(self, scale: &Scale) -> Draft {
+        Draft {
+            severity: scale.at(self.severity.rank()),
+            ..self
+        }
+    }
+
     /// Applies the phase rules to a feed (see the module docs).
     pub fn new(feed: Feed) -> Draft {
         let mut feed = feed;
@@ -206,6 +221,7 @@ impl Draft {
             status: Vec::new(),
             text: "Impact starts (the start time the status page gives).".into(),
             internal: false,
+            update: None,
         }];
         let mut reached = Phase::Started;
         let mut resolved_written = false;
@@ -241,6 +257,7 @@ impl Draft {
                 status,
                 text: update.text,
                 internal: false,
+                update: update.published,
             });
         }
         if let Some(end) = resolved
@@ -252,6 +269,7 @@ impl Draft {
                 status: Vec::new(),
                 text: "Resolved (the end time the status page gives).".into(),
                 internal: false,
+                update: None,
             });
         }
         timeline.sort_by_key(|e| e.at);
@@ -362,6 +380,7 @@ impl Draft {
                 severity: None,
                 status: e.status.clone(),
                 text: block(&e.text),
+                update: e.update.as_deref().map(block),
                 internal: e.internal,
             };
             out.push_str(&event_text(&event, 2, 4));
@@ -443,6 +462,7 @@ fn marker(at: DateTime<Utc>, phase: Phase) -> DraftEvent {
         status: Vec::new(),
         text: text.into(),
         internal: false,
+        update: None,
     }
 }
 
@@ -522,12 +542,34 @@ mod tests {
         s.parse().unwrap()
     }
 
+    #[test]
+    fn severities_move_onto_the_scale_by_rank() {
+        let draft = |n: usize| Draft {
+            severity: Severity::default_level(n),
+            ..Draft::new(feed(Vec::new(), None))
+        };
+        let scale = Scale {
+            levels: ["P0", "P1", "P2"]
+                .iter()
+                .map(|name| crate::model::Level {
+                    name: (*name).to_owned(),
+                    label: None,
+                })
+                .collect(),
+        };
+        let on = |n: usize| draft(n).on_scale(&scale).severity.as_str().to_owned();
+        assert_eq!([on(1), on(2), on(3), on(5)], ["P0", "P1", "P2", "P2"]);
+        let default = Scale::default();
+        assert_eq!(draft(4).on_scale(&default).severity.as_str(), "SEV4");
+    }
+
     fn update(at: &str, phase: Option<Phase>, status: &[(&str, ServiceStatus)]) -> Update {
         Update {
             at: t(at),
             phase,
             status: status.iter().map(|(s, v)| (s.to_string(), *v)).collect(),
             text: format!("update at {at}"),
+            published: None,
         }
     }
 

@@ -204,6 +204,7 @@ fn draft(mut entries: Vec<LogEntry>, incident: &Incident, options: &Options) -> 
             status: Vec::new(),
             text: entry_text(&entry),
             internal: true,
+            update: None,
         });
     }
     if reached != Some(Phase::Resolved)
@@ -217,6 +218,7 @@ fn draft(mut entries: Vec<LogEntry>, incident: &Incident, options: &Options) -> 
             status: Vec::new(),
             text: "Resolved (the incident's `resolved_at`; the log has no resolve entry).".into(),
             internal: true,
+            update: None,
         });
         reached = Some(Phase::Resolved);
     }

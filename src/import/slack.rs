@@ -421,6 +421,7 @@ impl<'a> Builder<'a> {
                 status: Vec::new(),
                 text: self.event_text(t),
                 internal: true,
+                update: None,
             })
             .collect();
         let mut reached = None;

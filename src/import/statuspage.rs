@@ -4,6 +4,7 @@
 //! The start is the incident's `started_at` (falling back to `created_at`), not its first
 //! update; the end is `resolved_at`. Updates arrive newest first and are sorted by
 //! `display_at` (falling back to `created_at`). Offsets such as `-08:00` are read as instants.
+//! Each update's body is what was published: it becomes its event's `update:`.
 
 use chrono::{DateTime, FixedOffset, Utc};
 use chrono_tz::Tz;
@@ -161,16 +162,20 @@ fn draft(page: &Page, incident: Incident, zone: Option<Tz>) -> Draft {
     posted.sort_by_key(|u| (u.display_at.unwrap_or(u.created_at), u.created_at));
     let updates: Vec<Update> = posted
         .into_iter()
-        .map(|u| Update {
-            at: utc(u.display_at.unwrap_or(u.created_at)),
-            phase: phase(&u.status),
-            status: u
-                .affected_components
-                .iter()
-                .flatten()
-                .filter_map(|c| Some((c.name.clone(), ServiceStatus::parse(&c.new_status)?)))
-                .collect(),
-            text: body(&u.status, u.body.as_deref()),
+        .map(|u| {
+            let (text, published) = body(&u.status, u.body.as_deref());
+            Update {
+                at: utc(u.display_at.unwrap_or(u.created_at)),
+                phase: phase(&u.status),
+                status: u
+                    .affected_components
+                    .iter()
+                    .flatten()
+                    .filter_map(|c| Some((c.name.clone(), ServiceStatus::parse(&c.new_status)?)))
+                    .collect(),
+                text,
+                published,
+            }
         })
         .collect();
     let resolved = incident.resolved_at.map(utc).or_else(|| {
@@ -226,8 +231,9 @@ fn draft(page: &Page, incident: Incident, zone: Option<Tz>) -> Draft {
     })
 }
 
-/// An update's text: its status in bold, then its body as Markdown.
-fn body(status: &str, body: Option<&str>) -> String {
+/// An update as an event: its text says what was posted (its status, in bold), and its body,
+/// as Markdown, is what was published (`update:`), if it has one.
+fn body(status: &str, body: Option<&str>) -> (String, Option<String>) {
     let label = match status {
         "investigating" => "Investigating",
         "identified" => "Identified",
@@ -237,9 +243,6 @@ fn body(status: &str, body: Option<&str>) -> String {
         other => other,
     };
     let text = to_markdown(body.unwrap_or_default());
-    if text.is_empty() {
-        format!("**{label}**")
-    } else {
-        format!("**{label}**: {text}")
-    }
+    let posted = format!("Status page update: **{label}**.");
+    (posted, (!text.is_empty()).then_some(text))
 }

@@ -284,6 +284,15 @@ pub struct ActionItem {
     pub link: Option<String>,
 }
 
+/// A role of the response (`incident_commander`) and who held it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Role {
+    /// As written in the log.
+    pub name: String,
+    /// At least one person.
+    pub people: Vec<String>,
+}
+
 /// A related page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
@@ -303,6 +312,11 @@ pub struct Incident {
     pub regions: Vec<String>,
     pub tags: Vec<String>,
     pub authors: Vec<String>,
+    /// Who held each role, in the order written. Internal unless the config says
+    /// `public_roles = true`.
+    pub roles: Vec<Role>,
+    /// Everyone else who worked on the response; internal like `roles`.
+    pub responders: Vec<String>,
     pub services: Vec<Service>,
     pub summary: Option<String>,
     pub impact: Option<String>,

@@ -56,6 +56,15 @@ pub struct RawIncident {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub authors: Vec<SpannedStr>,
+    /// Who held each role of the response: a role (`incident_commander`, `communications_lead`)
+    /// to a person or a list of people. Internal unless postevent.toml says `public_roles = true`.
+    #[schemars(with = "Option<RoleMapSchema>")]
+    pub roles: Option<Spanned<RoleMap>>,
+    /// Everyone else who worked on the response. Internal unless postevent.toml says
+    /// `public_roles = true`.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub responders: Vec<SpannedStr>,
     /// Every service an event names must be declared here.
     #[serde(default)]
     #[schemars(with = "Vec<RawService>")]
@@ -266,6 +275,96 @@ impl<'de> Deserialize<'de> for StatusMap {
         }
 
         deserializer.deserialize_map(MapVisitor)
+    }
+}
+
+/// `roles`: role -> the people who held it, in the order written, with spans.
+#[derive(Debug, Default)]
+pub struct RoleMap(pub Vec<(SpannedStr, Spanned<People>)>);
+
+/// One person (`Ana Lima`) or several (`[Ana Lima, Ben Okafor]`).
+#[derive(Debug, Default)]
+pub struct People(pub Vec<String>);
+
+impl<'de> Deserialize<'de> for RoleMap {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MapVisitor;
+
+        impl<'de> Visitor<'de> for MapVisitor {
+            type Value = RoleMap;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a map of role to a person or a list of people")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RoleMap, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(RoleMap(entries))
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<RoleMap, E> {
+                Ok(RoleMap::default())
+            }
+        }
+
+        deserializer.deserialize_map(MapVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for People {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PeopleVisitor;
+
+        impl<'de> Visitor<'de> for PeopleVisitor {
+            type Value = People;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a person's name or a list of names")
+            }
+
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<People, E> {
+                Ok(People(vec![name.to_owned()]))
+            }
+
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<People, A::Error> {
+                let mut names = Vec::new();
+                while let Some(name) = seq.next_element::<String>()? {
+                    names.push(name);
+                }
+                Ok(People(names))
+            }
+
+            fn visit_unit<E: de::Error>(self) -> Result<People, E> {
+                Ok(People::default())
+            }
+        }
+
+        deserializer.deserialize_any(PeopleVisitor)
+    }
+}
+
+/// The JSON Schema of [`RoleMap`].
+struct RoleMapSchema;
+
+impl JsonSchema for RoleMapSchema {
+    fn schema_name() -> Cow<'static, str> {
+        "Roles".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "Role -> the person or the people who held it.",
+            "type": "object",
+            "additionalProperties": {
+                "anyOf": [
+                    { "type": "string", "minLength": 1 },
+                    { "type": "array", "items": { "type": "string", "minLength": 1 }, "minItems": 1 }
+                ]
+            }
+        })
     }
 }
 

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 
 use super::filters::{Style, instant, utc};
-use super::view::{MetricView, View};
+use super::view::{MetricView, RoleView, View};
 use crate::model::{ActionKind, ActionStatus, Phase, ServiceStatus, Severity, Status};
 use crate::redact::Audience;
 
@@ -28,6 +28,11 @@ pub struct Document<'a> {
     pub regions: &'a [String],
     pub tags: &'a [String],
     pub authors: &'a [String],
+    /// Role -> the people who held it, in the order the log writes them; `{}` in a public
+    /// report unless postevent.toml says `public_roles = true`.
+    pub roles: Roles<'a>,
+    /// `[]` in a public report unless postevent.toml says `public_roles = true`.
+    pub responders: &'a [String],
     /// The `started` phase, or the first event.
     pub started_at: String,
     /// The `resolved` phase, `null` while unresolved.
@@ -119,6 +124,20 @@ impl Serialize for Metrics<'_> {
     }
 }
 
+/// Role -> people, in the order written.
+#[derive(Debug)]
+pub struct Roles<'a>(&'a [RoleView]);
+
+impl Serialize for Roles<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for role in self.0 {
+            map.serialize_entry(&role.name, &role.people)?;
+        }
+        map.end()
+    }
+}
+
 #[derive(Debug, Serialize)]
 pub struct Service<'a> {
     pub name: &'a str,
@@ -194,6 +213,8 @@ impl<'a> Document<'a> {
             regions: &v.regions,
             tags: &v.tags,
             authors: &v.authors,
+            roles: Roles(&v.roles),
+            responders: &v.responders,
             started_at: utc(v.start),
             resolved_at: v.end.map(utc),
             metrics: Metrics(&v.metrics),

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
+use siphasher::sip::SipHasher13;
 use tera::{Context, ErrorKind, Tera};
 use thiserror::Error;
 
@@ -77,6 +78,20 @@ struct Source {
     text: String,
     /// `built-in`, or the path of the file.
     origin: String,
+    /// See [`TemplateSet::digest`].
+    digest: u64,
+}
+
+impl Source {
+    fn new(text: String, origin: String) -> Source {
+        let mut h = SipHasher13::new();
+        h.write(text.as_bytes());
+        Source {
+            digest: h.finish(),
+            text,
+            origin,
+        }
+    }
 }
 
 /// Every template by name, with overrides applied, compiled once.
@@ -121,10 +136,7 @@ impl TemplateSet {
             .map(|(n, t)| {
                 (
                     (*n).to_owned(),
-                    Source {
-                        text: (*t).to_owned(),
-                        origin: "built-in".to_owned(),
-                    },
+                    Source::new((*t).to_owned(), "built-in".to_owned()),
                 )
             })
             .collect();
@@ -134,7 +146,7 @@ impl TemplateSet {
                 if path.is_file() {
                     let text = read(&path)?;
                     let origin = path.display().to_string();
-                    sources.insert((*name).to_owned(), Source { text, origin });
+                    sources.insert((*name).to_owned(), Source::new(text, origin));
                 }
             }
         }
@@ -179,7 +191,7 @@ impl TemplateSet {
         };
         let added = tera.add_raw_template(&name, &text);
         let origin = path.display().to_string();
-        self.sources.insert(name.clone(), Source { text, origin });
+        self.sources.insert(name.clone(), Source::new(text, origin));
         added.map_err(|e| self.error(&name, &e))?;
         Ok(name)
     }
@@ -209,6 +221,13 @@ impl TemplateSet {
     /// A template's text as is (the stylesheet, the script).
     pub fn raw(&self, name: &str) -> &str {
         self.sources.get(name).map_or("", |s| s.text.as_str())
+    }
+
+    /// A digest of the text of the template `name` (0 for an unknown name): SipHash-1-3 with
+    /// fixed keys, so the same text gives the same digest on every machine and in every
+    /// release. Names files by their content (the site's stylesheets).
+    pub fn digest(&self, name: &str) -> u64 {
+        self.sources.get(name).map_or(0, |s| s.digest)
     }
 
     /// A fingerprint of every template's text, for the build cache.

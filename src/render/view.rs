@@ -217,6 +217,16 @@ pub struct LinkView {
     pub url: String,
 }
 
+/// A role of the response and who held it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RoleView {
+    /// As the log writes it: `incident_commander`.
+    pub name: String,
+    /// For people: `Incident commander`.
+    pub label: String,
+    pub people: Vec<String>,
+}
+
 /// What the team learned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LessonsView {
@@ -268,6 +278,10 @@ pub struct View {
     pub regions: Vec<String>,
     pub tags: Vec<String>,
     pub authors: Vec<String>,
+    /// Who held each role; empty in a public report unless the config says `public_roles`.
+    pub roles: Vec<RoleView>,
+    /// Empty in a public report unless the config says `public_roles`.
+    pub responders: Vec<String>,
     /// The `started` phase, or the first event.
     #[serde(serialize_with = "ser::at")]
     pub start: DateTime<Utc>,
@@ -326,6 +340,16 @@ pub fn build(redacted: &Redacted, zone: Tz) -> View {
         regions: incident.regions.clone(),
         tags: incident.tags.clone(),
         authors: incident.authors.clone(),
+        roles: incident
+            .roles
+            .iter()
+            .map(|r| RoleView {
+                name: r.name.clone(),
+                label: crate::config::label_of(&r.name),
+                people: r.people.clone(),
+            })
+            .collect(),
+        responders: incident.responders.clone(),
         start,
         end,
         duration: end.unwrap_or(last) - start,

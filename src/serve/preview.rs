@@ -9,8 +9,10 @@ use std::time::{Duration, Instant};
 use super::reload;
 use super::url::{self, Target};
 use super::watch::{self, Snapshot};
+use crate::config::Config;
 use crate::diagnostics::RenderStyle;
 use crate::parse::Limits;
+use crate::redact::Audience;
 use crate::render::TemplateSet;
 use crate::site::Options;
 use crate::site::build::{self, Problem, Request, Silent};
@@ -19,12 +21,20 @@ use crate::site::load::Reader;
 /// Finds the log files to build; called on every rebuild, so new logs join the site.
 pub type Finder = dyn Fn() -> Result<Vec<PathBuf>, String>;
 
+/// Reads the organisation's config (`postevent.toml`); called on every rebuild, so an edit
+/// to it applies at once. The error is the text to show, as `check` would print it.
+pub type ConfigReader = dyn Fn() -> Result<Config, String>;
+
 /// What a preview builds, and from where.
 pub struct Setup {
     pub files: Box<Finder>,
     pub read: Box<Reader>,
     pub limits: Limits,
-    pub options: Options,
+    pub audience: Audience,
+    pub config: Box<ConfigReader>,
+    /// Where a config may be (see [`crate::config::candidates`]): watched, so creating,
+    /// editing or removing one rebuilds the site.
+    pub config_files: Vec<PathBuf>,
     /// Template folders, in override order, loaded again on every rebuild.
     pub template_dirs: Vec<PathBuf>,
     /// The log files and folders, watched for changes to `*.yaml` and `*.yml` files (the
@@ -133,6 +143,7 @@ impl Preview {
     fn snapshot(&self) -> Snapshot {
         let logs = Snapshot::take(&self.setup.logs, watch::is_log);
         logs.merge(Snapshot::take(&self.setup.template_dirs, watch::any))
+            .merge(Snapshot::take(&self.setup.config_files, watch::any))
     }
 
     /// Builds with `snapshot` taken just before, so a save during the build is seen by the
@@ -153,12 +164,13 @@ impl Preview {
     fn build(&self) -> Result<Status, String> {
         let files = (self.setup.files)()?;
         let templates = TemplateSet::load(&self.setup.template_dirs).map_err(|e| e.to_string())?;
+        let options = Options::new(self.setup.audience, None, (self.setup.config)()?);
         let request = Request {
             files: &files,
             read: &*self.setup.read,
             limits: self.setup.limits,
             out: &self.setup.out,
-            options: &self.setup.options,
+            options: &options,
             templates: &templates,
             keep_going: false,
         };
@@ -267,6 +279,9 @@ mod tests {
         let log = logs.join("dns.yaml");
         std::fs::write(&log, text).unwrap();
         let found = logs.clone();
+        // The folder's own config, read as serve reads it: again on every build.
+        let config_file = dir.path().join("postevent.toml");
+        let read_config = config_file.clone();
         let setup = Setup {
             files: Box::new(move || {
                 let mut files: Vec<PathBuf> = std::fs::read_dir(&found)
@@ -285,7 +300,14 @@ mod tests {
                 ))
             }),
             limits: Limits::default(),
-            options: Options::new(Audience::Internal, None, Default::default()),
+            audience: Audience::Internal,
+            config: Box::new(move || match read_config.is_file() {
+                true => crate::config::load(&read_config).map_err(|e| {
+                    format!("{}error: {e}\n", e.diagnostics_text(RenderStyle::default()))
+                }),
+                false => Ok(Config::default()),
+            }),
+            config_files: vec![config_file],
             template_dirs: vec![dir.path().join("templates")],
             logs: vec![logs],
             out: dir.path().join("site"),
@@ -386,7 +408,16 @@ mod tests {
             matches!(rebuild.status, Status::Built { .. }),
             "{rebuild:?}"
         );
-        assert!(body(&preview.respond("/")).contains("TEMPLATE-MARKER"));
+        // The site's stylesheet has it, under a new name the index links.
+        let index = body(&preview.respond("/")).to_owned();
+        let css = index
+            .split("<link rel=\"stylesheet\" href=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .expect("the index links its stylesheet");
+        let sheet = preview.respond(&format!("/{css}"));
+        assert_eq!(sheet.content_type, "text/css; charset=utf-8");
+        assert!(body(&sheet).contains("TEMPLATE-MARKER"), "{css}");
 
         std::fs::write(site.join("index.html"), "{% if %}").unwrap();
         let rebuild = preview.poll().expect("the broken template is seen");
@@ -406,6 +437,28 @@ mod tests {
     }
 
     #[cfg(unix)]
+    #[test]
+    fn a_config_save_rebuilds_and_a_broken_config_is_shown() {
+        let (mut preview, _, dir) = preview_of(VALID);
+        let config = dir.path().join("postevent.toml");
+        std::fs::write(&config, "[site]\ntitle = \"Acme incident history\"\n").unwrap();
+        let rebuild = preview.poll().expect("a new config is a change");
+        assert_eq!(rebuild.changed, std::slice::from_ref(&config));
+        assert!(body(&preview.respond("/")).contains("Acme incident history"));
+        std::fs::write(&config, "[site]\ntitel = \"Acme\"\n").unwrap();
+        preview.poll().expect("an edit is a change");
+        let page = body(&preview.respond("/")).to_owned();
+        assert!(matches!(preview.status(), Status::Broken(_)));
+        assert!(page.contains("E002") && page.contains("titel"), "{page}");
+        std::fs::remove_file(&config).unwrap();
+        preview.poll().expect("a removed config is a change");
+        let index = body(&preview.respond("/")).to_owned();
+        assert!(
+            index.contains("Post-mortems") && !index.contains("Acme"),
+            "{index}"
+        );
+    }
+
     #[test]
     fn a_link_out_of_the_site_is_not_followed() {
         let (preview, log, dir) = preview_of(VALID);

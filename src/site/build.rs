@@ -277,7 +277,7 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
             stamp,
             entry: entry.clone(),
         };
-        new.logs.insert(path.display().to_string(), c);
+        new.logs.insert(cache::log_key(&path), c);
         entries.push(entry);
     }
     entries.sort_by(Entry::newest_first);
@@ -403,7 +403,7 @@ fn up_to_date(
         && cached.len() == old.logs.len()
         && cached.iter().all(|(p, stamp, _)| {
             old.logs
-                .get(&p.display().to_string())
+                .get(&cache::log_key(p))
                 .is_some_and(|c| c.stamp == *stamp)
         })
         // Incident pages were looked for while loading.

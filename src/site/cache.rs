@@ -24,8 +24,21 @@ pub fn path(out: &Path) -> PathBuf {
     parent.join(format!(".{name}.postevent-cache.json"))
 }
 
-/// Bumped when the cache's own shape changes.
-const FORMAT: u32 = 3;
+/// Bumped when the cache's own shape changes (3: logs keyed by their canonical path; 4:
+/// entries hold action items and related incidents).
+const FORMAT: u32 = 4;
+
+/// How the cache names a log: its canonical path (absolute, links and `..` resolved), so a
+/// build finds its logs in the cache however the paths were spelled on the command line
+/// (`corpus/a.yaml`, `./corpus/a.yaml`, `/srv/corpus/a.yaml`). A path that cannot be
+/// resolved is named as given.
+pub fn log_key(path: &Path) -> String {
+    std::fs::canonicalize(path)
+        .or_else(|_| std::path::absolute(path))
+        .unwrap_or_else(|_| path.to_owned())
+        .display()
+        .to_string()
+}
 
 /// What a log file looked like when it was last read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,7 +90,7 @@ pub struct Cached {
 pub struct Cache {
     /// Templates, version and options it was built with; another key invalidates it all.
     pub key: String,
-    /// By log path as given on the command line.
+    /// By [`log_key`].
     pub logs: BTreeMap<String, Cached>,
     /// Every file of the site it describes, for removing stale ones.
     pub files: Vec<String>,

@@ -84,7 +84,7 @@ pub fn load_one(
         Err(e) => return unreadable(e.to_string()),
     };
     let known = cache
-        .and_then(|c| c.logs.get(&path.display().to_string()))
+        .and_then(|c| c.logs.get(&cache::log_key(path)))
         .filter(|c| out.join(&c.entry.url).is_file());
     if let Some(c) = known.filter(|c| c.stamp.same_file(&stamp)) {
         return Loaded::Cached {

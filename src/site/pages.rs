@@ -2,8 +2,11 @@
 //! navigation, which depends on nothing but its own log), and the pages over all incidents
 //! (index, service, tag and severity pages, stats, feed, search index).
 
+use std::hash::Hasher;
+
 use rayon::prelude::*;
 use serde::Serialize;
+use siphasher::sip::SipHasher13;
 use tera::Context;
 
 use super::related::RelatedLink;
@@ -25,9 +28,18 @@ struct SiteContext<'a> {
     public: bool,
     /// Which nav item is the current page: `index`, `services`, `tags`, `stats`, `incident`.
     current: &'a str,
+    /// The site's stylesheet, relative to the root (`assets/site-0123456789abcdef.css`).
+    stylesheet: String,
+    /// The stylesheet of the incident pages, relative to the root.
+    report_stylesheet: String,
 }
 
-fn site_context<'a>(options: &'a Options, root: &'static str, current: &'a str) -> SiteContext<'a> {
+fn site_context<'a>(
+    options: &'a Options,
+    templates: &TemplateSet,
+    root: &'static str,
+    current: &'a str,
+) -> SiteContext<'a> {
     let public = options.audience == Audience::Public;
     SiteContext {
         root,
@@ -35,7 +47,35 @@ fn site_context<'a>(options: &'a Options, root: &'static str, current: &'a str) 
         audience: options.audience.as_str(),
         public,
         current,
+        stylesheet: stylesheet_path(templates, "site", SITE_CSS),
+        report_stylesheet: stylesheet_path(templates, "report", REPORT_CSS),
     }
+}
+
+/// The templates the site's stylesheet is made of, in order.
+const SITE_CSS: [&str; 2] = ["site/nav.css", "site/site.css"];
+/// The templates the incident pages' stylesheet is made of: the report's own, and the nav.
+const REPORT_CSS: [&str; 2] = ["report.css", "site/nav.css"];
+
+/// Where the stylesheet `kind` made of `parts` goes: `assets/KIND-DIGEST.css`, named by its
+/// content, so every page links one file a browser caches, and a changed stylesheet gets a
+/// new name (no stale copy is served).
+fn stylesheet_path(templates: &TemplateSet, kind: &str, parts: [&str; 2]) -> String {
+    let mut h = SipHasher13::new();
+    for part in parts {
+        h.write_u64(templates.digest(part));
+    }
+    format!("assets/{kind}-{:016x}.css", h.finish())
+}
+
+/// The text of a stylesheet made of `parts`.
+fn stylesheet(templates: &TemplateSet, parts: [&str; 2]) -> Vec<u8> {
+    parts
+        .iter()
+        .map(|p| templates.raw(p).trim_end())
+        .collect::<Vec<_>>()
+        .join("\n")
+        .into_bytes()
 }
 
 /// The page of one incident, redacted for the site's audience, and its listing entry;
@@ -49,7 +89,7 @@ pub fn incident(
     let view = view::build(redacted, redacted.incident().timezone);
     let entry = Entry::new(&view);
     let mut ctx = render::context(&view);
-    ctx.insert("site", &site_context(options, "../", "incident"));
+    ctx.insert("site", &site_context(options, templates, "../", "incident"));
     ctx.insert("entry", &entry);
     ctx.insert("related_incidents", related);
     let name = match redacted.audience() {
@@ -165,7 +205,7 @@ pub fn aggregate(
     };
 
     let mut ctx = Context::new();
-    ctx.insert("site", &site_context(options, "", "index"));
+    ctx.insert("site", &site_context(options, templates, "", "index"));
     ctx.insert("rows", ROWS_MARKER);
     ctx.insert("services", &groups.services);
     ctx.insert("tags", &groups.tags);
@@ -184,7 +224,7 @@ pub fn aggregate(
     ];
     for (folder, kind, heading, list) in kinds {
         let mut ctx = Context::new();
-        ctx.insert("site", &site_context(options, "../", folder));
+        ctx.insert("site", &site_context(options, templates, "../", folder));
         ctx.insert("kind", kind);
         ctx.insert("heading", heading);
         ctx.insert("groups", list);
@@ -194,7 +234,7 @@ pub fn aggregate(
             .par_iter()
             .map(|g| {
                 let mut ctx = Context::new();
-                ctx.insert("site", &site_context(options, "../", folder));
+                ctx.insert("site", &site_context(options, templates, "../", folder));
                 ctx.insert("kind", kind);
                 ctx.insert("group", g);
                 ctx.insert("rows", ROWS_MARKER);
@@ -209,7 +249,7 @@ pub fn aggregate(
     }
 
     let mut ctx = Context::new();
-    ctx.insert("site", &site_context(options, "", "stats"));
+    ctx.insert("site", &site_context(options, templates, "", "stats"));
     ctx.insert("stats", &stats);
     ctx.insert(
         "severity_counts",
@@ -237,6 +277,12 @@ pub fn aggregate(
         "search.js".into(),
         templates.raw("site/search.js").as_bytes().to_vec(),
     );
+    for (kind, parts) in [("site", SITE_CSS), ("report", REPORT_CSS)] {
+        tree.insert(
+            stylesheet_path(templates, kind, parts),
+            stylesheet(templates, parts),
+        );
+    }
     Ok(tree)
 }
 
@@ -252,9 +298,9 @@ fn rows(
         .map(|e| {
             let mut ctx = Context::new();
             ctx.insert("e", e);
-            ctx.insert("site", &site_context(options, "", "index"));
+            ctx.insert("site", &site_context(options, templates, "", "index"));
             let top = templates.render("site/row.html", &ctx)?;
-            ctx.insert("site", &site_context(options, "../", "list"));
+            ctx.insert("site", &site_context(options, templates, "../", "list"));
             let down = templates.render("site/row.html", &ctx)?;
             Ok([top, down])
         })
@@ -278,7 +324,7 @@ fn followups_page(
         .filter(|f| f.owner.is_none() || f.due.is_none())
         .collect();
     let mut ctx = Context::new();
-    ctx.insert("site", &site_context(options, "", "followups"));
+    ctx.insert("site", &site_context(options, templates, "", "followups"));
     let summary = followups::summary(&items, today);
     ctx.insert("summary", &summary);
     ctx.insert("today_given", &options.today.is_some());

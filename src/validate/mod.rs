@@ -14,12 +14,13 @@ use chrono_tz::Tz;
 use crate::config::Config;
 use crate::diagnostics::{Code, Diagnostic, Level, closest, did_you_mean, one_of};
 use crate::model::{
-    ActionItem, ActionKind, ActionStatus, Event, Incident, Lessons, Link, Phase, Service,
+    ActionItem, ActionKind, ActionStatus, Event, Incident, Lessons, Link, Phase, Role, Service,
     ServiceStatus, Severity, Status,
 };
-use crate::parse::{self, Limits, RawActionItem, RawEvent, RawIncident, SpannedStr, span};
+use crate::parse::{self, Limits, RawActionItem, RawEvent, RawIncident, RoleMap, SpannedStr, span};
 use crate::source::Source;
 use crate::time;
+use serde_saphyr::Spanned;
 
 /// Diagnostics of one code kept for one file; the rest are counted and summed up in one
 /// diagnostic ("and 1950 more of code E012"), so a log with thousands of the same mistake
@@ -229,6 +230,7 @@ impl Validator<'_> {
             (&raw.regions, "a region"),
             (&raw.tags, "a tag"),
             (&raw.authors, "an author"),
+            (&raw.responders, "a responder"),
         ] {
             for item in list {
                 self.printable(item, what);
@@ -262,6 +264,8 @@ impl Validator<'_> {
         }
         let action_items = self.action_items(&raw.action_items);
         let related = self.related(&raw.related, id.as_deref());
+        let roles = self.roles(raw.roles.as_ref());
+        let responders = self.responders(&raw.responders);
         let timeline = events.map(|events| {
             let events = rules::sort_events(self, events);
             rules::phases(self, &events);
@@ -277,6 +281,8 @@ impl Validator<'_> {
             regions: values(raw.regions),
             tags: values(raw.tags),
             authors: values(raw.authors),
+            roles: roles?,
+            responders: responders?,
             services: services?,
             summary: raw.summary.as_ref().map(|s| s.value.clone()),
             impact: raw.impact.map(|s| s.value),
@@ -426,6 +432,56 @@ impl Validator<'_> {
             .at(span, format!("holds U+{:04X}", u32::from(c)))
             .hint("remove it: it shows as `?` or not at all, and some readers refuse it"),
         );
+    }
+
+    /// `roles`: each role named, each naming somebody, every name printable.
+    fn roles(&mut self, raw: Option<&Spanned<RoleMap>>) -> Option<Vec<Role>> {
+        let mut roles = Vec::new();
+        let mut ok = true;
+        for (name, people) in raw.map_or(&[][..], |r| &r.value.0[..]) {
+            let role = self.non_empty(name, "role name");
+            self.printable(name, "a role name");
+            let at = span(self.source, people);
+            let names: Vec<String> = people.value.0.iter().map(|p| p.trim().to_owned()).collect();
+            for person in &names {
+                self.printable_at(person, at.clone(), "a person's name");
+            }
+            if names.is_empty() || names.iter().any(String::is_empty) {
+                let role = name.value.trim();
+                self.push(
+                    Diagnostic::new(
+                        Code::EmptyValue,
+                        format!("the role `{role}` names nobody, or an empty name"),
+                    )
+                    .at(at, "no name")
+                    .hint(format!(
+                        "write who held it: `{role}: Ana Lima` or `{role}: [Ana Lima, Ben Okafor]`, or leave the role out"
+                    )),
+                );
+                ok = false;
+            }
+            if let Some(role) = role {
+                roles.push(Role {
+                    name: role.trim().to_owned(),
+                    people: names,
+                });
+            } else {
+                ok = false;
+            }
+        }
+        ok.then_some(roles)
+    }
+
+    /// `responders`: every name written.
+    fn responders(&mut self, raw: &[SpannedStr]) -> Option<Vec<String>> {
+        let names: Vec<Option<String>> = raw
+            .iter()
+            .map(|r| self.non_empty(r, "responder's name"))
+            .collect();
+        names
+            .into_iter()
+            .map(|n| n.map(|n| n.trim().to_owned()))
+            .collect()
     }
 
     fn non_empty(&mut self, text: &SpannedStr, what: &str) -> Option<String> {
@@ -1003,6 +1059,39 @@ mod tests {
         assert_eq!(checked.errors(), 0, "{:?}", checked.diagnostics);
         let incident = checked.incident.unwrap();
         assert_eq!(incident.timeline[0].status[0].0, "API");
+    }
+
+    #[test]
+    fn roles_name_somebody() {
+        let log = |roles: &str| {
+            let text = format!(
+                "title: T\nseverity: SEV3\n{roles}timeline:\n  - at: 2026-01-01 10:30\n    text: x\n"
+            );
+            check(&Source::from_text("t.yaml", text), Limits::default())
+        };
+        let ok = log(
+            "roles:\n  incident_commander: \" Ana Lima \"\n  scribe: [Ben, Chloe]\nresponders: [Dev]\n",
+        );
+        assert_eq!(ok.errors(), 0, "{:?}", ok.diagnostics);
+        let incident = ok.incident.unwrap();
+        assert_eq!(incident.roles[0].people, ["Ana Lima"]);
+        assert_eq!(incident.roles[1].people, ["Ben", "Chloe"]);
+        assert_eq!(incident.responders, ["Dev"]);
+        for (roles, label) in [
+            ("roles:\n  incident_commander:\n", "no name"),
+            ("roles:\n  incident_commander: []\n", "no name"),
+            ("roles:\n  scribe: [Ben, \"\"]\n", "no name"),
+            ("responders: [\" \"]\n", "empty"),
+        ] {
+            let bad = log(roles);
+            let d = &bad.diagnostics[0];
+            assert_eq!((d.code, bad.errors()), (Code::EmptyValue, 1), "{roles}");
+            assert_eq!(d.label.as_deref(), Some(label), "{roles}");
+        }
+        // A list where the map goes: refused, at the list.
+        let wrong = log("roles: [Ana]\n");
+        assert_eq!(wrong.errors(), 1);
+        assert_eq!(wrong.diagnostics[0].span.clone().map(|s| s.start), Some(31));
     }
 
     #[test]

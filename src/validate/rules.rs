@@ -312,6 +312,11 @@ pub(super) fn policy(
                 format!("the `{name}` milestone"),
                 format!("mark the event with `milestone: {name}`"),
             ),
+            Requirement::Role(name) => (
+                incident.roles.iter().any(|r| r.name == *name),
+                format!("somebody in the `{name}` role"),
+                format!("add `roles:` with `{name}: NAME`"),
+            ),
         };
         if !met {
             v.push(
@@ -370,6 +375,8 @@ fn has_field(incident: &Incident, name: &str) -> bool {
         "regions" => !incident.regions.is_empty(),
         "tags" => !incident.tags.is_empty(),
         "authors" => !incident.authors.is_empty(),
+        "roles" => !incident.roles.is_empty(),
+        "responders" => !incident.responders.is_empty(),
         "services" => !incident.services.is_empty(),
         _ => true,
     }

@@ -296,6 +296,35 @@ fn log_matches_the_files_own_layout_and_keeps_its_comments() {
 }
 
 #[test]
+fn log_records_what_was_published() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("payments.yaml");
+    std::fs::write(&path, HAND_WRITTEN).unwrap();
+    run(&[
+        "log",
+        s(&path),
+        "Status page post",
+        "--at",
+        "14:20",
+        "--update",
+        "We are investigating failed payments: #1 priority.",
+    ])
+    .code(0);
+    let after = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        inserted(HAND_WRITTEN, &after),
+        "\n    -   at: 2026-03-14 14:20\n        text: Status page post\n        \
+         update: 'We are investigating failed payments: #1 priority.'\n"
+    );
+    let published = load(&path).timeline.last().unwrap().update.clone();
+    assert_eq!(
+        published.as_deref(),
+        Some("We are investigating failed payments: #1 priority.")
+    );
+    run(&["log", s(&path), "x", "--update", ""]).code(2);
+}
+
+#[test]
 fn log_defaults_to_now_and_reads_multi_line_text() {
     let (_dir, path) = example("checkout-bad-deploy-2026-03-14.yaml");
     let before = chrono::Utc::now() - chrono::Duration::seconds(1);

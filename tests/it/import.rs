@@ -162,11 +162,85 @@ fn statuspage_incidents_become_valid_logs() {
             .any(|l| l.url == "https://stspg.io/r3l4y01")
     );
 
+    // Each update's body is what was published: the event's `update:`, in the public summary,
+    // and the first one gives the time to first update (22:22:31.904 - started_at).
+    let published: Vec<_> = incident
+        .timeline
+        .iter()
+        .filter_map(|e| e.update.as_deref())
+        .collect();
+    let bodies = source["incident_updates"].as_array().unwrap().len();
+    assert_eq!(published.len(), bodies, "one update per posted update");
+    assert!(published.iter().any(|u| u.contains("**webhook dispatch**")));
+    let report = run(&[
+        "report",
+        s(&paths[1]),
+        "--format",
+        "json",
+        "--audience",
+        "public",
+    ])
+    .code(0)
+    .stdout;
+    let report: Value = serde_json::from_str(&report).unwrap();
+    let started = instant(&source["started_at"]);
+    assert_eq!(
+        report["metrics"]["time_to_first_update_s"],
+        (first_update - started).num_seconds()
+    );
+    let summary = run(&["report", s(&paths[1]), "--audience", "public"])
+        .code(0)
+        .stdout;
+    assert!(summary.contains("## Updates we published"), "{summary}");
+    assert!(
+        summary.contains("Status page update: **Investigating**."),
+        "{summary}"
+    );
+
     // A retroactive incident: one `resolved` update, with an earlier `started_at`.
     let login = load(&paths[0]);
     assert_eq!(login.title, "Dashboard login: 'Session expired' loop");
     assert_eq!(login.severity.as_str(), "SEV3");
     assert_eq!(duration_seconds(&login), 43 * 60 + 20);
+}
+
+/// Imported into a folder with a `postevent.toml`, logs take its scale: the feed's worst
+/// level is the worst of the scale, and the logs are checked against the config.
+#[test]
+fn imported_severities_follow_the_folders_scale() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("postevent.toml"),
+        "[severities]\nlevels = [\"P0\", \"P1\", \"P2\"]\n",
+    )
+    .unwrap();
+    let input = fixture("import/statuspage-incidents.json");
+    let out = run(&["import", "statuspage", s(&input), "--dir", s(dir.path())]).code(0);
+    let paths: Vec<PathBuf> = out.stdout.lines().map(PathBuf::from).collect();
+    let severity = |path: &Path| {
+        let text = std::fs::read_to_string(path).unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix("severity: ").map(str::to_owned))
+            .unwrap()
+    };
+    // Major (SEV2 on the built-in scale) is the second level here, minor (SEV3) the third.
+    assert_eq!(severity(&paths[1]), "P1");
+    assert_eq!(severity(&paths[0]), "P2");
+    run(&["check", s(dir.path())]).code(0);
+    // `--config` names another organisation's file.
+    let other = tempfile::tempdir().unwrap();
+    let config = dir.path().join("postevent.toml");
+    run(&[
+        "import",
+        "statuspage",
+        s(&input),
+        "--dir",
+        s(other.path()),
+        "--config",
+        s(&config),
+    ])
+    .code(0)
+    .stdout_has(&["dashboard-login"]);
 }
 
 #[test]

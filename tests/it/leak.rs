@@ -1,8 +1,9 @@
 //! The leak test: one log with a marker in every field the public may not see (internal
 //! events' text and id, internal notes, owners, an internal service with its description and
-//! status changes). Every output command and format runs in both audiences: no marker
-//! reaches a public output, and every marker reaches the internal one (so the test can fail).
-//! A public diff shows the same metrics as the public reports of its two sides.
+//! status changes, roles and responders). Every output command and format runs in both
+//! audiences: no marker reaches a public output, and every marker reaches the internal one (so
+//! the test can fail). A public diff shows the same metrics as the public reports of its two
+//! sides.
 //!
 //! Regressions: `diff --audience public` showed action-item owners, and dropped the internal
 //! events before computing its metrics; a service known only from internal events was named
@@ -33,6 +34,8 @@ const MARKERS: &[(&str, &[&str])] = &[
     ("ZQXOWNER", COMMANDS),
     ("ZQXSERVICE builder", COMMANDS),
     ("ZQXSERVICEDESC", &["diff"]),
+    ("ZQXROLE Dana", COMMANDS),
+    ("ZQXRESPONDER", COMMANDS),
 ];
 
 const AUDIENCES: [&str; 2] = ["internal", "public"];
@@ -53,6 +56,8 @@ fn new_version(dir: &Path) -> PathBuf {
         ("ZQXNOTES the", "ZQXNOTES still the"),
         ("owner: ZQXOWNER", "owner: ZQXOWNER and friends"),
         ("ZQXSERVICEDESC internal", "ZQXSERVICEDESC private"),
+        ("ZQXROLE Dana Whitlock", "ZQXROLE Dana Whitlock-Ng"),
+        ("ZQXRESPONDER Lee Park", "ZQXRESPONDER Lee Park, Sam Ortiz"),
         (
             "ZQXSERVICE builder: degraded_performance",
             "ZQXSERVICE builder: partial_outage",
@@ -148,7 +153,6 @@ fn served(dir: &Path, audience: &str) -> Vec<(String, String)> {
     use postevent::parse::Limits;
     use postevent::redact::Audience;
     use postevent::serve::{Preview, Setup};
-    use postevent::site::Options;
     use postevent::source::Source;
 
     let audience = match audience {
@@ -167,7 +171,9 @@ fn served(dir: &Path, audience: &str) -> Vec<(String, String)> {
             ))
         }),
         limits: Limits::default(),
-        options: Options::new(audience, None, Default::default()),
+        audience,
+        config: Box::new(|| Ok(Default::default())),
+        config_files: Vec::new(),
         template_dirs: Vec::new(),
         logs: vec![log()],
         out: out.clone(),

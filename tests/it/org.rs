@@ -40,6 +40,20 @@ fn the_config_is_found_beside_the_logs_and_checks_them() {
         copy.to_str().unwrap(),
     ])
     .code(0);
+    // Acme's policy wants an incident commander on a SEV0: without one, a warning pointing at
+    // the policy's line, an error with --strict.
+    let text = std::fs::read_to_string(&copy).unwrap();
+    let text = text.replace("  incident_commander: Maya Brooks\n", "");
+    std::fs::write(&copy, text).unwrap();
+    let args = ["check", "--config", config.to_str().unwrap()];
+    run(&[&args[..], &[copy.to_str().unwrap()]].concat())
+        .code(0)
+        .stderr_has(&[
+            "W009",
+            "a SEV0 incident needs somebody in the `incident_commander` role",
+            "add `roles:` with `incident_commander: NAME`; required by [policy.SEV0]",
+        ]);
+    run(&[&args[..], &["--strict", copy.to_str().unwrap()]].concat()).code(1);
 }
 
 #[test]
@@ -87,6 +101,15 @@ fn reports_show_the_custom_metric_and_milestones() {
     assert!(public_md.contains("**Impact started:**"), "{public_md}");
     assert!(!public_md.contains("First public update"), "{public_md}");
     assert!(!public_md.contains("Feature pipeline"), "{public_md}");
+    // Acme publishes who led the response (`public_roles = true`).
+    assert!(
+        public_md.contains(
+            "## Who responded\n\n- Incident commander: Maya Brooks\n- Communications lead: Jonas Weber\n- Operations lead: Ravi Shah, Elena Petrova\n- Responders: Chen Wu, Amara Okoye\n"
+        ),
+        "{public_md}"
+    );
+    assert_eq!(public["roles"]["operations_lead"][1], "Elena Petrova");
+    assert!(md.contains("| Incident commander | Maya Brooks |"), "{md}");
     // The public summary lists what was published, in order.
     let updates = public_md
         .split("## Updates we published\n\n")

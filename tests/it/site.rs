@@ -455,6 +455,85 @@ fn an_edit_rebuilds_one_page_and_gives_the_same_site_as_a_fresh_build() {
     }
 }
 
+/// Every page links one of two shared stylesheets, named by their content, instead of
+/// carrying its own copy; an overridden stylesheet gets a new name.
+#[test]
+fn pages_share_stylesheets_named_by_their_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    build(&out, &[]).code(0);
+    let files = tree(&out);
+    let sheets: Vec<&String> = files.keys().filter(|k| k.starts_with("assets/")).collect();
+    assert_eq!(sheets.len(), 2, "{sheets:?}");
+    for (rel, bytes) in &files {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        assert!(!html.contains("<style"), "{rel} carries its own stylesheet");
+        let kind = if rel.starts_with("incidents/") {
+            "report"
+        } else {
+            "site"
+        };
+        let linked = links(&html)
+            .into_iter()
+            .find(|l| l.contains("assets/"))
+            .unwrap_or_else(|| panic!("{rel} links no stylesheet"));
+        let target = normalise(&Path::new(rel).parent().unwrap().join(&linked));
+        assert!(
+            target.starts_with(&format!("assets/{kind}-")),
+            "{rel}: {linked}"
+        );
+        assert!(files.contains_key(&target), "{rel}: {linked}");
+    }
+    let templates = dir.path().join("templates/site");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join("site.css"), "body { color: black; }").unwrap();
+    let again = dir.path().join("again");
+    build(
+        &again,
+        &[
+            "--templates",
+            dir.path().join("templates").to_str().unwrap(),
+        ],
+    )
+    .code(0);
+    let renamed: Vec<String> = tree(&again)
+        .into_keys()
+        .filter(|k| k.starts_with("assets/"))
+        .collect();
+    assert!(
+        renamed.iter().any(|k| !files.contains_key(k)),
+        "{renamed:?}"
+    );
+    assert!(
+        renamed.iter().any(|k| files.contains_key(k)),
+        "the report's is unchanged"
+    );
+}
+
+/// The cache names logs by their canonical path: the same logs spelled another way on the
+/// command line are still known. (They were not: every page was rendered again.)
+#[test]
+fn the_cache_does_not_depend_on_how_paths_are_spelled() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = editable_logs(dir.path());
+    let out = dir.path().join("site");
+    build_dir(&logs, &out, &[]).code(0).stderr_has(&["built"]);
+    let other = dir.path().join("logs/../logs/.");
+    build_dir(&other, &out, &[])
+        .code(0)
+        .stderr_has(&["updated (0 pages rendered"]);
+    let one = logs.join("dns-typo-2025-12-01.yaml");
+    let spelled = dir.path().join("./logs/dns-typo-2025-12-01.yaml");
+    let files = [one.to_str().unwrap(), spelled.to_str().unwrap()];
+    run(&["build", files[0], "-o", out.to_str().unwrap()]).code(0);
+    run(&["build", files[1], "-o", out.to_str().unwrap()])
+        .code(0)
+        .stderr_has(&["updated (0 pages rendered"]);
+}
+
 #[test]
 fn a_folder_postevent_did_not_make_is_never_replaced() {
     let dir = tempfile::tempdir().unwrap();

@@ -171,7 +171,8 @@ fn violations(html: &str, page: bool) -> Vec<String> {
 }
 
 /// What a page of the docs site has of its own besides a report's: its two scripts (files
-/// of its own, no inline code), the Atom feed link and the search form.
+/// of its own, no inline code), its stylesheet (a file of its own, named by its content), the
+/// Atom feed link and the search form.
 fn site_own(tag: &str, attr: &dyn Fn(&str) -> Option<String>) -> bool {
     let is = |name: &str, value: &str| attr(name).as_deref() == Some(value);
     match tag {
@@ -184,8 +185,16 @@ fn site_own(tag: &str, attr: &dyn Fn(&str) -> Option<String>) -> bool {
         .iter()
         .any(|src| is("src", src)),
         "link" => {
-            is("rel", "alternate")
-                && attr("href").is_some_and(|h| h == "feed.xml" || h == "../feed.xml")
+            let href = attr("href").unwrap_or_default();
+            let sheet = href.strip_prefix("../").unwrap_or(&href);
+            let named = |kind: &str| {
+                sheet
+                    .strip_prefix(&format!("assets/{kind}-"))
+                    .and_then(|rest| rest.strip_suffix(".css"))
+                    .is_some_and(|d| d.len() == 16 && d.bytes().all(|b| b.is_ascii_hexdigit()))
+            };
+            (is("rel", "alternate") && (href == "feed.xml" || href == "../feed.xml"))
+                || (is("rel", "stylesheet") && (named("site") || named("report")))
         }
         "form" => is("id", "filters") && attr("action").is_some_and(|a| a.ends_with("index.html")),
         _ => false,
