@@ -48,6 +48,20 @@ pub struct Request<'a> {
     pub keep_going: bool,
 }
 
+impl Request<'_> {
+    /// Loads one log, from `cache` when it is unchanged there.
+    fn load(&self, path: &Path, cache: Option<&Cache>) -> Loaded {
+        load::load_one(
+            path,
+            self.read,
+            self.limits,
+            &self.options.config,
+            cache,
+            self.out,
+        )
+    }
+}
+
 /// A log that could not go into the site.
 pub enum Problem {
     /// Validation found errors (the diagnostics include any warnings).
@@ -194,14 +208,7 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
         .files
         .par_iter()
         .map(|path| {
-            let loaded = load::load_one(
-                path,
-                req.read,
-                req.limits,
-                &req.options.config,
-                old.as_ref(),
-                req.out,
-            );
+            let loaded = req.load(path, old.as_ref());
             let step = first_pass(loaded, req, staging.as_ref(), &[]);
             progress.tick();
             step
@@ -359,14 +366,7 @@ fn rerender_related(
     let steps: Vec<Step> = again
         .par_iter()
         .map(|path| {
-            let loaded = load::load_one(
-                path,
-                req.read,
-                req.limits,
-                &req.options.config,
-                None,
-                req.out,
-            );
+            let loaded = req.load(path, None);
             let id = match &loaded {
                 Loaded::Checked { checked, .. } => checked.incident.as_ref().map(|i| i.id.clone()),
                 _ => None,
