@@ -319,9 +319,11 @@ fn followups_page(
         .unwrap_or_default();
     let items = followups::collect(entries, today);
     let open: Vec<followups::FollowUp> = items.iter().filter(|f| f.open).cloned().collect();
+    // A public site shows no owner, so only a missing due date says an item is unplanned there.
+    let public = options.audience == Audience::Public;
     let unplanned: Vec<&followups::FollowUp> = open
         .iter()
-        .filter(|f| f.owner.is_none() || f.due.is_none())
+        .filter(|f| (!public && f.owner.is_none()) || f.due.is_none())
         .collect();
     let mut ctx = Context::new();
     ctx.insert("site", &site_context(options, templates, "", "followups"));

@@ -568,3 +568,16 @@ fn a_rebuild_on_another_day_recounts_the_follow_ups() {
     build(dir.path(), &["--today", TODAY]);
     assert_eq!(cards(&page())[1], ("overdue".to_owned(), "3".to_owned()));
 }
+
+#[test]
+fn a_public_follow_ups_page_shows_no_owner_and_lists_items_without_a_date() {
+    let dir = tempfile::tempdir().unwrap();
+    build(dir.path(), &["--today", TODAY, "--audience", "public"]);
+    let html = std::fs::read_to_string(dir.path().join("followups.html")).unwrap();
+    for owner in ["alice", "bob", "carol", "dave"] {
+        assert!(!html.contains(owner), "{owner} on the public page");
+    }
+    let unplanned = &html[html.find(r#"id="unplanned""#).unwrap()..];
+    assert!(unplanned.contains("Name an owner for config reviews"));
+    assert!(!unplanned.contains("Canary every deploy"), "it has a due date");
+}
