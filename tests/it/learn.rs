@@ -579,5 +579,8 @@ fn a_public_follow_ups_page_shows_no_owner_and_lists_items_without_a_date() {
     }
     let unplanned = &html[html.find(r#"id="unplanned""#).unwrap()..];
     assert!(unplanned.contains("Name an owner for config reviews"));
-    assert!(!unplanned.contains("Canary every deploy"), "it has a due date");
+    assert!(
+        !unplanned.contains("Canary every deploy"),
+        "it has a due date"
+    );
 }
