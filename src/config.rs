@@ -93,6 +93,18 @@ pub struct RawConfig {
     /// Show roles in public reports (they are internal by default).
     #[serde(default)]
     pub public_roles: bool,
+    /// How reports draw the incident.
+    #[serde(default)]
+    pub report: RawReport,
+}
+
+#[derive(Debug, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawReport {
+    /// Give every declared service a lane in the timeline chart, not only those impaired
+    /// (default false).
+    #[serde(default)]
+    pub chart_all_services: bool,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -188,6 +200,8 @@ pub struct Config {
     pub site_title: Option<String>,
     pub lint_prose: bool,
     pub public_roles: bool,
+    /// `[report] chart_all_services`: a chart lane for every service, impaired or not.
+    pub chart_all_services: bool,
 }
 
 impl Config {
@@ -216,6 +230,7 @@ impl Default for Config {
             site_title: None,
             lint_prose: true,
             public_roles: false,
+            chart_all_services: false,
         }
     }
 }
@@ -500,6 +515,7 @@ impl Checker<'_> {
             site_title: raw.site.title,
             lint_prose: raw.lint.prose,
             public_roles: raw.public_roles,
+            chart_all_services: raw.report.chart_all_services,
         }
     }
 
@@ -983,6 +999,12 @@ title = "Acme incident history"
         );
         let c = read("public_roles = true\n[lint]\nprose = false\n").unwrap();
         assert!(c.public_roles && !c.lint_prose);
+        assert!(!Config::default().chart_all_services);
+        let c = read("[report]\nchart_all_services = true\n").unwrap();
+        assert!(
+            c.chart_all_services,
+            "[report] chart_all_services (docs/config.md)"
+        );
     }
 
     #[test]

@@ -73,6 +73,7 @@ codes! {
     EmptyValue = "E023", "empty-value", Error;
     MilestoneRepeated = "E024", "milestone-repeated", Error;
     SeverityAboveIncident = "E025", "severity-above-incident", Error;
+    InvalidMeasure = "E030", "invalid-measure", Error;
     UnknownRelated = "E035", "unknown-related", Error;
     EventsOutOfOrder = "W001", "events-out-of-order", Warning;
     ActionItemWithoutOwner = "W002", "action-item-without-owner", Warning;
@@ -83,6 +84,7 @@ codes! {
     ProseMismatch = "W007", "prose-mismatch", Warning;
     InternalOnlyService = "W008", "internal-only-service", Warning;
     PolicyUnmet = "W009", "policy-unmet", Warning;
+    StaleTimeOfDay = "W015", "stale-time-of-day", Warning;
     RelatedToItself = "W020", "related-to-itself", Warning;
 }
 

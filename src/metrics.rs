@@ -276,6 +276,88 @@ fn close_last_segment(window: &mut ImpactWindow, at: DateTime<Utc>) {
     }
 }
 
+/// One measure (`measures:` on events) over an incident: the values it took, as a step
+/// function (each holds until the next).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasureSeries {
+    /// As written: `error_rate_pct` or `DynamoDB.error_rate_pct`.
+    pub key: String,
+    pub name: String,
+    /// The declared service it measures, if any.
+    pub service: Option<String>,
+    /// In time order; at least one.
+    pub points: Vec<(DateTime<Utc>, f64)>,
+    /// The largest value, and when it was first reached.
+    pub peak: f64,
+    pub peak_at: DateTime<Utc>,
+}
+
+/// Every measure the timeline of `incident` gives, by key (sorted, so output is stable).
+pub fn measure_series(incident: &Incident) -> Vec<MeasureSeries> {
+    let mut by_key: std::collections::BTreeMap<String, MeasureSeries> = Default::default();
+    for event in &incident.timeline {
+        for m in &event.measures {
+            let series = by_key.entry(m.key()).or_insert_with(|| MeasureSeries {
+                key: m.key(),
+                name: m.name.clone(),
+                service: m.service.clone(),
+                points: Vec::new(),
+                peak: m.value,
+                peak_at: event.at,
+            });
+            series.points.push((event.at, m.value));
+            if m.value > series.peak {
+                series.peak = m.value;
+                series.peak_at = event.at;
+            }
+        }
+    }
+    by_key.into_values().collect()
+}
+
+/// The keys of the metrics (`time_to_detect`, `time_to_first_update`, a custom metric's name)
+/// that are computed from an approximate time (`at: "~10:45"`), in the order [`PhaseMetrics::all`],
+/// then the first update, then `config`'s metrics.
+pub fn approximate_metrics(incident: &Incident, config: &Config) -> Vec<String> {
+    let phase = |p: Phase| incident.phase_event(p).map(|e| e.approximate);
+    let milestone = |name: &str| {
+        incident
+            .timeline
+            .iter()
+            .find(|e| e.milestone.as_deref() == Some(name))
+            .map(|e| e.approximate)
+    };
+    let point = |point: &Point| match point {
+        Point::Phase(p) => phase(*p),
+        Point::Milestone(name) => milestone(name),
+    };
+    // A metric is approximate when both ends are marked and either is approximate.
+    let either = |a: Option<bool>, b: Option<bool>| matches!((a, b), (Some(a), Some(b)) if a || b);
+    let started = phase(Phase::Started);
+    let mut out: Vec<String> = phase_metrics(incident)
+        .all()
+        .into_iter()
+        .filter(|m| either(started, phase(m.phase)))
+        .map(|m| m.key.to_owned())
+        .collect();
+    let update = incident
+        .timeline
+        .iter()
+        .find(|e| e.update.is_some())
+        .map(|e| e.approximate);
+    if either(started, update) {
+        out.push("time_to_first_update".to_owned());
+    }
+    out.extend(
+        config
+            .metrics
+            .iter()
+            .filter(|m| either(point(&m.from), point(&m.to)))
+            .map(|m| m.name.clone()),
+    );
+    out
+}
+
 /// A duration for people: `2h 52m`, `50m`, `45s`, `1m 30s`, `28h 17m`; `0m` for nothing.
 pub fn human_duration(d: TimeDelta) -> String {
     let negative = d < TimeDelta::zero();
@@ -312,6 +394,8 @@ mod tests {
             status: status.iter().map(|(n, s)| (n.to_string(), *s)).collect(),
             text: "x".into(),
             internal: false,
+            measures: Vec::new(),
+            approximate: false,
         }
     }
 
@@ -407,6 +491,54 @@ mod tests {
         let s3 = &service_impacts(&i)[1];
         assert!(s3.windows[0].is_ongoing());
         assert_eq!(s3.total, TimeDelta::hours(1));
+    }
+
+    /// A metric is approximate when either of its ends is (`at: "~10:45"`); one computed
+    /// from exact times is not.
+    #[test]
+    fn approximate_metrics_follow_their_ends() {
+        let mut i = incident(vec![
+            event("2025-10-20T06:48:00Z", Some(Phase::Started), &[]),
+            event("2025-10-20T07:11:00Z", Some(Phase::Detected), &[]),
+            event("2025-10-20T07:38:00Z", Some(Phase::Identified), &[]),
+        ]);
+        let config = Config::default();
+        assert!(approximate_metrics(&i, &config).is_empty());
+        i.timeline[1].approximate = true;
+        assert_eq!(approximate_metrics(&i, &config), ["time_to_detect"]);
+        i.timeline[1].approximate = false;
+        i.timeline[0].approximate = true;
+        assert_eq!(
+            approximate_metrics(&i, &config),
+            ["time_to_detect", "time_to_identify"],
+            "from an approximate start, every metric that has a value"
+        );
+    }
+
+    #[test]
+    fn measure_series_hold_points_in_time_order_and_the_first_peak() {
+        let measure = |service: Option<&str>, value: f64| crate::model::Measure {
+            name: "errors".into(),
+            service: service.map(str::to_owned),
+            value,
+        };
+        let mut i = incident(vec![
+            event("2025-10-20T06:48:00Z", None, &[]),
+            event("2025-10-20T07:00:00Z", None, &[]),
+            event("2025-10-20T07:30:00Z", None, &[]),
+        ]);
+        i.timeline[0].measures = vec![measure(None, 5.0), measure(Some("EC2"), 1.0)];
+        i.timeline[1].measures = vec![measure(None, 40.0)];
+        i.timeline[2].measures = vec![measure(None, 40.0)];
+        let series = measure_series(&i);
+        let keys: Vec<&str> = series.iter().map(|s| s.key.as_str()).collect();
+        assert_eq!(keys, ["EC2.errors", "errors"]);
+        let errors = &series[1];
+        assert_eq!(errors.points.len(), 3);
+        assert_eq!(
+            (errors.peak, errors.peak_at),
+            (40.0, at("2025-10-20T07:00:00Z"))
+        );
     }
 
     #[test]

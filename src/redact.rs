@@ -7,7 +7,10 @@
 //! - `internal_notes`;
 //! - the owners of action items;
 //! - services marked `internal: true`, their status changes and their impact windows;
-//! - `roles` and `responders`, unless postevent.toml says `public_roles = true`.
+//! - `roles` and `responders`, unless postevent.toml says `public_roles = true`;
+//! - measures (`measures:`) on internal events or of internal services: the series and peaks
+//!   of a public output are computed from the public points only (a peak would otherwise
+//!   tell an internal value).
 //!
 //! It keeps what the whole incident says about time: the phase times and the metrics between
 //! them (even when an internal event marks a phase), the start, the end and the duration, and
@@ -21,7 +24,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::Serialize;
 
 use crate::config::{Config, Milestone};
-use crate::metrics::{self, CustomMetric, PhaseMetrics, ServiceImpact};
+use crate::metrics::{self, CustomMetric, MeasureSeries, PhaseMetrics, ServiceImpact};
 use crate::model::{Event, Incident, Phase, Scale, ServiceStatus};
 
 /// Who an output is for.
@@ -80,6 +83,12 @@ pub struct Redacted {
     impacts: Vec<ServiceImpact>,
     /// The status before each change of each event of `incident.timeline`, in order.
     before: Vec<Vec<ServiceStatus>>,
+    /// Each measure of the audience's timeline (see the module's doc).
+    measures: Vec<MeasureSeries>,
+    /// The keys of the metrics computed from an approximate time, of the whole incident.
+    approximate: Vec<String>,
+    /// The config's `[report] chart_all_services`.
+    chart_all_services: bool,
 }
 
 /// The incident as `audience` may see it, with the built-in defaults (no `postevent.toml`).
@@ -126,6 +135,12 @@ pub fn redact_with(incident: &Incident, audience: Audience, config: &Config) -> 
             .unzip();
         timeline.push(Event {
             status,
+            measures: event
+                .measures
+                .iter()
+                .filter(|m| m.service.as_deref().is_none_or(shown_service))
+                .cloned()
+                .collect(),
             milestone: event.milestone.clone().filter(|m| shown_milestone(m)),
             ..event.clone()
         });
@@ -196,6 +211,9 @@ pub fn redact_with(incident: &Incident, audience: Audience, config: &Config) -> 
         resolved: incident.is_resolved(),
         impacts,
         before,
+        measures: metrics::measure_series(&shown),
+        approximate: metrics::approximate_metrics(incident, config),
+        chart_all_services: config.chart_all_services,
         incident: shown,
     }
 }
@@ -273,6 +291,21 @@ impl Redacted {
     /// index the whole timeline, not the redacted one.)
     pub fn impacts(&self) -> &[ServiceImpact] {
         &self.impacts
+    }
+
+    /// Each measure the audience may see, by key, from the audience's timeline.
+    pub fn measures(&self) -> &[MeasureSeries] {
+        &self.measures
+    }
+
+    /// Whether the timeline chart gives every service a lane (`[report] chart_all_services`).
+    pub fn chart_all_services(&self) -> bool {
+        self.chart_all_services
+    }
+
+    /// Whether the metric `key` is computed from an approximate time (`at: "~10:45"`).
+    pub fn is_approximate(&self, key: &str) -> bool {
+        self.approximate.iter().any(|k| k == key)
     }
 
     /// The status changes of event `index` of `incident().timeline`, each with the status
@@ -407,6 +440,17 @@ internal_notes: SECRET notes
                     .collect(),
                 text: "text".into(),
                 internal,
+                // A measure of each service that changes: `db`'s is internal.
+                measures: [("api", api), ("db", db)]
+                    .into_iter()
+                    .filter(|(_, s)| s.is_some())
+                    .map(|(n, s)| crate::model::Measure {
+                        name: "load".into(),
+                        service: Some(n.to_owned()),
+                        value: s.unwrap_or(0) as f64,
+                    })
+                    .collect(),
+                approximate: minute % 7 == 0,
             })
             .collect();
         timeline.sort_by_key(|e| e.at);
@@ -473,6 +517,17 @@ internal_notes: SECRET notes
             prop_assert!(shown.services.iter().all(|s| !s.internal));
             prop_assert!(shown.timeline.iter().all(|e| !e.internal));
             prop_assert!(shown.timeline.iter().all(|e| e.status.iter().all(|s| s.0 == "api")));
+            // No measure of an internal service or from an internal event reaches the public.
+            prop_assert!(public.measures().iter().all(|m| m.key == "api.load"));
+            let public_points: usize = whole
+                .timeline
+                .iter()
+                .filter(|e| !e.internal)
+                .flat_map(|e| &e.measures)
+                .filter(|m| m.service.as_deref() == Some("api"))
+                .count();
+            let shown_points: usize = public.measures().iter().map(|m| m.points.len()).sum();
+            prop_assert_eq!(shown_points, public_points);
             // Each public change has the status before it on the whole timeline.
             let public_events = whole.timeline.iter().enumerate().filter(|(_, e)| !e.internal);
             for (i, (j, _)) in public_events.enumerate() {

@@ -133,8 +133,18 @@ pub fn parse(text: &str) -> Result<TimeSpec, TimeError> {
     Ok(spec)
 }
 
-fn parse_any_second(text: &str) -> Result<TimeSpec, TimeError> {
+/// Whether an `at` value is marked approximate (`~10:45`: known to within minutes), and the
+/// time without the mark. [`parse`] reads a marked value as the time it marks.
+pub fn split_approximate(text: &str) -> (bool, &str) {
     let text = text.trim();
+    match text.strip_prefix('~') {
+        Some(rest) => (true, rest.trim_start()),
+        None => (false, text),
+    }
+}
+
+fn parse_any_second(text: &str) -> Result<TimeSpec, TimeError> {
+    let (_, text) = split_approximate(text);
     let syntax = || TimeError::Syntax(text.to_owned());
     if text.is_empty() {
         return Err(syntax());
@@ -395,6 +405,13 @@ mod tests {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
     }
 
+    #[test]
+    fn approximate_marks() {
+        assert_eq!(split_approximate(" ~10:45"), (true, "10:45"));
+        assert_eq!(split_approximate("~ 10:45"), (true, "10:45"));
+        assert_eq!(split_approximate("10:45"), (false, "10:45"));
+    }
+
     /// One row per input: the text, the zone, the previous event, and the expected instant.
     #[test]
     fn resolves_good_times() {
@@ -422,6 +439,18 @@ mod tests {
                 Los_Angeles,
                 None,
                 "2025-10-20T06:48:00Z",
+            ),
+            (
+                "~ 2025-10-19 23:48",
+                Los_Angeles,
+                None,
+                "2025-10-20T06:48:00Z",
+            ),
+            (
+                "~23:50",
+                Los_Angeles,
+                Some("2025-10-20T06:48:00Z"),
+                "2025-10-20T06:50:00Z",
             ),
             (
                 "2025-10-19 23:48:05",

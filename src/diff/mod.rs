@@ -50,6 +50,7 @@ pub enum EventField {
     Milestone,
     Update,
     Severity,
+    Measures,
 }
 
 impl EventField {
@@ -64,8 +65,31 @@ impl EventField {
             EventField::Milestone => "milestone",
             EventField::Update => "update",
             EventField::Severity => "severity",
+            EventField::Measures => "measures",
         }
     }
+}
+
+/// Each measure whose value differs between two versions of an event, by key: its old and
+/// new value (`None`: not written on that side).
+pub fn measure_changes(old: &Event, new: &Event) -> Vec<(String, Option<f64>, Option<f64>)> {
+    let mut keys: std::collections::BTreeMap<String, (Option<f64>, Option<f64>)> =
+        Default::default();
+    for m in &old.measures {
+        keys.entry(m.key()).or_default().0 = Some(m.value);
+    }
+    for m in &new.measures {
+        keys.entry(m.key()).or_default().1 = Some(m.value);
+    }
+    keys.into_iter()
+        .filter(|(_, (a, b))| a != b)
+        .map(|(k, (a, b))| (k, a, b))
+        .collect()
+}
+
+/// A measured value in a diff: `40`, `62.5`, or `(none)`.
+pub fn measure_value(v: Option<f64>) -> String {
+    v.map_or("(none)".to_owned(), crate::render::svg::number)
 }
 
 /// One service's status at an event, before and after (`None`: the event does not set it).
@@ -328,6 +352,9 @@ fn compare_events(a: &Event, b: &Event, by: MatchedBy) -> EventDiff {
     if a.severity != b.severity {
         fields.push(EventField::Severity);
     }
+    if a.measures != b.measures {
+        fields.push(EventField::Measures);
+    }
     EventDiff {
         change: if fields.is_empty() {
             Change::Unchanged
@@ -521,6 +548,8 @@ mod tests {
                     .collect(),
                 text: TEXTS[text].to_owned(),
                 internal,
+                measures: Vec::new(),
+                approximate: false,
             })
     }
 

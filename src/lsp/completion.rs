@@ -3,7 +3,6 @@
 //! from the raw types, and service names from the log's `services:`.
 
 use std::ops::Range;
-use std::sync::OnceLock;
 
 use lsp_types::{CompletionItem, CompletionItemKind, CompletionTextEdit, Position, TextEdit};
 use serde_json::Value;
@@ -229,14 +228,13 @@ fn node_at<'a>(outline: &'a Outline, path: &[Step]) -> Option<&'a Node> {
 
 /// The schema, generated once.
 fn schema() -> &'static Value {
-    static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(crate::schema::schema_value)
+    crate::schema::value()
 }
 
 /// The keys the schema allows in the map at `path`, with their descriptions.
 fn schema_keys(path: &[Step]) -> Vec<(String, Option<String>)> {
     let root = schema();
-    let mut nodes = resolve(root, root);
+    let mut nodes = crate::schema::resolve(root, root);
     for step in path {
         nodes = nodes
             .into_iter()
@@ -244,7 +242,7 @@ fn schema_keys(path: &[Step]) -> Vec<(String, Option<String>)> {
                 Step::Key(key) => node.get("properties")?.get(*key),
                 Step::Index(_) => node.get("items"),
             })
-            .flat_map(|node| resolve(root, node))
+            .flat_map(|node| crate::schema::resolve(root, node))
             .collect();
     }
     let mut keys: Vec<(String, Option<String>)> = Vec::new();
@@ -265,28 +263,6 @@ fn schema_keys(path: &[Step]) -> Vec<(String, Option<String>)> {
     keys
 }
 
-/// A schema node with `$ref`s followed and `anyOf` spread into its variants.
-fn resolve<'a>(root: &'a Value, node: &'a Value) -> Vec<&'a Value> {
-    let mut out = Vec::new();
-    let mut todo = vec![(node, 0)];
-    while let Some((node, depth)) = todo.pop() {
-        if depth > 8 {
-            continue;
-        }
-        if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
-            let name = reference.trim_start_matches("#/$defs/");
-            if let Some(target) = root.get("$defs").and_then(|d| d.get(name)) {
-                todo.push((target, depth + 1));
-            }
-        } else if let Some(Value::Array(variants)) = node.get("anyOf") {
-            todo.extend(variants.iter().rev().map(|v| (v, depth + 1)));
-        } else {
-            out.push(node);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,9 +281,11 @@ mod tests {
         assert_eq!(
             event,
             [
+                "approximate",
                 "at",
                 "id",
                 "internal",
+                "measures",
                 "milestone",
                 "phase",
                 "severity",

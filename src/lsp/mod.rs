@@ -11,7 +11,7 @@ mod completion;
 mod document;
 mod hover;
 mod navigate;
-mod outline;
+use crate::parse::outline;
 mod position;
 mod server;
 mod symbols;

@@ -256,6 +256,35 @@ pub struct Event {
     /// Markdown: what was published to customers at this moment (`update:`).
     pub update: Option<String>,
     pub internal: bool,
+    /// Measured impact from this moment on (`measures:`), in the order written.
+    pub measures: Vec<Measure>,
+    /// The time is known to within minutes (`at: "~10:45"` or `approximate: true`).
+    pub approximate: bool,
+}
+
+/// One measured value at an event: `error_rate_pct: 40`, or per service
+/// `DynamoDB.error_rate_pct: 40`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measure {
+    /// `error_rate_pct`
+    pub name: String,
+    /// The declared service it measures, if the key names one.
+    pub service: Option<String>,
+    /// Always finite (validation refuses `.nan` and `.inf`).
+    pub value: f64,
+}
+
+// Values are finite, so equality is total.
+impl Eq for Measure {}
+
+impl Measure {
+    /// The key as written: `error_rate_pct` or `DynamoDB.error_rate_pct`.
+    pub fn key(&self) -> String {
+        match &self.service {
+            Some(service) => format!("{service}.{}", self.name),
+            None => self.name.clone(),
+        }
+    }
 }
 
 /// What the team learned, each item Markdown.

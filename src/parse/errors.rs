@@ -164,7 +164,11 @@ fn innermost(error: &Error) -> &Error {
 }
 
 /// An unknown field; a close field name is also a suggestion for the key at `span`.
-fn unknown_field(field: &str, expected: &[&'static str], span: Option<Range<usize>>) -> Diagnostic {
+pub(super) fn unknown_field(
+    field: &str,
+    expected: &[&str],
+    span: Option<Range<usize>>,
+) -> Diagnostic {
     let close = did_you_mean(field, expected.iter().copied());
     let hint = match close {
         Some(close) => format!("did you mean `{close}`?"),
@@ -185,8 +189,8 @@ fn article(noun: &str) -> String {
     format!("{} {noun}", if an { "an" } else { "a" })
 }
 
-fn type_hint(expected: &str) -> String {
-    if expected.contains("sequence") {
+pub(super) fn type_hint(expected: &str) -> String {
+    if expected.contains("sequence") || expected.starts_with("a list") {
         "write a list: one `- item` per line, or `[a, b]`".to_owned()
     } else if expected.contains("map") || expected.contains("struct") {
         "write a map of `key: value` lines, indented under this key".to_owned()

@@ -5,9 +5,12 @@
 //! every bad value in a file with its allowed values, instead of stopping at the first.
 
 mod errors;
+pub mod outline;
+mod shape;
 
 use std::borrow::Cow;
 use std::fmt;
+use std::marker::PhantomData;
 use std::ops::Range;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -15,7 +18,7 @@ use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_saphyr::{Location, Spanned};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 use crate::model;
 use crate::source::Source;
 
@@ -207,6 +210,15 @@ pub struct RawEvent {
     /// Internal events never appear in a public report.
     #[serde(default)]
     pub internal: bool,
+    /// Measured impact from this moment on: a name (`error_rate_pct`), or a declared service
+    /// and a name (`DynamoDB.error_rate_pct`), to a number.
+    #[serde(default)]
+    #[schemars(with = "std::collections::BTreeMap<String, f64>")]
+    pub measures: MeasureMap,
+    /// The time is known to within minutes (the same as writing `at: "~10:45"`): metrics
+    /// computed from it are shown as approximate.
+    #[serde(default)]
+    pub approximate: bool,
 }
 
 /// A scalar read as text, whatever YAML would have typed it as (`02:40` is a sexagesimal
@@ -247,34 +259,66 @@ impl<'de> Deserialize<'de> for Scalar {
 }
 
 /// A `status` map: service name -> status, in the order written, with spans.
-#[derive(Debug, Default)]
-pub struct StatusMap(pub Vec<(SpannedStr, SpannedStr)>);
+pub type StatusMap = Entries<SpannedStr, ServiceNames>;
 
-impl<'de> Deserialize<'de> for StatusMap {
+/// A `measures` map: name -> number, in the order written, with spans.
+pub type MeasureMap = Entries<Spanned<f64>, MeasureNames>;
+
+/// A map whose keys are names written by the author, in the order written, with spans; `E`
+/// says what it maps, for messages.
+#[derive(Debug)]
+pub struct Entries<V, E>(pub Vec<(SpannedStr, V)>, PhantomData<E>);
+
+/// What a map of [`Entries`] holds, for "expected ..." messages.
+pub trait Expecting {
+    const WHAT: &'static str;
+}
+
+#[derive(Debug)]
+pub struct ServiceNames;
+
+impl Expecting for ServiceNames {
+    const WHAT: &'static str = "a map of service name to status";
+}
+
+#[derive(Debug)]
+pub struct MeasureNames;
+
+impl Expecting for MeasureNames {
+    const WHAT: &'static str = "a map of measure name to number";
+}
+
+impl<V, E> Default for Entries<V, E> {
+    fn default() -> Self {
+        Entries(Vec::new(), PhantomData)
+    }
+}
+
+impl<'de, V: Deserialize<'de>, E: Expecting> Deserialize<'de> for Entries<V, E> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MapVisitor;
+        struct MapVisitor<V, E>(PhantomData<(V, E)>);
 
-        impl<'de> Visitor<'de> for MapVisitor {
-            type Value = StatusMap;
+        impl<'de, V: Deserialize<'de>, E: Expecting> Visitor<'de> for MapVisitor<V, E> {
+            type Value = Entries<V, E>;
 
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a map of service name to status")
+                f.write_str(E::WHAT)
             }
 
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StatusMap, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut entries = Vec::new();
                 while let Some(entry) = map.next_entry()? {
                     entries.push(entry);
                 }
-                Ok(StatusMap(entries))
+                Ok(Entries(entries, PhantomData))
             }
 
-            fn visit_unit<E: de::Error>(self) -> Result<StatusMap, E> {
-                Ok(StatusMap::default())
+            fn visit_unit<Er: de::Error>(self) -> Result<Self::Value, Er> {
+                Ok(Entries::default())
             }
         }
 
-        deserializer.deserialize_map(MapVisitor)
+        deserializer.deserialize_map(MapVisitor(PhantomData))
     }
 }
 
@@ -426,8 +470,36 @@ impl Default for Limits {
     }
 }
 
-/// Reads the YAML of `source` into raw types; a failure is one located diagnostic.
-pub fn parse(source: &Source, limits: Limits) -> Result<RawIncident, Box<Diagnostic>> {
+/// Reads the YAML of `source` into raw types. A failure is located diagnostics: for a file of
+/// the wrong shape, every unknown field, wrong type and missing field in it (serde stops at
+/// the first; the shape check finds the rest), else the one error that stopped the parser.
+pub fn parse(source: &Source, limits: Limits) -> Result<RawIncident, Vec<Diagnostic>> {
+    parse_first(source, limits).map_err(|first| {
+        let shape = matches!(
+            first.code,
+            Code::UnknownField | Code::WrongType | Code::MissingField
+        );
+        let mut all = if shape {
+            shape::problems(source.text(), limits.max_yaml_events)
+        } else {
+            Vec::new()
+        };
+        // The same problem, found by both: on the same line, or named the same way (serde
+        // points at the end of a map that lacks a field).
+        let line = |d: &Diagnostic| d.span.as_ref().map(|s| source.line_col(s.start).line);
+        let same = |d: &Diagnostic| {
+            d.code == first.code && (line(d) == line(&first) || d.message == first.message)
+        };
+        if !all.iter().any(same) {
+            all.push(*first);
+        }
+        all.sort_by_key(|d| d.span.as_ref().map(|s| s.start));
+        all
+    })
+}
+
+/// Reads the YAML of `source` into raw types; a failure is the first problem serde met.
+fn parse_first(source: &Source, limits: Limits) -> Result<RawIncident, Box<Diagnostic>> {
     let mut budget = serde_saphyr::budget::Budget::default();
     budget.max_events = limits.max_yaml_events;
     budget.max_nodes = limits.max_yaml_events;

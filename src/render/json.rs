@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 
 use super::filters::{Style, instant, utc};
-use super::view::{MetricView, RoleView, View};
+use super::view::{MetricView, PointView, RoleView, View};
 use crate::model::{ActionKind, ActionStatus, Phase, ServiceStatus, Severity, Status};
 use crate::redact::Audience;
 
@@ -42,10 +42,27 @@ pub struct Document<'a> {
     pub timeline: Vec<Event<'a>>,
     pub action_items: Vec<ActionItem<'a>>,
     pub links: Vec<Link<'a>>,
+    /// The keys of `metrics` (without `_s`) computed from an approximate time.
+    pub metrics_approximate: Vec<&'a str>,
+    /// Measure key -> its peak and every value, in time order.
+    pub measures: BTreeMap<&'a str, Measure<'a>>,
     /// The prose of the post-mortem, each field as Markdown and as sanitised HTML.
     pub narrative: Narrative<'a>,
     /// Ids of the incidents this one recurs with (`related:`).
     pub related: &'a [String],
+}
+
+/// One measure: its peak and the values it took (each holds until the next).
+#[derive(Debug, Serialize)]
+pub struct Measure<'a> {
+    #[serde(serialize_with = "number")]
+    pub peak: f64,
+    pub series: Vec<&'a PointView>,
+}
+
+/// A whole number as an integer (`40`, not `40.0`).
+fn number<S: serde::Serializer>(n: &f64, s: S) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&PointView::number(*n), s)
 }
 
 /// A Markdown field of the log: `markdown` with raw HTML escaped and unsafe links removed,
@@ -180,6 +197,8 @@ pub struct Event<'a> {
     /// Markdown, with raw HTML escaped and unsafe links removed.
     pub text: &'a str,
     pub internal: bool,
+    /// The time is known to within minutes (`at: "~10:45"`).
+    pub approximate: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -237,6 +256,7 @@ impl<'a> Document<'a> {
                         .collect(),
                     text: &e.text.markdown,
                     internal: e.internal,
+                    approximate: e.approximate,
                 })
                 .collect(),
             action_items: v
@@ -258,6 +278,26 @@ impl<'a> Document<'a> {
                 .map(|l| Link {
                     title: &l.title,
                     url: &l.url,
+                })
+                .collect(),
+            metrics_approximate: v
+                .metrics
+                .iter()
+                .filter(|m| m.approximate)
+                .map(|m| m.key.as_str())
+                .collect(),
+            measures: v
+                .measures
+                .iter()
+                .map(|m| {
+                    let series = m.series.iter().collect();
+                    (
+                        m.key.as_str(),
+                        Measure {
+                            peak: m.peak,
+                            series,
+                        },
+                    )
                 })
                 .collect(),
             narrative: narrative(v),
@@ -315,6 +355,7 @@ mod tests {
             label: String::new(),
             phase,
             duration: s.map(chrono::TimeDelta::seconds),
+            approximate: false,
         };
         let metrics = [
             metric("time_to_detect", Some(Phase::Detected), Some(60)),

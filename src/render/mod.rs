@@ -69,12 +69,27 @@ pub fn default_template(audience: Audience, format: Format) -> String {
     format!("{stem}.{}", format.extension())
 }
 
-/// The template context: every field of the view, plus `svg` (the timeline picture) and
-/// `mermaid` (the gantt block, empty when no service was hit).
+/// The template context: every field of the view, plus `svg` (the timeline picture),
+/// `mermaid` (the gantt block, empty when no service was hit) and `measure_charts` (for each
+/// of `measures`, in order: `svg`, its step chart, and `spark`, a line of block characters).
 pub fn context(view: &View) -> Context {
     let mut ctx = Context::from_serialize(view).unwrap_or_default();
     ctx.insert("svg", &svg::timeline(view));
     ctx.insert("mermaid", &mermaid::gantt(view));
+    let charts: Vec<std::collections::BTreeMap<&str, String>> = view
+        .measures
+        .iter()
+        .map(|m| {
+            [
+                ("svg", svg::measure_chart(view, m)),
+                ("spark", svg::sparkline(view, m)),
+                ("peak", svg::number(m.peak)),
+            ]
+            .into_iter()
+            .collect()
+        })
+        .collect();
+    ctx.insert("measure_charts", &charts);
     ctx
 }
 

@@ -30,6 +30,7 @@ pub const DEFAULTS: &[(&str, &str)] = defaults![
     "summary.md",
     "summary.html",
     "report.css",
+    "measures.html",
     "site/base.html",
     "site/nav.html",
     "site/nav.css",

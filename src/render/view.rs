@@ -48,6 +48,11 @@ mod ser {
     pub fn zone<S: Serializer>(zone: &Tz, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(zone.name())
     }
+
+    /// A measured value: a whole number as an integer (`40`, not `40.0`).
+    pub fn number<S: Serializer>(n: &f64, s: S) -> Result<S::Ok, S::Error> {
+        serde::Serialize::serialize(&super::PointView::number(*n), s)
+    }
 }
 
 /// A Markdown field, ready for each output.
@@ -86,7 +91,51 @@ pub struct MetricView {
     /// Seconds from `started`; `null` when a phase is missing.
     #[serde(serialize_with = "ser::seconds_opt")]
     pub duration: Option<TimeDelta>,
+    /// Computed from a time known to within minutes (`at: "~10:45"`): shown as `~2m`.
+    pub approximate: bool,
 }
+
+/// A measure's value at one event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PointView {
+    #[serde(serialize_with = "ser::at")]
+    pub at: DateTime<Utc>,
+    #[serde(serialize_with = "ser::number")]
+    pub value: f64,
+}
+
+/// One measure over the incident (`measures:` on events), a step function.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeasureView {
+    /// As written: `error_rate_pct` or `DynamoDB.error_rate_pct`.
+    pub key: String,
+    /// `error_rate_pct`
+    pub name: String,
+    /// The service it measures, or `null`.
+    pub service: Option<String>,
+    #[serde(serialize_with = "ser::number")]
+    pub peak: f64,
+    /// When the peak was first reached.
+    #[serde(serialize_with = "ser::at")]
+    pub peak_at: DateTime<Utc>,
+    /// Every value, in time order; each holds until the next.
+    pub series: Vec<PointView>,
+}
+
+impl PointView {
+    /// `n` as JSON: a whole number as an integer (`40`, not `40.0`), else as it is.
+    pub fn number(n: f64) -> serde_json::Value {
+        if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
+            serde_json::Value::from(n as i64)
+        } else {
+            serde_json::Value::from(n)
+        }
+    }
+}
+
+// Measured values are finite (validation refuses others), so equality is total.
+impl Eq for PointView {}
+impl Eq for MeasureView {}
 
 /// A phase marked on the timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -172,7 +221,25 @@ pub struct EventView {
     pub text: Text,
     /// Only ever true in an internal report.
     pub internal: bool,
+    /// The time is known to within minutes (`at: "~10:45"`): shown as `~10:45`.
+    pub approximate: bool,
+    /// Before `started` or after `resolved`, changing no service's status: context, not part
+    /// of the incident.
+    pub context: bool,
+    /// The measures written on this event, in the order written.
+    pub measures: Vec<PointMeasure>,
 }
+
+/// A measure written on an event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PointMeasure {
+    /// `DynamoDB.error_rate_pct`
+    pub key: String,
+    #[serde(serialize_with = "ser::number")]
+    pub value: f64,
+}
+
+impl Eq for PointMeasure {}
 
 /// A public update: when it was published and what it said.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -307,6 +374,11 @@ pub struct View {
     /// Every public update, in time order: published, so both audiences see them all.
     pub updates: Vec<UpdateView>,
     pub links: Vec<LinkView>,
+    /// Each measure the audience may see, by key.
+    pub measures: Vec<MeasureView>,
+    /// Whether the timeline chart gives a lane to every service, not only those impaired
+    /// (postevent.toml: `[report] chart_all_services = true`).
+    pub chart_all_services: bool,
     /// Ids of the incidents this one recurs with (`related:`), as its log lists them.
     pub related: Vec<String>,
 }
@@ -384,8 +456,29 @@ pub fn build(redacted: &Redacted, zone: Tz) -> View {
                 url: l.url.trim().to_owned(),
             })
             .collect(),
+        measures: measure_views(redacted),
+        chart_all_services: redacted.chart_all_services(),
         related: incident.related.clone(),
     }
+}
+
+fn measure_views(redacted: &Redacted) -> Vec<MeasureView> {
+    redacted
+        .measures()
+        .iter()
+        .map(|m| MeasureView {
+            key: m.key.clone(),
+            name: m.name.clone(),
+            service: m.service.clone(),
+            peak: m.peak,
+            peak_at: m.peak_at,
+            series: m
+                .points
+                .iter()
+                .map(|&(at, value)| PointView { at, value })
+                .collect(),
+        })
+        .collect()
 }
 
 fn text(md: &Option<String>) -> Option<Text> {
@@ -431,18 +524,21 @@ fn metric_views(redacted: &Redacted) -> Vec<MetricView> {
         label: m.label.to_owned(),
         phase: Some(m.phase),
         duration: m.value,
+        approximate: redacted.is_approximate(m.key),
     });
     let first_update = std::iter::once(MetricView {
         key: "time_to_first_update".to_owned(),
         label: "Time to first update".to_owned(),
         phase: None,
         duration: redacted.time_to_first_update(),
+        approximate: redacted.is_approximate("time_to_first_update"),
     });
     let custom = redacted.custom_metrics().iter().map(|m| MetricView {
         key: m.key.clone(),
         label: m.label.clone(),
         phase: None,
         duration: m.value,
+        approximate: redacted.is_approximate(&m.key),
     });
     built_in.chain(first_update).chain(custom).collect()
 }
@@ -523,6 +619,22 @@ fn event_views(redacted: &Redacted) -> Vec<EventView> {
                 .collect(),
             text: Text::new(&event.text),
             internal: event.internal,
+            approximate: event.approximate,
+            context: event.status.is_empty()
+                && (redacted
+                    .phase_at(Phase::Started)
+                    .is_some_and(|started| event.at < started)
+                    || redacted
+                        .phase_at(Phase::Resolved)
+                        .is_some_and(|resolved| event.at > resolved)),
+            measures: event
+                .measures
+                .iter()
+                .map(|m| PointMeasure {
+                    key: m.key(),
+                    value: m.value,
+                })
+                .collect(),
         })
         .collect()
 }

@@ -47,6 +47,9 @@ pub struct Entry {
     pub summary: String,
     /// Every metric the view shows (the built-in five, then the config's), in its order.
     pub metrics: Vec<EntryMetric>,
+    /// The peak of each measure the audience may see, by key.
+    #[serde(default)]
+    pub measures: Vec<EntryMeasure>,
     /// Its action items as the audience sees them (no owner in a public site).
     #[serde(default)]
     pub action_items: Vec<ActionView>,
@@ -61,6 +64,17 @@ pub struct Entry {
     #[serde(default)]
     pub related_pages: Vec<super::related::RelatedLink>,
 }
+
+/// One measure of one incident: its key and its peak.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntryMeasure {
+    /// `requests_failed`, `DynamoDB.error_rate_pct`
+    pub key: String,
+    pub peak: f64,
+}
+
+// Measured values are finite, so equality is total.
+impl Eq for EntryMeasure {}
 
 /// One metric of one incident.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -145,6 +159,14 @@ impl Entry {
                     key: m.key.clone(),
                     label: m.label.clone(),
                     seconds: m.duration.map(|d| d.num_seconds()),
+                })
+                .collect(),
+            measures: view
+                .measures
+                .iter()
+                .map(|m| EntryMeasure {
+                    key: m.key.clone(),
+                    peak: m.peak,
                 })
                 .collect(),
             related: view.related.clone(),

@@ -283,6 +283,7 @@ mod tests {
             services: vec![],
             summary: String::new(),
             metrics: vec![],
+            measures: vec![],
             open_action_items: 0,
             related: vec![],
             related_pages: vec![],

@@ -32,6 +32,42 @@ pub struct Stats {
     /// colour class of each level.
     #[serde(skip)]
     pub scale: Vec<(String, &'static str)>,
+    /// Every measure (`measures:` on events) over the incidents that have it, by key.
+    pub measures: Vec<MeasureTotal>,
+}
+
+/// One measure over every incident that has it: its peaks summed (a count such as
+/// `requests_failed` adds up over incidents) and the largest.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeasureTotal {
+    pub key: String,
+    pub incidents: usize,
+    #[serde(serialize_with = "number")]
+    pub sum_of_peaks: f64,
+    #[serde(serialize_with = "number")]
+    pub max_peak: f64,
+}
+
+/// A whole number as an integer (`40`, not `40.0`).
+fn number<S: serde::Serializer>(n: &f64, s: S) -> Result<S::Ok, S::Error> {
+    crate::render::view::PointView::number(*n).serialize(s)
+}
+
+/// The figures of every measure of `entries`, by key.
+fn measure_totals(entries: &[Entry]) -> Vec<MeasureTotal> {
+    let mut by_key: BTreeMap<&str, MeasureTotal> = BTreeMap::new();
+    for m in entries.iter().flat_map(|e| &e.measures) {
+        let t = by_key.entry(&m.key).or_insert_with(|| MeasureTotal {
+            key: m.key.clone(),
+            incidents: 0,
+            sum_of_peaks: 0.0,
+            max_peak: m.peak,
+        });
+        t.incidents += 1;
+        t.sum_of_peaks += m.peak;
+        t.max_peak = t.max_peak.max(m.peak);
+    }
+    by_key.into_values().collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -179,6 +215,7 @@ pub fn compute(entries: &[Entry], scale: &Scale) -> Stats {
         months,
         services,
         metrics: metric_totals(entries),
+        measures: measure_totals(entries),
         trends: trends::compute(entries, &scale),
         scale,
     }

@@ -1,6 +1,7 @@
 //! Raw incident -> model. Every rule records a diagnostic and moves on, so one run reports
 //! every problem in a file; the model is built only when no rule found an error.
 
+mod impact;
 pub mod prose;
 pub mod related;
 mod rules;
@@ -86,9 +87,9 @@ pub fn check(source: &Source, limits: Limits) -> Checked {
 pub fn check_with(source: &Source, limits: Limits, config: &Config) -> Checked {
     match parse::parse(source, limits) {
         Ok(raw) => validate_with(source, raw, config),
-        Err(diagnostic) => Checked {
+        Err(diagnostics) => Checked {
             incident: None,
-            diagnostics: vec![*diagnostic],
+            diagnostics,
             omitted: BTreeMap::new(),
             timeline_spans: Vec::new(),
             related_spans: Vec::new(),
@@ -174,6 +175,8 @@ pub(crate) struct Located {
     pub severity_span: Option<Range<usize>>,
     /// Span of each status entry, in the order of `event.status`.
     pub status_spans: Vec<Range<usize>>,
+    /// Whether its `at` gives a date (else it is a time of day, dated by the event before).
+    pub dated: bool,
 }
 
 pub(crate) struct Validator<'a> {
@@ -333,6 +336,7 @@ impl Validator<'_> {
             .collect();
         rules::policy(self, &incident, span(self.source, &raw.severity), &titles);
         rules::severity_history(self, &incident, &located, span(self.source, &raw.severity));
+        impact::stale_times_of_day(self, &located, incident.timezone);
         // The truth check reads a sound timeline only: with an error, its metrics mean nothing.
         if self.config.lint_prose && !self.diagnostics.iter().any(Diagnostic::is_error) {
             let warnings = prose::check(self.source, &incident, &narrative);
@@ -688,7 +692,8 @@ impl Validator<'_> {
                 e.id.as_ref()
                     .and_then(|id| self.unique_id(id, "event id", &mut ids));
             let at_span = span(self.source, &e.at);
-            let at = self.at(&e.at.value.0, at_span.clone(), zone, previous, chain_broken);
+            let placed = self.at(&e.at.value.0, at_span.clone(), zone, previous, chain_broken);
+            let at = placed.map(|(at, _)| at);
             chain_broken = at.is_none();
             previous = at.or(previous);
             let phase = e
@@ -701,6 +706,7 @@ impl Validator<'_> {
                 .map(|m| self.milestone(m, &mut milestones));
             let severity = e.severity.as_ref().map(|s| self.severity(s));
             let (status, status_spans) = self.status_map(&e.status, &declared);
+            let measures = self.measures(&e.measures, &declared);
             let text = self.non_empty(&e.text, "event text");
             let update = match &e.update {
                 Some(u) => self.non_empty(u, "public update").map(Some),
@@ -710,8 +716,8 @@ impl Validator<'_> {
             let phase_bad = matches!(phase, Some(None))
                 || matches!(milestone, Some(None))
                 || matches!(severity, Some(None));
-            match (at, status, text) {
-                (Some(at), Some(status), Some(text))
+            match (placed, status, text, measures) {
+                (Some((at, dated)), Some(status), Some(text), Some(measures))
                     if !has_bad_id && !phase_bad && update.is_some() =>
                 {
                     out.push(Located {
@@ -725,8 +731,11 @@ impl Validator<'_> {
                             text,
                             update: update.flatten(),
                             internal: e.internal,
+                            measures,
+                            approximate: e.approximate || time::split_approximate(&e.at.value.0).0,
                         },
                         written,
+                        dated,
                         at_span,
                         phase_span: e.phase.as_ref().map(|p| self.span(p)),
                         severity_span: e.severity.as_ref().map(|s| self.span(s)),
@@ -810,7 +819,7 @@ impl Validator<'_> {
         zone: Option<Tz>,
         previous: Option<DateTime<Utc>>,
         chain_broken: bool,
-    ) -> Option<DateTime<Utc>> {
+    ) -> Option<(DateTime<Utc>, bool)> {
         let spec = match time::parse(text) {
             Ok(spec) => spec,
             Err(e) => {
@@ -827,7 +836,7 @@ impl Validator<'_> {
             _ => return None,
         };
         match time::resolve(&spec, zone, previous) {
-            Ok(at) => Some(at),
+            Ok(at) => Some((at, !needs_previous)),
             Err(e) => {
                 self.push(time_diagnostic(&e, span));
                 None
@@ -849,21 +858,7 @@ impl Validator<'_> {
             let name = service.value.trim();
             let known = declared.known.contains(name);
             if !known && declared.read {
-                let (hint, close) = if self.keeps(Code::UnknownService) {
-                    let close = self.suggest(name, declared.names);
-                    (self.unknown_service_hint(&close, declared.names), close)
-                } else {
-                    (String::new(), Vec::new())
-                };
-                self.push(
-                    Diagnostic::new(
-                        Code::UnknownService,
-                        format!("unknown service `{}`", service.value),
-                    )
-                    .at(service_span.clone(), "not declared under `services:`")
-                    .hint(hint)
-                    .suggest(service_span.clone(), close),
-                );
+                self.unknown_service(&service.value, name, service_span.clone(), declared);
             }
             let status = self.keyword(
                 status,
@@ -880,6 +875,28 @@ impl Validator<'_> {
             }
         }
         (ok.then_some(out), spans)
+    }
+
+    /// E012 for `written` (read as `name`) at `span`, with up to three declared names close to it.
+    fn unknown_service(
+        &mut self,
+        written: &str,
+        name: &str,
+        span: Range<usize>,
+        declared: &Declared,
+    ) {
+        let (hint, close) = if self.keeps(Code::UnknownService) {
+            let close = self.suggest(name, declared.names);
+            (self.unknown_service_hint(&close, declared.names), close)
+        } else {
+            (String::new(), Vec::new())
+        };
+        self.push(
+            Diagnostic::new(Code::UnknownService, format!("unknown service `{written}`"))
+                .at(span.clone(), "not declared under `services:`")
+                .hint(hint)
+                .suggest(span, close),
+        );
     }
 
     /// "did you mean" up to three declared names, else where to declare it.

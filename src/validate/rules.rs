@@ -250,7 +250,10 @@ fn resolved_lints(
                 ),
             )
             .at(status_span.clone(), "resolved")
-            .hint("mark those events with `phase:` so time to detect and time to resolve can be computed"),
+            .hint(format!(
+                "mark those events with `phase:` so {} can be computed",
+                missing_metrics(incident)
+            )),
         );
     }
     if incident
@@ -271,6 +274,27 @@ fn resolved_lints(
                     "add `summary:`: a few sentences on what happened, for readers of the report",
                 ),
         );
+    }
+}
+
+/// The built-in metrics a missing `started` or `detected` leaves out, for W003's hint: without
+/// `started`, every one whose phase is marked (and time to detect); without `detected`, time
+/// to detect. "time to detect and time to resolve".
+fn missing_metrics(incident: &Incident) -> String {
+    let started = incident.phase_at(Phase::Started).is_some();
+    let labels: Vec<String> = metrics::phase_metrics(incident)
+        .all()
+        .into_iter()
+        .filter(|m| m.value.is_none())
+        .filter(|m| {
+            m.phase == Phase::Detected || (!started && incident.phase_at(m.phase).is_some())
+        })
+        .map(|m| m.label.to_lowercase())
+        .collect();
+    match labels.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => "the metrics".to_owned(),
     }
 }
 
@@ -408,5 +432,41 @@ pub(super) fn severity_history(
                 )),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostics::Code;
+    use crate::parse::Limits;
+    use crate::source::Source;
+    use crate::validate::check;
+
+    /// W003's hint names the metrics that are missing, and only those (it named time to
+    /// detect and time to resolve whatever was missing).
+    #[test]
+    fn w003_names_only_the_missing_metrics() {
+        let hint = |phases: &[&str]| {
+            let mut text =
+                "title: T\nseverity: SEV3\nstatus: resolved\nsummary: s\ntimeline:\n".to_owned();
+            for (i, phase) in phases.iter().enumerate() {
+                text += &format!("  - at: 2026-01-01 10:{i}0\n    phase: {phase}\n    text: x\n");
+            }
+            let checked = check(&Source::from_text("t.yaml", text), Limits::default());
+            checked
+                .diagnostics
+                .iter()
+                .find(|d| d.code == Code::MissingKeyPhase)
+                .and_then(|d| d.hint.clone())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            hint(&["started", "identified", "resolved"]),
+            "mark those events with `phase:` so time to detect can be computed"
+        );
+        assert_eq!(
+            hint(&["detected", "mitigated", "resolved"]),
+            "mark those events with `phase:` so time to detect, time to mitigate and time to resolve can be computed"
+        );
     }
 }

@@ -380,3 +380,40 @@ fn related_ids_must_name_logs_of_the_checked_folder() {
     let one = dir.path().join("b.yaml").display().to_string();
     run(&["check", &one]).code(0);
 }
+
+/// Every unknown field and wrong type of a file is reported in one run (issue 16); `check`
+/// used to stop at the first.
+#[test]
+fn every_shape_problem_of_a_file_in_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shapes.yaml");
+    std::fs::write(
+        &path,
+        "title: T\nseverity: SEV3\nowner: me\nservices:\n  - name: API\n    colour: red\ntimeline:\n  - at: 2026-01-01 10:00\n    text: [a, b]\n    internal: maybe\n    measures: {errors: lots}\n  - at: 2026-01-01 10:05\n    txt: y\n",
+    )
+    .unwrap();
+    let out = run(&["check", "--format", "json", path.to_str().unwrap()]).code(1);
+    let found: Vec<(String, u64)> = out
+        .stdout
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["code"].as_str().unwrap().to_owned(),
+                v["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("E002".to_owned(), 3),
+            ("E002".to_owned(), 6),
+            ("E003".to_owned(), 9),
+            ("E003".to_owned(), 10),
+            ("E003".to_owned(), 11),
+            ("E004".to_owned(), 12),
+            ("E002".to_owned(), 13),
+        ]
+    );
+}

@@ -701,3 +701,26 @@ fn changed_markdown_escapes_paths() {
     pulldown_cmark::html::push_html(&mut html, pulldown_cmark::Parser::new(&md));
     assert!(!html.contains("<img"), "{html}");
 }
+
+/// `diff` reports a changed measure on its event (issue 16), in every format.
+#[test]
+fn diff_reports_changed_measures() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = crate::fixture("report/measures.yaml");
+    let text = std::fs::read_to_string(&old).unwrap();
+    assert!(text.contains("error_rate_pct: 41"));
+    let new = dir.path().join("new.yaml");
+    std::fs::write(
+        &new,
+        text.replace("error_rate_pct: 41", "error_rate_pct: 44"),
+    )
+    .unwrap();
+    let (old, new) = (old.display().to_string(), new.display().to_string());
+    run(&["diff", &old, &new]).stdout_has(&["measures", "error_rate_pct: 41 -> 44"]);
+    run(&["diff", &old, &new, "--format", "md"])
+        .stdout_has(&["**measures** error\\_rate\\_pct ~~41~~ → **44**"]);
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["diff", &old, &new, "--format", "json"]).stdout).unwrap();
+    let text = json.to_string();
+    assert!(text.contains("\"measures\""), "{text}");
+}

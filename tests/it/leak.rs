@@ -3,7 +3,7 @@
 //! status changes, roles and responders). Every output command and format runs in both
 //! audiences: no marker reaches a public output, and every marker reaches the internal one (so
 //! the test can fail). A public diff shows the same metrics as the public reports of its two
-//! sides.
+//! sides. Measures (issue 16) of an internal event or of an internal service are markers too.
 //!
 //! Regressions: `diff --audience public` showed action-item owners, and dropped the internal
 //! events before computing its metrics; a service known only from internal events was named
@@ -36,6 +36,8 @@ const MARKERS: &[(&str, &[&str])] = &[
     ("ZQXSERVICEDESC", &["diff"]),
     ("ZQXROLE Dana", COMMANDS),
     ("ZQXRESPONDER", COMMANDS),
+    ("zqxmeasureevent", COMMANDS),
+    ("zqxmeasureservice", COMMANDS),
 ];
 
 const AUDIENCES: [&str; 2] = ["internal", "public"];
@@ -58,6 +60,8 @@ fn new_version(dir: &Path) -> PathBuf {
         ("ZQXSERVICEDESC internal", "ZQXSERVICEDESC private"),
         ("ZQXROLE Dana Whitlock", "ZQXROLE Dana Whitlock-Ng"),
         ("ZQXRESPONDER Lee Park", "ZQXRESPONDER Lee Park, Sam Ortiz"),
+        ("zqxmeasureevent: 4242", "zqxmeasureevent: 4343"),
+        ("zqxmeasureservice: 77", "zqxmeasureservice: 78"),
         (
             "ZQXSERVICE builder: degraded_performance",
             "ZQXSERVICE builder: partial_outage",

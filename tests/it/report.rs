@@ -438,7 +438,7 @@ fn templates_export_copies_the_defaults_and_refuses_to_overwrite() {
             }
         }
     }
-    assert_eq!(count, 20);
+    assert_eq!(count, 21);
     run(&["templates", "export", arg])
         .code(2)
         .stderr_has(&["--force"]);
@@ -515,4 +515,69 @@ fn stdin_is_read_with_a_dash() {
     assert!(out.status.success());
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(doc["id"], "checkout-bad-deploy-2026-03-14");
+}
+
+/// Measures, approximate times and context events (issue 16) in every format and audience;
+/// the public sees no measure of an internal event or an internal service, and peaks come from
+/// what it sees.
+#[test]
+fn measures_approximate_times_and_context_events() {
+    let path = fixture("report/measures.yaml").display().to_string();
+    for format in FORMATS {
+        for audience in AUDIENCES {
+            let text = report(&path, format, audience);
+            insta::assert_snapshot!(format!("measures.{audience}.{format}"), text);
+        }
+    }
+    let public = json(&path, "public");
+    assert_eq!(
+        public["metrics_approximate"],
+        serde_json::json!(["time_to_detect"])
+    );
+    assert_eq!(public["measures"]["requests_failed"]["peak"], 180000);
+    assert_eq!(public["measures"]["Login API.error_rate_pct"]["peak"], 62.5);
+    assert!(public["measures"].get("Secret Store.lag_s").is_none());
+    let internal = json(&path, "internal");
+    assert_eq!(internal["measures"]["requests_failed"]["peak"], 999999);
+    assert_eq!(
+        internal["measures"]["Secret Store.lag_s"]["series"][0]["value"],
+        40
+    );
+    let approximate: Vec<bool> = internal["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["approximate"].as_bool().unwrap())
+        .collect();
+    assert_eq!(
+        approximate,
+        [false, false, true, false, false, false, false, false]
+    );
+    let md = report(&path, "md", "internal");
+    assert!(md.contains("| Time to detect | ~12m |"), "{md}");
+    assert!(md.contains("| ~2026-06-01 10:12 CEST |"), "{md}");
+    assert!(md.contains("*Context:* A certificate rotation"), "{md}");
+}
+
+/// The chart spans the incident: a context event 14 days early sits at the edge instead of
+/// squeezing the incident into a sliver; a service never impaired gets no lane.
+#[test]
+fn the_chart_spans_the_incident_with_context_at_its_edges() {
+    let html = report(
+        &fixture("report/measures.yaml").display().to_string(),
+        "html",
+        "internal",
+    );
+    let svg = &html[html.find("<svg class=\"timeline\"").unwrap()..];
+    let svg = &svg[..svg.find("</svg>").unwrap()];
+    assert!(svg.contains(">14d before<"), "{svg}");
+    assert!(svg.contains(">1d 21h after<"), "{svg}");
+    // Ticks every 10 minutes, not every day.
+    assert!(svg.contains(">10:10<") && svg.contains(">10:50<"), "{svg}");
+    assert!(svg.contains(">Login API (eu-west-1 replica)<"), "{svg}");
+    assert!(!svg.contains(">Billing<"), "never impaired: no lane");
+    assert!(
+        html.contains("class=\"timeline measure\""),
+        "a measure chart"
+    );
 }

@@ -839,3 +839,39 @@ fn a_public_site_holds_nothing_about_the_private_files() {
         .code(0)
         .stderr_has(&["updated (0 pages rendered"]);
 }
+
+/// The site's stats sum each measure's peaks over the incidents (issue 16): a public site
+/// from what the public sees.
+#[test]
+fn stats_sum_the_peaks_of_each_measure() {
+    let logs = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("report/measures.yaml")).unwrap();
+    std::fs::write(logs.path().join("measures.yaml"), &text).unwrap();
+    let again = text.replace("id: measures", "id: measures-again");
+    std::fs::write(logs.path().join("measures-again.yaml"), again).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().display().to_string();
+    let logs = logs.path().display().to_string();
+    run(&["build", &logs, "-o", &dir, "--audience", "public"]).code(0);
+    let stats: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.path().join("stats.json")).unwrap())
+            .unwrap();
+    let by_key = |key: &str| {
+        stats["measures"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["key"] == key)
+            .cloned()
+    };
+    let failed = by_key("requests_failed").expect("summed");
+    assert_eq!(failed["incidents"], 2);
+    assert_eq!(failed["sum_of_peaks"], 360000);
+    assert_eq!(failed["max_peak"], 180000);
+    assert!(by_key("Secret Store.lag_s").is_none(), "internal service");
+    let page = std::fs::read_to_string(out.path().join("stats.html")).unwrap();
+    assert!(
+        page.contains("Measured impact") && page.contains("360000"),
+        "{page}"
+    );
+}

@@ -66,6 +66,9 @@ struct JsonEvent<'a> {
     status: BTreeMap<&'a str, ServiceStatus>,
     text: &'a str,
     internal: bool,
+    /// Measure key -> value, when the event has measures.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    measures: BTreeMap<String, serde_json::Value>,
 }
 
 #[derive(Serialize)]
@@ -184,6 +187,11 @@ fn event(e: &Event, zone: Tz) -> JsonEvent<'_> {
         status: e.status.iter().map(|(n, s)| (n.as_str(), *s)).collect(),
         text: &e.text,
         internal: e.internal,
+        measures: e
+            .measures
+            .iter()
+            .map(|m| (m.key(), crate::render::view::PointView::number(m.value)))
+            .collect(),
     }
 }
 

@@ -319,6 +319,16 @@ fn changed_event(
                     arrow(&text(&old.update), &text(&new.update))
                 )
             }
+            EventField::Measures => {
+                let list: Vec<String> = crate::diff::measure_changes(old, new)
+                    .into_iter()
+                    .map(|(key, a, b)| {
+                        let (a, b) = (crate::diff::measure_value(a), crate::diff::measure_value(b));
+                        format!("{} {}", markdown_table_cell(&key), arrow(&a, &b))
+                    })
+                    .collect();
+                format!("**measures** {}", list.join(", "))
+            }
         };
         parts.push(part);
     }

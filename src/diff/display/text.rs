@@ -421,6 +421,16 @@ fn changed_event(
                     &p.arrow(&text(&old.update), &text(&new.update)),
                 );
             }
+            EventField::Measures => {
+                let lines: Vec<String> = crate::diff::measure_changes(old, new)
+                    .into_iter()
+                    .map(|(key, a, b)| {
+                        let (a, b) = (crate::diff::measure_value(a), crate::diff::measure_value(b));
+                        format!("{key}: {}", p.arrow(&a, &b))
+                    })
+                    .collect();
+                detail(out, "measures", &lines.join("\n"));
+            }
         }
     }
 }

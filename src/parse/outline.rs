@@ -1,4 +1,6 @@
-//! The one place that maps a cursor to the YAML under it. The document is read as a tree of
+//! The YAML of a log as a tree of nodes with spans: the one place that maps a cursor to the
+//! YAML under it (for the language server), and what the shape check walks to report every
+//! unknown field and wrong type of a file at once (see `shape`). The document is read as a tree of
 //! nodes with byte spans from the YAML parser's events, not into the log's raw types: those
 //! exist only once the whole file has the right shape, and while someone types (an empty
 //! `phase:`, a half-written key, a line that is not YAML yet) it rarely has. The tree holds
