@@ -49,7 +49,7 @@ pub const DEFAULTS: &[(&str, &str)] = defaults![
 ];
 
 /// Bumped whenever what the code puts into pages changes; part of the site's cache key.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// Why a template could not be used.
 #[derive(Debug, Error)]
