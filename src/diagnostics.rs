@@ -77,6 +77,7 @@ codes! {
     UnknownDependency = "E027", "unknown-dependency", Error;
     DependencyCycle = "E028", "dependency-cycle", Error;
     InvalidMeasure = "E030", "invalid-measure", Error;
+    UnknownRelated = "E035", "unknown-related", Error;
     EventsOutOfOrder = "W001", "events-out-of-order", Warning;
     ActionItemWithoutOwner = "W002", "action-item-without-owner", Warning;
     MissingKeyPhase = "W003", "missing-key-phase", Warning;
@@ -90,6 +91,7 @@ codes! {
     UnusedService = "W011", "unused-service", Warning;
     ImpairedBeforeStart = "W012", "impaired-before-start", Warning;
     StaleTimeOfDay = "W015", "stale-time-of-day", Warning;
+    RelatedToItself = "W020", "related-to-itself", Warning;
 }
 
 impl fmt::Display for Code {

@@ -465,6 +465,7 @@ mod tests {
             action_items: vec![],
             links: vec![],
             internal_notes: None,
+            related: vec![],
         }
     }
 

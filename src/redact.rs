@@ -540,6 +540,7 @@ internal_notes: SECRET notes
             action_items: vec![],
             links: vec![],
             internal_notes: Some("notes".into()),
+            related: vec![],
         }
     }
 

@@ -33,6 +33,11 @@ pub struct BuildArgs {
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
 
+    /// The day the follow-ups page counts overdue items and ages on (`2025-03-01`); default:
+    /// the day of the last change in any log, so the same logs always build the same site.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<chrono::NaiveDate>,
+
     /// Build the valid logs even when some are invalid, and list the ones left out.
     #[arg(long)]
     pub keep_going: bool,
@@ -83,7 +88,10 @@ fn build_site(args: &BuildArgs, io: &mut Io) -> Result<u8, CliError> {
     let dirs = template_dirs(args.templates.templates.as_deref())?;
     let templates = TemplateSet::load(&dirs)?;
     let config = pipeline::config(&args.paths[0], io)?;
-    let options = Options::new(args.audience.audience, args.base_url.as_deref(), config);
+    let options = Options {
+        today: args.today,
+        ..Options::new(args.audience.audience, args.base_url.as_deref(), config)
+    };
     let limits = args.limits.limits();
     let read = move |p: &Path| inputs::read(p, limits.max_file_bytes).map_err(|e| e.reason);
     let request = Request {

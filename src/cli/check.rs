@@ -1,6 +1,6 @@
 //! `postevent check`: validate logs and report every problem with its location.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -8,9 +8,11 @@ use rayon::prelude::*;
 
 use super::{Io, inputs, pipeline};
 use crate::config::{self, Config};
-use crate::diagnostics::{JsonDiagnostic, RenderStyle, render_human};
+use crate::diagnostics::{Diagnostic, JsonDiagnostic, RenderStyle, render_human};
 use crate::exit;
 use crate::parse::Limits;
+use crate::source::Source;
+use crate::validate::related::RelatedSpans;
 use crate::validate::{self, Checked};
 
 #[derive(Debug, Args)]
@@ -83,6 +85,9 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
     // Each log is checked against the config of its own folder: found once per folder, read
     // once per config.
     let mut configs: Vec<Config> = Vec::new();
+    // Every id checked, and the logs that name related ones (for the check of a folder).
+    let mut known: BTreeSet<String> = BTreeSet::new();
+    let mut related: Vec<(Source, RelatedSpans)> = Vec::new();
     let mut by_file: BTreeMap<Option<PathBuf>, usize> = BTreeMap::new();
     let mut by_folder: BTreeMap<PathBuf, usize> = BTreeMap::new();
     let mut config_of = Vec::with_capacity(files.len());
@@ -146,16 +151,22 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
             };
             errors += checked.errors();
             warnings += checked.warnings();
-            for d in &checked.diagnostics {
-                let _ = match args.format {
-                    Format::Human => write!(io.stderr, "{}", render_human(&source, d, style)),
-                    Format::Json => writeln!(
-                        io.stdout,
-                        "{}",
-                        serde_json::to_string(&JsonDiagnostic::new(&source, d)).unwrap_or_default()
-                    ),
-                };
+            print(&source, &checked.diagnostics, args.format, style, io);
+            match &checked.incident {
+                Some(incident) => known.insert(incident.id.clone()),
+                None => known.insert(source.stem().unwrap_or_default().to_owned()),
+            };
+            if !checked.related_spans.is_empty() {
+                related.push((source, checked.related_spans));
             }
+        }
+    }
+    // A folder is a set of logs: the ids its logs relate to must be among them.
+    if args.paths.iter().any(|p| p.is_dir()) {
+        for (source, spans) in &related {
+            let unknown = validate::related::unknown(spans, &known);
+            errors += unknown.len();
+            print(source, &unknown, args.format, style, io);
         }
     }
     if args.format == Format::Human {
@@ -171,6 +182,26 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
         exit::FAILURE
     } else {
         exit::SUCCESS
+    }
+}
+
+/// Prints the diagnostics of one log in the chosen format.
+fn print(
+    source: &Source,
+    diagnostics: &[Diagnostic],
+    format: Format,
+    style: RenderStyle,
+    io: &mut Io,
+) {
+    for d in diagnostics {
+        let _ = match format {
+            Format::Human => write!(io.stderr, "{}", render_human(source, d, style)),
+            Format::Json => writeln!(
+                io.stdout,
+                "{}",
+                serde_json::to_string(&JsonDiagnostic::new(source, d)).unwrap_or_default()
+            ),
+        };
     }
 }
 

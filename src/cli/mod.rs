@@ -1,6 +1,7 @@
 //! The command line: clap types, one file per subcommand. This is the only layer that reads
 //! arguments, prints, and picks an exit code.
 
+mod actions;
 mod build;
 mod changed;
 mod check;
@@ -18,6 +19,7 @@ mod report;
 mod schema;
 #[cfg(feature = "serve")]
 mod serve;
+mod stats;
 mod templates;
 
 use std::ffi::OsString;
@@ -71,6 +73,10 @@ pub enum Command {
     /// Run the language server for editors (LSP over standard input and output).
     #[cfg(feature = "lsp")]
     Lsp(lsp::LspArgs),
+    /// List the action items of every log: open, overdue, by owner (text, md, json, csv).
+    Actions(actions::ActionsArgs),
+    /// Print the figures over all incidents (trends, medians, closure) as JSON, CSV or Markdown.
+    Stats(stats::StatsArgs),
 }
 
 /// When to colour output.
@@ -111,6 +117,8 @@ fn config_of(command: &Command) -> Option<std::path::PathBuf> {
         Command::Report(a) => &a.config,
         Command::Build(a) => &a.config,
         Command::Export(a) => &a.config,
+        Command::Actions(a) => &a.config,
+        Command::Stats(a) => &a.config,
         Command::New(a) => &a.config,
         #[cfg(feature = "serve")]
         Command::Serve(a) => &a.config,
@@ -174,6 +182,8 @@ pub fn run(
         Command::Serve(args) => serve::run(&args, &mut io),
         #[cfg(feature = "lsp")]
         Command::Lsp(args) => lsp::run(&args, &mut io),
+        Command::Actions(args) => actions::run(&args, &mut io),
+        Command::Stats(args) => stats::run(&args, &mut io),
     };
     let _ = io.stdout.flush();
     code

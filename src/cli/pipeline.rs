@@ -241,3 +241,42 @@ pub fn load_all(
         .map(|(_, i)| redact_with(i, audience, config))
         .collect())
 }
+
+/// The listing entries of every log of `paths` for `audience` (as the site would list them),
+/// for the commands over many incidents (`actions`, `stats`). `None` when a log cannot be
+/// used (its problems are printed): the command ends with [`exit::FAILURE`].
+pub fn load_entries(
+    paths: &[PathBuf],
+    limits: Limits,
+    audience: Audience,
+    io: &mut Io,
+) -> Result<Option<(Config, Vec<crate::site::Entry>)>, CliError> {
+    let files = log_files(paths)?;
+    let config = config(&paths[0], io)?;
+    let incidents = match load_all(&files, limits, &config, audience, io) {
+        Ok(incidents) => incidents,
+        Err(failed) => {
+            let _ = writeln!(
+                io.stderr,
+                "error: {failed} log(s) cannot be read as incidents"
+            );
+            return Ok(None);
+        }
+    };
+    let mut entries: Vec<crate::site::Entry> = incidents
+        .iter()
+        .map(|r| {
+            let view = crate::render::view::build(r, r.incident().timezone);
+            crate::site::Entry::new(&view)
+        })
+        .collect();
+    entries.sort_by(crate::site::Entry::newest_first);
+    Ok(Some((config, entries)))
+}
+
+/// Writes a command's whole output to standard output.
+pub fn print_out(io: &mut Io, what: &'static str, text: &str) -> Result<(), CliError> {
+    io.stdout
+        .write_all(text.as_bytes())
+        .map_err(|source| CliError::Stdout { what, source })
+}

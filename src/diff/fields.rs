@@ -136,6 +136,7 @@ pub fn top_level(old: &Incident, new: &Incident) -> Vec<FieldChange> {
     f.list("regions", &old.regions, &new.regions);
     f.list("tags", &old.tags, &new.tags);
     f.list("authors", &old.authors, &new.authors);
+    f.list("related", &old.related, &new.related);
     let roles = |i: &Incident| {
         i.roles
             .iter()

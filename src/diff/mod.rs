@@ -550,6 +550,7 @@ mod tests {
             action_items,
             links: vec![],
             internal_notes: None,
+            related: vec![],
         }
     }
 

@@ -16,6 +16,7 @@
 //! | Mermaid | [`mermaid`] | the characters Mermaid reads as syntax become its `#NN;` entities; one line |
 //! | YAML and TOML strings (front matter, written logs) | [`front_matter_string`] | a double-quoted string whose escapes both read alike; control characters (C0, DEL, C1) and U+FFFE, U+FFFF escaped |
 //! | Terminal | [`terminal`], [`terminal_with_colours`] | control characters dropped but tab and line breaks; optionally SGR colours kept |
+//! | CSV field (RFC 4180) | [`csv_field`] | quoted when it holds `,` `"` or a line break, `"` doubled; a text starting with `=` `+` `-` `@` (a spreadsheet formula) gets a leading `'`; control characters but line breaks and tab dropped |
 //!
 //! Markdown outputs are read by renderers with more extensions than postevent's (mdBook,
 //! Zola, pandoc, GitHub): the Markdown rules hold against pulldown-cmark with every extension
@@ -239,6 +240,34 @@ fn dropped_on_terminal(c: char) -> bool {
     c.is_control() && !matches!(c, '\n' | '\r' | '\t')
 }
 
+/// One CSV field (RFC 4180) holding text from a log: quoted when it holds a comma, a quote
+/// or a line break, with quotes doubled. A text a spreadsheet would run as a formula (first
+/// character `=`, `+`, `-` or `@`) gets a leading `'`, as OWASP advises; control characters
+/// other than tab and line breaks are dropped. Numbers are written as they are, not through
+/// this.
+pub fn csv_field(text: &str) -> String {
+    let mut clean: String = text.chars().filter(|&c| !dropped_on_terminal(c)).collect();
+    if clean.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        clean.insert(0, '\'');
+    }
+    if clean.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", clean.replace('"', "\"\""))
+    } else {
+        clean
+    }
+}
+
+/// One CSV record: the fields joined by commas, ended by CRLF (RFC 4180).
+pub fn csv_record<S: AsRef<str>>(fields: &[S]) -> String {
+    let mut out = fields
+        .iter()
+        .map(AsRef::as_ref)
+        .collect::<Vec<_>>()
+        .join(",");
+    out.push_str("\r\n");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -341,5 +370,24 @@ mod tests {
             terminal_with_colours(coloured),
             "\u{1b}[1;31mred\u{1b}[0m ]0;title [2J"
         );
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_and_disarmed() {
+        let cases = [
+            ("plain", "plain"),
+            ("a,b", "\"a,b\""),
+            ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("two\nlines", "\"two\nlines\""),
+            ("=HYPERLINK(1)", "'=HYPERLINK(1)"),
+            ("-1+1", "'-1+1"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("bell\u{7}ring", "bellring"),
+            ("", ""),
+        ];
+        for (input, want) in cases {
+            assert_eq!(csv_field(input), want, "{input:?}");
+        }
+        assert_eq!(csv_record(&["a", "\"b,c\""]), "a,\"b,c\"\r\n");
     }
 }

@@ -6,13 +6,13 @@ use std::fmt;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Declares a closed set of keyword values with their spelling in the log.
 macro_rules! keywords {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal,)* }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema)]
         pub enum $name {
             $(#[serde(rename = $text)] $variant,)*
         }
@@ -367,6 +367,8 @@ pub struct Incident {
     pub links: Vec<Link>,
     /// Never in a public report.
     pub internal_notes: Option<String>,
+    /// Ids of incidents this one recurs with (`related:`), in the order written, each once.
+    pub related: Vec<String>,
 }
 
 impl Incident {

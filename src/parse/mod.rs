@@ -102,6 +102,11 @@ pub struct RawIncident {
     pub links: Vec<RawLink>,
     /// Markdown; never in a public report.
     pub internal_notes: Option<String>,
+    /// Ids of earlier or later incidents this one recurs with; `check` on a folder verifies
+    /// each names a log of it (E035). Pages show the links both ways.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub related: Vec<SpannedStr>,
 }
 
 /// An affected service: a plain name, or a map with a name and a description.

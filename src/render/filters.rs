@@ -88,6 +88,7 @@ pub fn register(tera: &mut Tera) {
     tera.register_filter("local", local_filter);
     tera.register_filter("utc", utc_filter);
     tera.register_filter("duration", duration_filter);
+    tera.register_filter("percent", percent_filter);
 }
 
 /// `{{ e.at | local }}`: in the display zone (the context's `timezone`), or in `tz="Asia/Tokyo"`;
@@ -141,6 +142,19 @@ fn duration_filter(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
         ))
     })?;
     Ok(human_duration(TimeDelta::seconds(seconds)))
+}
+
+/// `{{ rate | percent }}`: a share from 0 to 1 as a whole percentage, `58%`; `—` for `null`.
+fn percent_filter(value: &Value, _: Kwargs, _: &State) -> TeraResult<String> {
+    if value.is_none() {
+        return Ok("—".to_owned());
+    }
+    let rate = value.as_f64().ok_or_else(|| {
+        tera::Error::message(format!(
+            "`percent` needs a number from 0 to 1, not `{value}`"
+        ))
+    })?;
+    Ok(format!("{:.0}%", rate * 100.0))
 }
 
 #[cfg(test)]

@@ -54,6 +54,10 @@ pub struct Document<'a> {
     pub origin_services: &'a [String],
     /// Every `depends_on` edge, with the delay between the two impacts.
     pub dependencies: Vec<Dependency<'a>>,
+    /// The prose of the post-mortem, each field as Markdown and as sanitised HTML.
+    pub narrative: Narrative<'a>,
+    /// Ids of the incidents this one recurs with (`related:`).
+    pub related: &'a [String],
 }
 
 /// One measure: its peak and the values it took (each holds until the next).
@@ -82,6 +86,64 @@ pub struct Dependency<'a> {
     /// Seconds from the dependency's first impact to the dependent's; `null` unless both
     /// were impaired.
     pub delay_s: Option<i64>,
+}
+
+/// A Markdown field of the log: `markdown` with raw HTML escaped and unsafe links removed,
+/// `html` sanitised (the same texts the Markdown and HTML reports show).
+#[derive(Debug, Serialize)]
+pub struct Prose<'a> {
+    pub markdown: &'a str,
+    pub html: &'a str,
+}
+
+/// The prose sections, `null` (or empty lists) when the log leaves them out. Internal notes
+/// are never here: they are for the internal report's own section only.
+#[derive(Debug, Serialize)]
+pub struct Narrative<'a> {
+    pub summary: Option<Prose<'a>>,
+    pub impact: Option<Prose<'a>>,
+    pub root_cause: Option<Prose<'a>>,
+    pub trigger: Option<Prose<'a>>,
+    pub detection: Option<Prose<'a>>,
+    pub resolution: Option<Prose<'a>>,
+    pub contributing_factors: Vec<Prose<'a>>,
+    pub lessons: Lessons<'a>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Lessons<'a> {
+    pub went_well: Vec<Prose<'a>>,
+    pub went_wrong: Vec<Prose<'a>>,
+    pub lucky: Vec<Prose<'a>>,
+}
+
+fn prose(t: &super::view::Text) -> Prose<'_> {
+    Prose {
+        markdown: &t.markdown,
+        html: &t.html,
+    }
+}
+
+fn all(list: &[super::view::Text]) -> Vec<Prose<'_>> {
+    list.iter().map(prose).collect()
+}
+
+fn narrative(v: &View) -> Narrative<'_> {
+    let s = &v.sections;
+    Narrative {
+        summary: s.summary.as_ref().map(prose),
+        impact: s.impact.as_ref().map(prose),
+        root_cause: s.root_cause.as_ref().map(prose),
+        trigger: s.trigger.as_ref().map(prose),
+        detection: s.detection.as_ref().map(prose),
+        resolution: s.resolution.as_ref().map(prose),
+        contributing_factors: all(&s.contributing_factors),
+        lessons: Lessons {
+            went_well: all(&v.lessons.went_well),
+            went_wrong: all(&v.lessons.went_wrong),
+            lucky: all(&v.lessons.lucky),
+        },
+    }
 }
 
 /// Phase metrics in seconds, `null` when a phase is missing: `time_to_detect_s`, ..., one
@@ -286,6 +348,8 @@ impl<'a> Document<'a> {
                     delay_s: e.delay.map(|d| d.num_seconds()),
                 })
                 .collect(),
+            narrative: narrative(v),
+            related: &v.related,
         }
     }
 }

@@ -4,9 +4,11 @@
 
 pub mod filters;
 pub mod graph;
+pub mod followups;
 pub mod json;
 pub mod markdown;
 pub mod mermaid;
+pub mod stats;
 pub mod svg;
 pub mod templates;
 pub mod view;

@@ -40,6 +40,8 @@ pub const DEFAULTS: &[(&str, &str)] = defaults![
     "site/list.html",
     "site/groups.html",
     "site/stats.html",
+    "site/followups.html",
+    "site/followups-table.html",
     "site/postmortem.html",
     "site/summary.html",
     "site/site.css",
@@ -47,7 +49,7 @@ pub const DEFAULTS: &[(&str, &str)] = defaults![
 ];
 
 /// Bumped whenever what the code puts into pages changes; part of the site's cache key.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 5;
 
 /// Why a template could not be used.
 #[derive(Debug, Error)]

@@ -262,8 +262,8 @@ pub struct MilestoneView {
     pub label: String,
 }
 
-/// A follow-up.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// A follow-up. (Deserialize: the site's build cache keeps it in each listing entry.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct ActionView {
     pub id: Option<String>,
     pub title: String,
@@ -383,6 +383,8 @@ pub struct View {
     /// Whether the timeline chart gives a lane to every service, not only those impaired
     /// (postevent.toml: `[report] chart_all_services = true`).
     pub chart_all_services: bool,
+    /// Ids of the incidents this one recurs with (`related:`), as its log lists them.
+    pub related: Vec<String>,
     /// Each region of `regions`, in order, with its recovery and each service's impact there.
     pub impact_by_region: Vec<RegionView>,
     /// The impaired services none of whose dependencies was impaired at or before them.
@@ -525,6 +527,7 @@ pub fn build(redacted: &Redacted, zone: Tz) -> View {
                 delay: e.delay,
             })
             .collect(),
+        related: incident.related.clone(),
     }
 }
 

@@ -9,6 +9,7 @@ use thiserror::Error;
 
 use super::cache::{self, Cache, Cached};
 use super::load::{self, Loaded, Reader};
+use super::related::{self, Node, RelatedLink};
 use super::write::{self, WriteError};
 use super::{Entry, Options, TemplateSet, Tree, pages};
 use crate::diagnostics::{Diagnostic, RenderStyle, render_human};
@@ -45,6 +46,20 @@ pub struct Request<'a> {
     pub templates: &'a TemplateSet,
     /// Build the valid logs even when others are invalid.
     pub keep_going: bool,
+}
+
+impl Request<'_> {
+    /// Loads one log, from `cache` when it is unchanged there.
+    fn load(&self, path: &Path, cache: Option<&Cache>) -> Loaded {
+        load::load_one(
+            path,
+            self.read,
+            self.limits,
+            &self.options.config,
+            cache,
+            self.out,
+        )
+    }
 }
 
 /// A log that could not go into the site.
@@ -175,6 +190,11 @@ enum Step {
 /// is a full one: pages stream into a staging folder beside the site as they are rendered, so
 /// memory holds entries rather than pages, and the folder is thrown away if any log fails.
 /// With a cache, unchanged logs are skipped and the (few) changed pages wait in memory.
+///
+/// A page shows its related incidents both ways, which only all the entries tell: the first
+/// pass renders each page without them, then every page (fresh or cached) whose list is not
+/// the one it was rendered with is read and rendered again. Only logs with related incidents
+/// pay for that second pass.
 pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildError> {
     write::check_target(req.out)?;
     let key = cache::key(req.options, req.templates);
@@ -188,15 +208,8 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
         .files
         .par_iter()
         .map(|path| {
-            let loaded = load::load_one(
-                path,
-                req.read,
-                req.limits,
-                &req.options.config,
-                old.as_ref(),
-                req.out,
-            );
-            let step = first_pass(loaded, req, staging.as_ref());
+            let loaded = req.load(path, old.as_ref());
+            let step = first_pass(loaded, req, staging.as_ref(), &[]);
             progress.tick();
             step
         })
@@ -210,6 +223,13 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
         }
     }
     let dropped = drop_duplicates(&mut cached, &mut fresh, &mut problems);
+    rerender_related(
+        &mut cached,
+        &mut fresh,
+        &mut problems,
+        req,
+        staging.as_ref(),
+    )?;
     if !problems.is_empty() && !req.keep_going {
         return Ok(Outcome {
             written: false,
@@ -307,6 +327,68 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
 type CachedLog = (PathBuf, cache::Stamp, Entry);
 type FreshLog = (PathBuf, cache::Stamp, Entry);
 
+/// Renders again every page whose related incidents (both ways, over every entry) are not the
+/// ones it was rendered with: its log is read and validated again, since neither a cached nor
+/// a fresh page keeps its incident.
+fn rerender_related(
+    cached: &mut Vec<CachedLog>,
+    fresh: &mut Vec<(FreshLog, Option<String>)>,
+    problems: &mut Vec<Problem>,
+    req: &Request,
+    staging: Option<&write::Staging>,
+) -> Result<(), BuildError> {
+    let graph = related::graph(
+        cached
+            .iter()
+            .map(|(_, _, e)| e)
+            .chain(fresh.iter().map(|((_, _, e), _)| e))
+            .map(|e| Node {
+                id: &e.id,
+                title: &e.title,
+                related: &e.related,
+            }),
+    );
+    let related_of = |id: &str| graph.get(id).map_or(&[][..], Vec::as_slice);
+    let stale = |e: &Entry| related_of(&e.id) != e.related_pages.as_slice();
+    let mut again: Vec<PathBuf> = Vec::new();
+    cached.retain(|(path, _, e)| {
+        !stale(e) || {
+            again.push(path.clone());
+            false
+        }
+    });
+    fresh.retain(|((path, _, e), _)| {
+        !stale(e) || {
+            again.push(path.clone());
+            false
+        }
+    });
+    let steps: Vec<Step> = again
+        .par_iter()
+        .map(|path| {
+            let loaded = req.load(path, None);
+            let id = match &loaded {
+                Loaded::Checked { checked, .. } => checked.incident.as_ref().map(|i| i.id.clone()),
+                _ => None,
+            };
+            first_pass(
+                loaded,
+                req,
+                staging,
+                id.map_or(&[][..], |id| related_of(&id)),
+            )
+        })
+        .collect::<Result<_, BuildError>>()?;
+    for step in steps {
+        match step {
+            Step::Cached(c) => cached.push(c),
+            Step::Fresh(f, html) => fresh.push((f, html)),
+            Step::Problem(p) => problems.push(p),
+        }
+    }
+    Ok(())
+}
+
 /// Whether the site in `out` is what this build would write: every log unchanged, none added
 /// or removed, and every file of the last build still there. Then nothing is rewritten.
 fn up_to_date(
@@ -332,11 +414,13 @@ fn up_to_date(
             .all(|f| out.join(f).is_file())
 }
 
-/// Validates, then renders a valid log: into the staging folder when there is one.
+/// Validates, then renders a valid log (with `related`, its related incidents): into the
+/// staging folder when there is one.
 fn first_pass(
     loaded: Loaded,
     req: &Request,
     staging: Option<&write::Staging>,
+    related: &[RelatedLink],
 ) -> Result<Step, BuildError> {
     let (path, stamp, source, checked) = match loaded {
         Loaded::Cached { path, stamp, entry } => return Ok(Step::Cached((path, stamp, *entry))),
@@ -355,7 +439,8 @@ fn first_pass(
         Err(problem) => return Ok(Step::Problem(problem)),
     };
     let redacted = redact_with(&incident, req.options.audience, &req.options.config);
-    let (entry, html) = pages::incident(&redacted, req.options, req.templates)?;
+    let (mut entry, html) = pages::incident(&redacted, req.options, req.templates, related)?;
+    entry.related_pages = related.to_vec();
     let html = match staging {
         Some(s) => {
             s.write(&entry.url, html.as_bytes())?;

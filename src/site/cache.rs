@@ -24,8 +24,9 @@ pub fn path(out: &Path) -> PathBuf {
     parent.join(format!(".{name}.postevent-cache.json"))
 }
 
-/// Bumped when the cache's own shape changes (3: logs keyed by their canonical path).
-const FORMAT: u32 = 3;
+/// Bumped when the cache's own shape changes (3: logs keyed by their canonical path; 4:
+/// entries hold action items and related incidents).
+const FORMAT: u32 = 4;
 
 /// How the cache names a log: its canonical path (absolute, links and `..` resolved), so a
 /// build finds its logs in the cache however the paths were spelled on the command line
@@ -98,10 +99,13 @@ pub struct Cache {
 /// The key of a build: a cache with another key is ignored.
 pub fn key(options: &Options, templates: &TemplateSet) -> String {
     format!(
-        "v{FORMAT} {:016x} {} {} {:016x}",
+        "v{FORMAT} {:016x} {} {} {} {:016x}",
         templates.fingerprint(),
         options.audience.as_str(),
         options.base_url.as_deref().unwrap_or("-"),
+        options
+            .today
+            .map_or_else(|| "-".to_owned(), |d| d.to_string()),
         options.config.fingerprint()
     )
 }

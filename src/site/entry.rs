@@ -4,9 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use chrono::NaiveDate;
+
 use crate::metrics::human_duration;
 use crate::render::View;
 use crate::render::filters::{Style, instant, utc};
+use crate::render::view::ActionView;
 
 /// How long a summary runs in listings, the search index and the feed, in characters.
 const SUMMARY_CHARS: usize = 280;
@@ -47,6 +50,19 @@ pub struct Entry {
     /// The peak of each measure the audience may see, by key.
     #[serde(default)]
     pub measures: Vec<EntryMeasure>,
+    /// Its action items as the audience sees them (no owner in a public site).
+    #[serde(default)]
+    pub action_items: Vec<ActionView>,
+    /// How many of them are `open` or `in_progress`.
+    #[serde(default)]
+    pub open_action_items: usize,
+    /// Ids of the incidents its log lists as related.
+    #[serde(default)]
+    pub related: Vec<String>,
+    /// The related incidents, both ways, its page was rendered with (a page whose list
+    /// changes is rendered again).
+    #[serde(default)]
+    pub related_pages: Vec<super::related::RelatedLink>,
 }
 
 /// One measure of one incident: its key and its peak.
@@ -153,6 +169,14 @@ impl Entry {
                     peak: m.peak,
                 })
                 .collect(),
+            related: view.related.clone(),
+            related_pages: Vec::new(),
+            open_action_items: view
+                .action_items
+                .iter()
+                .filter(|a| super::followups::is_open(a.status))
+                .count(),
+            action_items: view.action_items.clone(),
             summary: view
                 .sections
                 .summary
@@ -172,6 +196,15 @@ impl Entry {
         let zone = self.timezone.parse().unwrap_or(chrono_tz::UTC);
         let start = chrono::DateTime::from_timestamp(self.start_unix, 0).unwrap_or_default();
         instant(start, zone, Style::Date)
+    }
+
+    /// The start's date in the incident's zone, as a date: the day its action items were born.
+    pub fn start_date(&self) -> NaiveDate {
+        let zone: chrono_tz::Tz = self.timezone.parse().unwrap_or(chrono_tz::UTC);
+        chrono::DateTime::from_timestamp(self.start_unix, 0)
+            .unwrap_or_default()
+            .with_timezone(&zone)
+            .date_naive()
     }
 
     /// `14h 32m`

@@ -12,10 +12,13 @@ pub mod cache;
 pub mod entry;
 pub mod export;
 pub mod feed;
+pub mod followups;
 pub mod load;
 pub mod pages;
+pub mod related;
 pub mod search;
 pub mod stats;
+pub mod trends;
 pub mod write;
 
 use std::collections::BTreeMap;
@@ -38,6 +41,9 @@ pub struct Options {
     /// `https://status.example.com/postmortems/`, always ending in `/`; makes feed links
     /// absolute.
     pub base_url: Option<String>,
+    /// The day the follow-ups page counts overdue items and ages on (`build --today`); `None`
+    /// means the day of the last change in any log, so the same logs build the same site.
+    pub today: Option<chrono::NaiveDate>,
 }
 
 impl Options {
@@ -65,6 +71,7 @@ impl Options {
             audience,
             base_url,
             config,
+            today: None,
         }
     }
 }

@@ -9,7 +9,8 @@ use serde::Serialize;
 use siphasher::sip::SipHasher13;
 use tera::Context;
 
-use super::{Entry, Options, TemplateSet, Tree, feed, search, stats};
+use super::related::RelatedLink;
+use super::{Entry, Options, TemplateSet, Tree, feed, followups, search, stats};
 use crate::redact::{Audience, Redacted};
 use crate::render::{self, TemplateError, view};
 
@@ -77,17 +78,20 @@ fn stylesheet(templates: &TemplateSet, parts: [&str; 2]) -> Vec<u8> {
         .into_bytes()
 }
 
-/// The page of one incident, redacted for the site's audience, and its listing entry.
+/// The page of one incident, redacted for the site's audience, and its listing entry;
+/// `related` are the incidents related to it both ways.
 pub fn incident(
     redacted: &Redacted,
     options: &Options,
     templates: &TemplateSet,
+    related: &[RelatedLink],
 ) -> Result<(Entry, String), TemplateError> {
     let view = view::build(redacted, redacted.incident().timezone);
     let entry = Entry::new(&view);
     let mut ctx = render::context(&view);
     ctx.insert("site", &site_context(options, templates, "../", "incident"));
     ctx.insert("entry", &entry);
+    ctx.insert("related_incidents", related);
     let name = match redacted.audience() {
         Audience::Internal => "site/postmortem.html",
         Audience::Public => "site/summary.html",
@@ -253,12 +257,17 @@ pub fn aggregate(
     );
     ctx.insert("month_rows", &stats::month_rows(&stats));
     ctx.insert("charts", &stats::charts(&stats));
+    ctx.insert("time_keys", &stats::time_keys(&stats));
     ctx.insert("count", &entries.len());
     tree.insert(
         "stats.html".into(),
         templates.render("site/stats.html", &ctx)?.into(),
     );
     tree.insert("stats.json".into(), stats::json(&stats).into_bytes());
+    tree.insert(
+        "followups.html".into(),
+        followups_page(entries, options, templates)?.into_bytes(),
+    );
 
     tree.insert("feed.xml".into(), feed::atom(entries, options).into_bytes());
     let (json, script) = search::files(entries);
@@ -296,4 +305,40 @@ fn rows(
             Ok([top, down])
         })
         .collect()
+}
+
+/// The follow-ups page: every action item, as of `--today` or the day of the last change.
+fn followups_page(
+    entries: &[Entry],
+    options: &Options,
+    templates: &TemplateSet,
+) -> Result<String, TemplateError> {
+    let today = options
+        .today
+        .or_else(|| followups::default_today(entries))
+        .unwrap_or_default();
+    let items = followups::collect(entries, today);
+    let open: Vec<followups::FollowUp> = items.iter().filter(|f| f.open).cloned().collect();
+    // A public site shows no owner, so only a missing due date says an item is unplanned there.
+    let public = options.audience == Audience::Public;
+    let unplanned: Vec<&followups::FollowUp> = open
+        .iter()
+        .filter(|f| (!public && f.owner.is_none()) || f.due.is_none())
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("site", &site_context(options, templates, "", "followups"));
+    let summary = followups::summary(&items, today);
+    ctx.insert("summary", &summary);
+    ctx.insert("today_given", &options.today.is_some());
+    ctx.insert(
+        "owners",
+        &if options.audience == Audience::Public {
+            Vec::new()
+        } else {
+            followups::by_owner(&open)
+        },
+    );
+    ctx.insert("incidents", &followups::by_incident(&items));
+    ctx.insert("unplanned", &unplanned);
+    templates.render("site/followups.html", &ctx)
 }

@@ -8,6 +8,7 @@ use chrono::{Datelike, NaiveDate, TimeDelta};
 use serde::Serialize;
 
 use super::Entry;
+use super::trends::{self, Figure, Trends};
 use crate::escape::xml as escape_xml;
 use crate::metrics::human_duration;
 use crate::model::Scale;
@@ -25,6 +26,8 @@ pub struct Stats {
     pub services: Vec<ServiceTotal>,
     /// Every metric over the incidents that have it: the built-in five, then the config's.
     pub metrics: Vec<MetricTotal>,
+    /// Per quarter and per severity, recurring services and tags, action-item closure.
+    pub trends: Trends,
     /// The severity scale, worst first (the config's; SEV1 to SEV5 by default), with the
     /// colour class of each level.
     #[serde(skip)]
@@ -199,6 +202,12 @@ pub fn compute(entries: &[Entry], scale: &Scale) -> Stats {
             .cmp(&a.impact_s)
             .then_with(|| a.slug.cmp(&b.slug))
     });
+    let scale: Vec<(String, &'static str)> = (0..scale.levels.len())
+        .map(|rank| {
+            let level = scale.at(rank);
+            (level.as_str().to_owned(), scale.colour(&level))
+        })
+        .collect();
     Stats {
         format_version: 1,
         incidents: entries.len(),
@@ -207,17 +216,13 @@ pub fn compute(entries: &[Entry], scale: &Scale) -> Stats {
         services,
         metrics: metric_totals(entries),
         measures: measure_totals(entries),
-        scale: (0..scale.levels.len())
-            .map(|rank| {
-                let level = scale.at(rank);
-                (level.as_str().to_owned(), scale.colour(&level))
-            })
-            .collect(),
+        trends: trends::compute(entries, &scale),
+        scale,
     }
 }
 
 /// The median of sorted values (the lower middle for an even count, so it is a real value).
-fn median(sorted: &[i64]) -> Option<i64> {
+pub fn median(sorted: &[i64]) -> Option<i64> {
     if sorted.is_empty() {
         None
     } else {
@@ -303,20 +308,172 @@ pub fn month_rows(stats: &Stats) -> Vec<MonthRow<'_>> {
         .collect()
 }
 
-/// The three charts as inline SVG (every label escaped).
+/// The charts as inline SVG (every label escaped).
 #[derive(Debug, Clone, Serialize)]
 pub struct Charts {
     pub per_month: String,
     pub resolve: String,
     pub impact: String,
+    /// Median response times per quarter.
+    pub quarter_times: String,
+    /// Median response times per severity.
+    pub severity_times: String,
+    /// Action-item closure rate per quarter.
+    pub closure: String,
+    /// Incidents per recurring service.
+    pub recurring: String,
 }
 
 pub fn charts(stats: &Stats) -> Charts {
+    let t = &stats.trends;
+    let medians = |times: &[Figure]| times.iter().map(|f| f.median_s).collect::<Vec<_>>();
     Charts {
         per_month: per_month_chart(stats),
         resolve: resolve_chart(stats),
         impact: impact_chart(stats),
+        quarter_times: grouped_bars(
+            "Median response times per quarter",
+            &t.quarters
+                .iter()
+                .map(|q| (q.quarter.clone(), medians(&q.times)))
+                .collect::<Vec<_>>(),
+        ),
+        severity_times: grouped_bars(
+            "Median response times per severity",
+            &t.severities
+                .iter()
+                .map(|s| (s.severity.clone(), medians(&s.times)))
+                .collect::<Vec<_>>(),
+        ),
+        closure: closure_chart(t),
+        recurring: hbars(
+            "Incidents per recurring service",
+            &t.recurring_services
+                .iter()
+                .map(|r| Bar {
+                    name: &r.name,
+                    value: r.incidents as f64,
+                    text: r.incidents.to_string(),
+                    title: format!("{}: {}", r.name, r.incidents),
+                })
+                .collect::<Vec<_>>(),
+        ),
     }
+}
+
+/// A series of the response-time charts: its CSS class and label, for the legend.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimeKey {
+    pub class: &'static str,
+    pub label: String,
+}
+
+/// The legend of the response-time charts, in the order of [`trends::TIMES`].
+pub fn time_keys(stats: &Stats) -> Vec<TimeKey> {
+    let labels = stats.trends.quarters.first().map(|q| &q.times);
+    TIME_CLASSES
+        .iter()
+        .zip(trends::TIMES)
+        .map(|(class, key)| TimeKey {
+            class,
+            label: labels
+                .and_then(|l| l.iter().find(|f| f.key == *key))
+                .map_or_else(|| key.replace('_', " "), |f| f.label.clone()),
+        })
+        .collect()
+}
+
+/// The CSS class of each series of [`grouped_bars`], in the order of [`trends::TIMES`].
+pub const TIME_CLASSES: [&str; 4] = ["ttd", "tti", "ttm", "ttr"];
+
+/// Bars side by side: one group per label, one bar per time of [`trends::TIMES`], in hours.
+fn grouped_bars(label: &str, groups: &[(String, Vec<Option<i64>>)]) -> String {
+    let most = groups
+        .iter()
+        .flat_map(|(_, v)| v.iter().flatten())
+        .copied()
+        .max()
+        .unwrap_or(0);
+    if most == 0 {
+        return empty_chart(label);
+    }
+    let hours = most as f64 / 3600.0;
+    let step = nice_step(hours, 4.0);
+    let max = (hours / step).ceil() * step;
+    let band = (W - LEFT - RIGHT) / groups.len() as f64;
+    let plot = H - TOP - BOTTOM;
+    let bar = band * 0.8 / TIME_CLASSES.len() as f64;
+    let mut out = String::new();
+    svg_open(&mut out, label, H);
+    y_axis(&mut out, max, step, |v| format!("{v}h"));
+    for (i, (name, values)) in groups.iter().enumerate() {
+        for (j, (value, class)) in values.iter().zip(TIME_CLASSES).enumerate() {
+            let Some(s) = value else { continue };
+            let h = (*s as f64 / 3600.0) / max * plot;
+            let x = LEFT + band * i as f64 + band * 0.1 + bar * j as f64;
+            let _ = write!(
+                out,
+                r#"<rect class="{class}" x="{x:.1}" y="{:.1}" width="{:.1}" height="{h:.1}"><title>{}: {} {}</title></rect>"#,
+                TOP + plot - h,
+                (bar * 0.9).max(0.5),
+                escape_xml(name),
+                trends::TIMES[j].replace('_', " "),
+                human_duration(TimeDelta::seconds(*s))
+            );
+        }
+    }
+    band_labels(&mut out, groups.iter().map(|(n, _)| n.as_str()), band);
+    out.push_str("</svg>");
+    out
+}
+
+/// Labels under the bands, at most about 12 of them.
+fn band_labels<'a>(out: &mut String, names: impl Iterator<Item = &'a str>, band: f64) {
+    let names: Vec<&str> = names.collect();
+    let every = names.len().div_ceil(12).max(1);
+    for (i, name) in names.iter().enumerate().filter(|(i, _)| i % every == 0) {
+        let x = LEFT + band * (i as f64 + 0.5);
+        let _ = write!(
+            out,
+            r#"<text class="tick" x="{x:.1}" y="{}" text-anchor="middle">{}</text>"#,
+            H - BOTTOM + 18.0,
+            escape_xml(name)
+        );
+    }
+}
+
+/// Bars of the closure rate per quarter, 0 to 100 %.
+fn closure_chart(t: &Trends) -> String {
+    let label = "Action items closed per quarter";
+    if t.quarters.iter().all(|q| q.closure_rate.is_none()) {
+        return empty_chart(label);
+    }
+    let band = (W - LEFT - RIGHT) / t.quarters.len() as f64;
+    let plot = H - TOP - BOTTOM;
+    let mut out = String::new();
+    svg_open(&mut out, label, H);
+    y_axis(&mut out, 100.0, 25.0, |v| format!("{v}%"));
+    for (i, q) in t.quarters.iter().enumerate() {
+        let Some(r) = q.closure_rate else { continue };
+        let h = r * plot;
+        let _ = write!(
+            out,
+            r#"<rect class="closed" x="{:.1}" y="{:.1}" width="{:.1}" height="{h:.1}"><title>{}: {} of {} closed</title></rect>"#,
+            LEFT + band * i as f64 + band * 0.15,
+            TOP + plot - h,
+            (band * 0.7).max(0.5),
+            escape_xml(&q.quarter),
+            q.closed_action_items,
+            q.action_items
+        );
+    }
+    band_labels(
+        &mut out,
+        t.quarters.iter().map(|q| q.quarter.as_str()),
+        band,
+    );
+    out.push_str("</svg>");
+    out
 }
 
 const W: f64 = 960.0;
@@ -499,36 +656,52 @@ fn resolve_chart(stats: &Stats) -> String {
 
 /// Horizontal bars: total impact per service, the 20 largest.
 fn impact_chart(stats: &Stats) -> String {
-    let label = "Total impact per service";
-    let shown: Vec<&ServiceTotal> = stats.services.iter().take(20).collect();
-    let most = shown.first().map_or(0, |s| s.impact_s);
-    if most == 0 {
+    let bars: Vec<Bar> = stats
+        .services
+        .iter()
+        .map(|s| Bar {
+            name: &s.name,
+            value: s.impact_s as f64,
+            text: s.impact.clone(),
+            title: format!("{}: {} over {} incident(s)", s.name, s.impact, s.incidents),
+        })
+        .collect();
+    hbars("Total impact per service", &bars)
+}
+
+/// One bar of [`hbars`]: its name, its length, the text beside it and its tooltip.
+struct Bar<'a> {
+    name: &'a str,
+    value: f64,
+    text: String,
+    title: String,
+}
+
+/// Horizontal bars, the first 20 of `bars`, scaled to the longest of them.
+fn hbars(label: &str, bars: &[Bar]) -> String {
+    let shown = &bars[..bars.len().min(20)];
+    let most = shown.iter().map(|b| b.value).fold(0.0, f64::max);
+    if most <= 0.0 {
         return empty_chart(label);
     }
-    let row = 26.0;
-    let name_w = 200.0;
-    let value_w = 90.0;
-    let height = TOP * 2.0 + row * shown.len() as f64;
+    let (row, name_w, value_w) = (26.0, 200.0, 90.0);
     let mut out = String::new();
-    svg_open(&mut out, label, height);
-    for (i, s) in shown.iter().enumerate() {
+    svg_open(&mut out, label, TOP * 2.0 + row * shown.len() as f64);
+    for (i, b) in shown.iter().enumerate() {
         let y = TOP + row * i as f64;
-        let w = (s.impact_s as f64 / most as f64) * (W - name_w - value_w - 20.0);
+        let w = ((b.value / most) * (W - name_w - value_w - 20.0)).max(1.0);
         let _ = write!(
             out,
-            r#"<text class="name" x="{}" y="{:.1}" text-anchor="end">{}</text><rect class="impact" x="{name_w}" y="{:.1}" width="{:.1}" height="{:.1}"><title>{}: {} over {} incident(s)</title></rect><text class="tick" x="{:.1}" y="{:.1}">{}</text>"#,
+            r#"<text class="name" x="{}" y="{:.1}" text-anchor="end">{}</text><rect class="impact" x="{name_w}" y="{:.1}" width="{w:.1}" height="{:.1}"><title>{}</title></rect><text class="tick" x="{:.1}" y="{:.1}">{}</text>"#,
             name_w - 8.0,
             y + row * 0.62,
-            escape_xml(&super::entry::shorten(&s.name, 28)),
+            escape_xml(&super::entry::shorten(b.name, 28)),
             y + 4.0,
-            w.max(1.0),
             row - 8.0,
-            escape_xml(&s.name),
-            escape_xml(&s.impact),
-            s.incidents,
-            name_w + w.max(1.0) + 6.0,
+            escape_xml(&b.title),
+            name_w + w + 6.0,
             y + row * 0.62,
-            escape_xml(&s.impact)
+            escape_xml(&b.text)
         );
     }
     out.push_str("</svg>");

@@ -4,6 +4,7 @@
 mod impact;
 mod cascade;
 pub mod prose;
+pub mod related;
 mod rules;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -45,6 +46,9 @@ pub struct Checked {
     /// same order, so that an editor can tell which event is under the cursor; empty without
     /// an incident.
     pub timeline_spans: Vec<Range<usize>>,
+    /// Each id of `incident.related` with the span it was written at, for the check of a
+    /// folder that every one names a log (see [`related::unknown`]); empty without an incident.
+    pub related_spans: Vec<(String, Range<usize>)>,
 }
 
 impl Checked {
@@ -89,6 +93,7 @@ pub fn check_with(source: &Source, limits: Limits, config: &Config) -> Checked {
             diagnostics,
             omitted: BTreeMap::new(),
             timeline_spans: Vec::new(),
+            related_spans: Vec::new(),
         },
     }
 }
@@ -105,6 +110,7 @@ pub fn validate_with(source: &Source, raw: RawIncident, config: &Config) -> Chec
         config,
         diagnostics: Vec::new(),
         timeline_spans: Vec::new(),
+        related_spans: Vec::new(),
         kept: HashMap::new(),
         omitted: BTreeMap::new(),
         suggestion_budget: SUGGESTION_BUDGET,
@@ -119,15 +125,16 @@ pub fn validate_with(source: &Source, raw: RawIncident, config: &Config) -> Chec
                 .hint("fix the ones above and run `postevent check` again to see the rest"),
         );
     }
-    let timeline_spans = match incident {
-        Some(_) => v.timeline_spans,
-        None => Vec::new(),
+    let (timeline_spans, related_spans) = match incident {
+        Some(_) => (v.timeline_spans, v.related_spans),
+        None => (Vec::new(), Vec::new()),
     };
     Checked {
         incident,
         diagnostics,
         omitted: v.omitted,
         timeline_spans,
+        related_spans,
     }
 }
 
@@ -179,6 +186,8 @@ pub(crate) struct Validator<'a> {
     pub diagnostics: Vec<Diagnostic>,
     /// The `at` span of each event of the sorted timeline (see [`Checked::timeline_spans`]).
     pub timeline_spans: Vec<Range<usize>>,
+    /// See [`Checked::related_spans`].
+    pub related_spans: Vec<(String, Range<usize>)>,
     /// Diagnostics kept so far, by code.
     kept: HashMap<Code, usize>,
     /// Diagnostics counted but not kept, by code.
@@ -260,6 +269,7 @@ impl Validator<'_> {
             );
         }
         let action_items = self.action_items(&raw.action_items);
+        let related = self.related(&raw.related, id.as_deref());
         let roles = self.roles(raw.roles.as_ref());
         let responders = self.responders(&raw.responders);
         let timeline = events.map(|events| {
@@ -303,6 +313,7 @@ impl Validator<'_> {
                 })
                 .collect(),
             internal_notes: raw.internal_notes,
+            related,
         };
         let located = timeline?;
         self.timeline_spans = located.iter().map(|l| l.at_span.clone()).collect();

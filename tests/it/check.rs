@@ -87,7 +87,13 @@ fn every_code_has_a_fixture_and_a_snapshot() {
             Some(dir.join(&name)),
             text,
         );
-        let checked = postevent::validate::check_with(&source, limits, &config);
+        let mut checked = postevent::validate::check_with(&source, limits, &config);
+        // Checked alone, as `check` checks a folder of one log: every related id is unknown.
+        let unknown = postevent::validate::related::unknown(
+            &checked.related_spans,
+            &std::collections::BTreeSet::new(),
+        );
+        checked.diagnostics.extend(unknown);
         let expected = name[..4].to_uppercase();
         assert!(
             checked
@@ -350,6 +356,29 @@ fn the_truth_check_finds_what_an_imported_feed_says_but_does_not_log() {
         warned,
         ["2026-01-22-dashboard-login-session-expired-loop.yaml 12:28 08:09 PST"]
     );
+}
+
+#[test]
+fn related_ids_must_name_logs_of_the_checked_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = |id: &str, related: &str| {
+        format!(
+            "id: {id}\ntitle: T\nseverity: SEV3\nrelated: [{related}]\ntimeline:\n  - at: 2026-03-14T10:02:00Z\n    phase: started\n    text: x\n"
+        )
+    };
+    std::fs::write(dir.path().join("a.yaml"), log("db-outage-a", "db-outage-b")).unwrap();
+    std::fs::write(dir.path().join("b.yaml"), log("db-outage-b", "db-outage-c")).unwrap();
+    let folder = dir.path().display().to_string();
+    let out = run(&["check", &folder]).code(1);
+    assert_eq!(out.stderr.matches("E035").count(), 1, "{}", out.stderr);
+    out.stderr_has(&[
+        "no log checked here has the id `db-outage-c`",
+        "b.yaml:4:",
+        "did you mean `db-outage-a` or `db-outage-b`?",
+    ]);
+    // One file alone is not a folder: its related ids are not looked for.
+    let one = dir.path().join("b.yaml").display().to_string();
+    run(&["check", &one]).code(0);
 }
 
 /// Every unknown field and wrong type of a file is reported in one run (issue 16); `check`

@@ -9,6 +9,7 @@ mod hooks;
 mod import;
 mod kill;
 mod leak;
+mod learn;
 mod limits;
 #[cfg(feature = "lsp")]
 mod lsp;

@@ -748,6 +748,7 @@ fn screenshots(out: &Path) {
     for (page, size) in [
         ("index.html", "1200,1500"),
         ("stats.html", "1200,1700"),
+        ("followups.html", "1200,1700"),
         ("incidents/cache-stampede-2026-05-02.html", "1200,1500"),
     ] {
         let name = Path::new(page).file_stem().unwrap().to_string_lossy();
