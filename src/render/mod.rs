@@ -3,8 +3,8 @@
 //! Nothing here writes files; [`templates`] is the one registry of every template.
 
 pub mod filters;
-pub mod graph;
 pub mod followups;
+pub mod graph;
 pub mod json;
 pub mod markdown;
 pub mod mermaid;

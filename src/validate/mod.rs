@@ -1,8 +1,8 @@
 //! Raw incident -> model. Every rule records a diagnostic and moves on, so one run reports
 //! every problem in a file; the model is built only when no rule found an error.
 
-mod impact;
 mod cascade;
+mod impact;
 pub mod prose;
 pub mod related;
 mod rules;
