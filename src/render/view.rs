@@ -551,6 +551,15 @@ fn measure_views(redacted: &Redacted) -> Vec<MeasureView> {
 }
 
 fn region_views(redacted: &Redacted) -> Vec<RegionView> {
+    // The columns of a region table: the services impaired in some region, in declaration
+    // order (one never hit anywhere would be a column of dashes).
+    let hit: std::collections::HashSet<&str> = redacted
+        .regions()
+        .iter()
+        .flat_map(|r| &r.services)
+        .filter(|s| !s.windows.is_empty())
+        .map(|s| s.name.as_str())
+        .collect();
     redacted
         .regions()
         .iter()
@@ -567,6 +576,7 @@ fn region_views(redacted: &Redacted) -> Vec<RegionView> {
             services: r
                 .services
                 .iter()
+                .filter(|s| hit.contains(s.name.as_str()))
                 .map(|s| {
                     let worst = s
                         .windows

@@ -616,6 +616,28 @@ fn regions_recover_on_their_own_in_every_format() {
     assert!(md.contains("2 services were hit through services they depend on"));
     let html = report(path, "html", "public");
     assert!(html.contains(r#"<table class="regions">"#) && html.contains(r#"<svg class="graph""#));
+
+    // A service never impaired in any region is no column of dashes in the region table.
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(path).unwrap();
+    let billing = text.replace(
+        "  - name: Console\n",
+        "  - name: Billing\n  - name: Console\n",
+    );
+    assert_ne!(billing, text);
+    let copy = dir.path().join("billing.yaml");
+    std::fs::write(&copy, billing).unwrap();
+    let md = report(copy.to_str().unwrap(), "md", "internal");
+    let header = md
+        .lines()
+        .find(|l| l.starts_with("| Region |"))
+        .expect("the region table");
+    assert!(!header.contains("Billing"), "{header}");
+    assert!(header.contains("Policy store"), "{header}");
+    assert!(
+        md.contains("| Billing |"),
+        "the windows table still lists it: {md}"
+    );
 }
 
 /// The AWS log's cascade, as the PES tells it: everything starts at DynamoDB; EC2 is hit at
