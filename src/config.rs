@@ -165,6 +165,10 @@ pub struct RawSite {
     /// The site's title (default "Incidents").
     #[serde(default)]
     pub title: Option<String>,
+    /// Incidents per page of the index and of each service, tag and severity page (default
+    /// 100); the search box still finds every incident.
+    #[serde(default)]
+    pub page_size: Option<std::num::NonZeroUsize>,
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
@@ -198,11 +202,16 @@ pub struct Config {
     pub metrics: Vec<MetricDef>,
     pub policy: Vec<Policy>,
     pub site_title: Option<String>,
+    /// `[site] page_size`: incidents per listing page.
+    pub page_size: usize,
     pub lint_prose: bool,
     pub public_roles: bool,
     /// `[report] chart_all_services`: a chart lane for every service, impaired or not.
     pub chart_all_services: bool,
 }
+
+/// Incidents per listing page when `[site] page_size` does not say.
+pub const DEFAULT_PAGE_SIZE: usize = 100;
 
 impl Config {
     /// A hash of everything the config says (not where it was read from), so that a site
@@ -228,6 +237,7 @@ impl Default for Config {
             metrics: Vec::new(),
             policy: Vec::new(),
             site_title: None,
+            page_size: DEFAULT_PAGE_SIZE,
             lint_prose: true,
             public_roles: false,
             chart_all_services: false,
@@ -513,6 +523,7 @@ impl Checker<'_> {
             metrics,
             policy,
             site_title: raw.site.title,
+            page_size: raw.site.page_size.map_or(DEFAULT_PAGE_SIZE, |n| n.get()),
             lint_prose: raw.lint.prose,
             public_roles: raw.public_roles,
             chart_all_services: raw.report.chart_all_services,

@@ -211,7 +211,7 @@ pub fn load_all(
     io: &mut Io,
 ) -> Result<Vec<Redacted>, usize> {
     let read = move |p: &Path| inputs::read(p, limits.max_file_bytes).map_err(|e| e.reason);
-    let loaded = load::load_all(files, &read, limits, config, None, Path::new(""), &|| {});
+    let loaded = load::load_all(files, &read, limits, config, &|| {});
     let (mut valid, mut problems) = (Vec::new(), Vec::new());
     for l in loaded {
         match l {

@@ -36,12 +36,14 @@ pub const DEFAULTS: &[(&str, &str)] = defaults![
     "site/nav.css",
     "site/rows.html",
     "site/row.html",
+    "site/pager.html",
     "site/index.html",
     "site/list.html",
     "site/groups.html",
     "site/stats.html",
     "site/followups.html",
     "site/followups-table.html",
+    "site/followups-month.html",
     "site/postmortem.html",
     "site/summary.html",
     "site/site.css",
@@ -49,7 +51,7 @@ pub const DEFAULTS: &[(&str, &str)] = defaults![
 ];
 
 /// Bumped whenever what the code puts into pages changes; part of the site's cache key.
-pub const VERSION: u32 = 5;
+pub const VERSION: u32 = 6;
 
 /// Why a template could not be used.
 #[derive(Debug, Error)]

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use thiserror::Error;
 
-use super::cache::{self, Cache, Cached};
+use super::cache::{self, Cache, NewCache};
 use super::load::{self, Loaded, Reader};
 use super::related::{self, Node, RelatedLink};
 use super::write::{self, WriteError};
@@ -49,8 +49,8 @@ pub struct Request<'a> {
 }
 
 impl Request<'_> {
-    /// Loads one log, from `cache` when it is unchanged there.
-    fn load(&self, path: &Path, cache: Option<&Cache>) -> Loaded {
+    /// Loads one log, from `cache` (with the log's key there) when it is unchanged there.
+    fn load(&self, path: &Path, cache: Option<(&Cache, &str)>) -> Loaded {
         load::load_one(
             path,
             self.read,
@@ -176,11 +176,29 @@ pub enum BuildError {
     Write(#[from] WriteError),
 }
 
+/// One log of the site: unchanged since the last build (`line` holds its entry's line of the
+/// cache) or rendered now (`html` holds its page, unless it went to the staging folder).
+struct Log {
+    path: PathBuf,
+    /// Its [`cache::log_key`].
+    key: String,
+    stamp: cache::Stamp,
+    entry: Entry,
+    line: Option<String>,
+    html: Option<String>,
+}
+
+impl Log {
+    fn fresh(&self) -> bool {
+        self.line.is_none()
+    }
+}
+
 /// One log after the first pass.
 enum Step {
-    Cached(CachedLog),
-    /// Valid and rendered; the page is in `html`, or already in the staging folder.
-    Fresh(FreshLog, Option<String>),
+    /// Unchanged, its entry still in the cache.
+    Cached(PathBuf, String, cache::Stamp),
+    Rendered(Box<Log>),
     Problem(Problem),
 }
 
@@ -189,7 +207,8 @@ enum Step {
 /// One parallel pass reads, validates and renders each log. Without a usable cache the build
 /// is a full one: pages stream into a staging folder beside the site as they are rendered, so
 /// memory holds entries rather than pages, and the folder is thrown away if any log fails.
-/// With a cache, unchanged logs are skipped and the (few) changed pages wait in memory.
+/// With a cache, unchanged logs are skipped (when none changed, only the cache's first line
+/// is read) and the (few) changed pages wait in memory.
 ///
 /// A page shows its related incidents both ways, which only all the entries tell: the first
 /// pass renders each page without them, then every page (fresh or cached) whose list is not
@@ -203,33 +222,46 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
         Some(_) => None,
         None => Some(write::Staging::begin(req.out)?),
     };
+    let keys = cache::log_keys(req.files);
     progress.stage("building", req.files.len() as u64);
     let steps: Vec<Step> = req
         .files
         .par_iter()
-        .map(|path| {
-            let loaded = req.load(path, old.as_ref());
-            let step = first_pass(loaded, req, staging.as_ref(), &[]);
+        .zip(&keys)
+        .map(|(path, key)| {
+            let loaded = req.load(path, old.as_ref().map(|c| (c, key.as_str())));
+            let step = first_pass(loaded, key, req, staging.as_ref(), &[]);
             progress.tick();
             step
         })
         .collect::<Result<_, BuildError>>()?;
-    let (mut cached, mut fresh, mut problems) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut unchanged, mut logs, mut problems) = (Vec::new(), Vec::new(), Vec::new());
     for step in steps {
         match step {
-            Step::Cached(c) => cached.push(c),
-            Step::Fresh(f, html) => fresh.push((f, html)),
+            Step::Cached(path, key, stamp) => unchanged.push((path, key, stamp)),
+            Step::Rendered(log) => logs.push(*log),
             Step::Problem(p) => problems.push(p),
         }
     }
-    let dropped = drop_duplicates(&mut cached, &mut fresh, &mut problems);
-    rerender_related(
-        &mut cached,
-        &mut fresh,
-        &mut problems,
-        req,
-        staging.as_ref(),
-    )?;
+    if let Some(old) = &old
+        && logs.is_empty()
+        && problems.is_empty()
+        && up_to_date(old, &unchanged, req.out)
+    {
+        return Ok(Outcome {
+            written: true,
+            full: false,
+            incidents: unchanged.len(),
+            rendered: 0,
+            removed: 0,
+            problems,
+        });
+    }
+    if let Some(old) = &old {
+        restore(old, unchanged, &mut logs, &mut problems, req)?;
+    }
+    let dropped = drop_duplicates(&mut logs, &mut problems);
+    rerender_related(&mut logs, &mut problems, req, staging.as_ref())?;
     if !problems.is_empty() && !req.keep_going {
         return Ok(Outcome {
             written: false,
@@ -245,47 +277,24 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
             s.remove(&super::incident_path(id))?;
         }
     }
-    if let Some(old) = &old
-        && up_to_date(old, &cached, &fresh, &problems, req.out)
-    {
-        return Ok(Outcome {
-            written: true,
-            full: false,
-            incidents: cached.len(),
-            rendered: 0,
-            removed: 0,
-            problems,
-        });
-    }
-    let rendered_count = fresh.len();
+    let rendered_count = logs.iter().filter(|l| l.fresh()).count();
     let full = staging.is_some();
 
-    let mut new = Cache {
-        key,
-        ..Cache::default()
-    };
-    let mut entries = Vec::with_capacity(cached.len() + fresh.len());
+    let mut new = NewCache::new(key);
+    let mut entries = Vec::with_capacity(logs.len());
     let mut files: BTreeSet<String> = BTreeSet::new();
     let mut tree = Tree::new();
-    let logs = cached
-        .into_iter()
-        .map(|(path, stamp, entry)| (path, stamp, entry, None))
-        .chain(
-            fresh
-                .into_iter()
-                .map(|((path, stamp, entry), html)| (path, stamp, entry, html)),
-        );
-    for (path, stamp, entry, html) in logs {
-        files.insert(entry.url.clone());
-        if let Some(html) = html {
-            tree.insert(entry.url.clone(), html.into_bytes());
+    let lines: Vec<String> = logs
+        .par_iter_mut()
+        .map(|l| l.line.take().unwrap_or_else(|| cache::line_of(&l.entry)))
+        .collect();
+    for (log, line) in logs.into_iter().zip(lines) {
+        files.insert(log.entry.url.clone());
+        if let Some(html) = log.html {
+            tree.insert(log.entry.url.clone(), html.into_bytes());
         }
-        let c = Cached {
-            stamp,
-            entry: entry.clone(),
-        };
-        new.logs.insert(cache::log_key(&path), c);
-        entries.push(entry);
+        new.insert(log.key, log.stamp, log.entry.url.clone(), line);
+        entries.push(log.entry);
     }
     entries.sort_by(Entry::newest_first);
     tree.extend(pages::aggregate(&entries, req.options, req.templates)?);
@@ -324,48 +333,76 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
     })
 }
 
-type CachedLog = (PathBuf, cache::Stamp, Entry);
-type FreshLog = (PathBuf, cache::Stamp, Entry);
+/// Takes the entries of the `unchanged` logs from the cache; a log whose entry cannot be
+/// read back there is read, validated and rendered again.
+fn restore(
+    old: &Cache,
+    unchanged: Vec<(PathBuf, String, cache::Stamp)>,
+    logs: &mut Vec<Log>,
+    problems: &mut Vec<Problem>,
+    req: &Request,
+) -> Result<(), BuildError> {
+    let wanted: std::collections::HashSet<&str> =
+        unchanged.iter().map(|(_, k, _)| k.as_str()).collect();
+    let mut entries = old.entries(&wanted);
+    let mut again = Vec::new();
+    for (path, key, stamp) in unchanged {
+        match entries.remove(&key) {
+            Some((entry, line)) => logs.push(Log {
+                path,
+                key,
+                stamp,
+                entry,
+                line: Some(line),
+                html: None,
+            }),
+            None => again.push((path, key)),
+        }
+    }
+    let steps: Vec<Step> = again
+        .par_iter()
+        .map(|(path, key)| first_pass(req.load(path, None), key, req, None, &[]))
+        .collect::<Result<_, BuildError>>()?;
+    sort_steps(steps, logs, problems);
+    Ok(())
+}
+
+/// Puts each step of a second pass (which never finds a log in the cache) in its place.
+fn sort_steps(steps: Vec<Step>, logs: &mut Vec<Log>, problems: &mut Vec<Problem>) {
+    for step in steps {
+        match step {
+            Step::Rendered(log) => logs.push(*log),
+            Step::Problem(p) => problems.push(p),
+            Step::Cached(..) => unreachable!("a second pass reads every log"),
+        }
+    }
+}
 
 /// Renders again every page whose related incidents (both ways, over every entry) are not the
 /// ones it was rendered with: its log is read and validated again, since neither a cached nor
 /// a fresh page keeps its incident.
 fn rerender_related(
-    cached: &mut Vec<CachedLog>,
-    fresh: &mut Vec<(FreshLog, Option<String>)>,
+    logs: &mut Vec<Log>,
     problems: &mut Vec<Problem>,
     req: &Request,
     staging: Option<&write::Staging>,
 ) -> Result<(), BuildError> {
-    let graph = related::graph(
-        cached
-            .iter()
-            .map(|(_, _, e)| e)
-            .chain(fresh.iter().map(|((_, _, e), _)| e))
-            .map(|e| Node {
-                id: &e.id,
-                title: &e.title,
-                related: &e.related,
-            }),
-    );
+    let graph = related::graph(logs.iter().map(|l| Node {
+        id: &l.entry.id,
+        title: &l.entry.title,
+        related: &l.entry.related,
+    }));
     let related_of = |id: &str| graph.get(id).map_or(&[][..], Vec::as_slice);
-    let stale = |e: &Entry| related_of(&e.id) != e.related_pages.as_slice();
-    let mut again: Vec<PathBuf> = Vec::new();
-    cached.retain(|(path, _, e)| {
-        !stale(e) || {
-            again.push(path.clone());
-            false
-        }
-    });
-    fresh.retain(|((path, _, e), _)| {
-        !stale(e) || {
-            again.push(path.clone());
+    let mut again: Vec<(PathBuf, String)> = Vec::new();
+    logs.retain(|l| {
+        related_of(&l.entry.id) == l.entry.related_pages.as_slice() || {
+            again.push((l.path.clone(), l.key.clone()));
             false
         }
     });
     let steps: Vec<Step> = again
         .par_iter()
-        .map(|path| {
+        .map(|(path, key)| {
             let loaded = req.load(path, None);
             let id = match &loaded {
                 Loaded::Checked { checked, .. } => checked.incident.as_ref().map(|i| i.id.clone()),
@@ -373,39 +410,25 @@ fn rerender_related(
             };
             first_pass(
                 loaded,
+                key,
                 req,
                 staging,
                 id.map_or(&[][..], |id| related_of(&id)),
             )
         })
         .collect::<Result<_, BuildError>>()?;
-    for step in steps {
-        match step {
-            Step::Cached(c) => cached.push(c),
-            Step::Fresh(f, html) => fresh.push((f, html)),
-            Step::Problem(p) => problems.push(p),
-        }
-    }
+    sort_steps(steps, logs, problems);
     Ok(())
 }
 
-/// Whether the site in `out` is what this build would write: every log unchanged, none added
-/// or removed, and every file of the last build still there. Then nothing is rewritten.
-fn up_to_date(
-    old: &Cache,
-    cached: &[CachedLog],
-    fresh: &[(FreshLog, Option<String>)],
-    problems: &[Problem],
-    out: &Path,
-) -> bool {
-    fresh.is_empty()
-        && problems.is_empty()
-        && cached.len() == old.logs.len()
-        && cached.iter().all(|(p, stamp, _)| {
-            old.logs
-                .get(&cache::log_key(p))
-                .is_some_and(|c| c.stamp == *stamp)
-        })
+/// Whether the site in `out` is what this build would write: every log unchanged (and
+/// unchanged in time too, or the cache would need its new stamp), none added or removed, and
+/// every file of the last build still there. Then nothing is rewritten.
+fn up_to_date(old: &Cache, unchanged: &[(PathBuf, String, cache::Stamp)], out: &Path) -> bool {
+    unchanged.len() == old.logs.len()
+        && unchanged
+            .iter()
+            .all(|(_, key, stamp)| old.logs.get(key).is_some_and(|c| c.stamp == *stamp))
         // Incident pages were looked for while loading.
         && old
             .files
@@ -418,12 +441,13 @@ fn up_to_date(
 /// staging folder when there is one.
 fn first_pass(
     loaded: Loaded,
+    key: &str,
     req: &Request,
     staging: Option<&write::Staging>,
     related: &[RelatedLink],
 ) -> Result<Step, BuildError> {
     let (path, stamp, source, checked) = match loaded {
-        Loaded::Cached { path, stamp, entry } => return Ok(Step::Cached((path, stamp, *entry))),
+        Loaded::Cached { path, stamp } => return Ok(Step::Cached(path, key.to_owned(), stamp)),
         Loaded::Unreadable { path, reason } => {
             return Ok(Step::Problem(Problem::Unreadable { path, reason }));
         }
@@ -448,25 +472,22 @@ fn first_pass(
         }
         None => Some(html),
     };
-    Ok(Step::Fresh((path, stamp, entry), html))
+    Ok(Step::Rendered(Box::new(Log {
+        path,
+        key: key.to_owned(),
+        stamp,
+        entry,
+        line: None,
+        html,
+    })))
 }
 
 /// Logs that share an id are all left out, each duplicate reported once; returns their ids.
-fn drop_duplicates(
-    cached: &mut Vec<CachedLog>,
-    fresh: &mut Vec<(FreshLog, Option<String>)>,
-    problems: &mut Vec<Problem>,
-) -> BTreeSet<String> {
-    let logs = cached
-        .iter()
-        .map(|(p, _, e)| (e.id.as_str(), p.as_path()))
-        .chain(
-            fresh
-                .iter()
-                .map(|((p, _, e), _)| (e.id.as_str(), p.as_path())),
-        );
-    let dup = duplicate_ids(logs, problems);
-    cached.retain(|(_, _, e)| !dup.contains(&e.id));
-    fresh.retain(|((_, _, e), _)| !dup.contains(&e.id));
+fn drop_duplicates(logs: &mut Vec<Log>, problems: &mut Vec<Problem>) -> BTreeSet<String> {
+    let dup = duplicate_ids(
+        logs.iter().map(|l| (l.entry.id.as_str(), l.path.as_path())),
+        problems,
+    );
+    logs.retain(|l| !dup.contains(&l.entry.id));
     dup
 }

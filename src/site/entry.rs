@@ -56,6 +56,9 @@ pub struct Entry {
     /// How many of them are `open` or `in_progress`.
     #[serde(default)]
     pub open_action_items: usize,
+    /// The follow-ups page that lists them, relative to the site root.
+    #[serde(default)]
+    pub followups_page: String,
     /// Ids of the incidents its log lists as related.
     #[serde(default)]
     pub related: Vec<String>,
@@ -107,6 +110,12 @@ pub struct EntryService {
 impl Entry {
     /// The entry of a view (already built for the site's audience).
     pub fn new(view: &View) -> Entry {
+        let mut entry = Entry::of(view);
+        entry.followups_page = super::followups::month_page(entry.start_date());
+        entry
+    }
+
+    fn of(view: &View) -> Entry {
         let last_event = view.timeline.last().map(|e| e.at);
         let updated = [Some(view.start), view.end, last_event]
             .into_iter()
@@ -171,6 +180,7 @@ impl Entry {
                 .collect(),
             related: view.related.clone(),
             related_pages: Vec::new(),
+            followups_page: String::new(),
             open_action_items: view
                 .action_items
                 .iter()

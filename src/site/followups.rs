@@ -257,6 +257,61 @@ pub fn by_incident<'a>(items: &[FollowUp<'a>]) -> Vec<IncidentGroup<'a>> {
     groups.into_values().collect()
 }
 
+/// The page of the follow-ups page's months that lists the items of an incident that started
+/// on `date` (in its zone): `followups/2025-10.html`. It depends on nothing but the incident,
+/// so a link to it never moves.
+pub fn month_page(date: NaiveDate) -> String {
+    format!("followups/{}.html", date.format("%Y-%m"))
+}
+
+/// The incidents (with action items) that started in one month.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthGroup<'a> {
+    /// `2025-10`
+    pub month: String,
+    /// `October 2025`
+    pub label: String,
+    /// Its page, relative to the site root.
+    pub url: String,
+    pub incidents: usize,
+    pub total: usize,
+    pub open: usize,
+    pub overdue: usize,
+    pub closed: usize,
+    /// Newest first, as [`by_incident`] gives them.
+    #[serde(skip)]
+    pub groups: Vec<IncidentGroup<'a>>,
+}
+
+/// Incident groups (newest first) by the month their incident started, newest month first.
+pub fn by_month(groups: Vec<IncidentGroup<'_>>) -> Vec<MonthGroup<'_>> {
+    let mut months: Vec<MonthGroup> = Vec::new();
+    for g in groups {
+        let url = month_page(g.date);
+        if months.last().is_none_or(|m| m.url != url) {
+            months.push(MonthGroup {
+                month: g.date.format("%Y-%m").to_string(),
+                label: g.date.format("%B %Y").to_string(),
+                url,
+                incidents: 0,
+                total: 0,
+                open: 0,
+                overdue: 0,
+                closed: 0,
+                groups: Vec::new(),
+            });
+        }
+        let m = months.last_mut().expect("pushed above");
+        m.incidents += 1;
+        m.total += g.total;
+        m.open += g.open;
+        m.overdue += g.overdue;
+        m.closed += g.closed;
+        m.groups.push(g);
+    }
+    months
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -284,6 +339,7 @@ mod tests {
             summary: String::new(),
             metrics: vec![],
             measures: vec![],
+            followups_page: String::new(),
             open_action_items: 0,
             related: vec![],
             related_pages: vec![],

@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use super::Entry;
 use super::cache::{self, Cache, Stamp};
+
 use crate::config::Config;
 use crate::parse::Limits;
 use crate::source::Source;
@@ -14,12 +14,8 @@ use crate::validate;
 /// One log after loading. The large parts are boxed, so that a list of them costs little
 /// beside what it points to.
 pub enum Loaded {
-    /// Unchanged since the last build, whose page is still there.
-    Cached {
-        path: PathBuf,
-        stamp: Stamp,
-        entry: Box<Entry>,
-    },
+    /// Unchanged since the last build, whose page is still there; its entry is in the cache.
+    Cached { path: PathBuf, stamp: Stamp },
     /// Read and validated.
     Checked {
         path: PathBuf,
@@ -44,35 +40,33 @@ impl Loaded {
 /// Reads one log into a [`Source`], or says why it cannot.
 pub type Reader = dyn Fn(&Path) -> Result<Source, String> + Sync;
 
-/// Loads `files` in parallel, in their order. `out` is the site folder, whose pages a cached
-/// entry needs; `tick` is called once per file.
+/// Reads and validates `files` in parallel, in their order; `tick` is called once per file.
 pub fn load_all(
     files: &[PathBuf],
     read: &Reader,
     limits: Limits,
     config: &Config,
-    cache: Option<&Cache>,
-    out: &Path,
     tick: &(dyn Fn() + Sync),
 ) -> Vec<Loaded> {
+    let out = Path::new("");
     files
         .par_iter()
         .map(|path| {
-            let loaded = load_one(path, read, limits, config, cache, out);
+            let loaded = load_one(path, read, limits, config, None, out);
             tick();
             loaded
         })
         .collect()
 }
 
-/// Loads one log: from the cache when unchanged (and its page is there), else read and
-/// validated.
+/// Loads one log: from `cache` (the cache and the log's [`cache::log_key`]) when unchanged
+/// and its page is still in the site `out`, else read and validated.
 pub fn load_one(
     path: &Path,
     read: &Reader,
     limits: Limits,
     config: &Config,
-    cache: Option<&Cache>,
+    cache: Option<(&Cache, &str)>,
     out: &Path,
 ) -> Loaded {
     let unreadable = |reason: String| Loaded::Unreadable {
@@ -84,13 +78,12 @@ pub fn load_one(
         Err(e) => return unreadable(e.to_string()),
     };
     let known = cache
-        .and_then(|c| c.logs.get(&cache::log_key(path)))
-        .filter(|c| out.join(&c.entry.url).is_file());
+        .and_then(|(c, key)| c.logs.get(key))
+        .filter(|c| out.join(&c.url).is_file());
     if let Some(c) = known.filter(|c| c.stamp.same_file(&stamp)) {
         return Loaded::Cached {
             path: path.to_owned(),
             stamp: c.stamp,
-            entry: Box::new(c.entry.clone()),
         };
     }
     let source = match read(path) {
@@ -98,11 +91,10 @@ pub fn load_one(
         Err(reason) => return unreadable(reason),
     };
     stamp.hash = cache::content_hash(source.text());
-    if let Some(c) = known.filter(|c| c.stamp.hash == stamp.hash) {
+    if known.is_some_and(|c| c.stamp.hash == stamp.hash) {
         return Loaded::Cached {
             path: path.to_owned(),
             stamp,
-            entry: Box::new(c.entry.clone()),
         };
     }
     let checked = validate::check_with(&source, limits, config);

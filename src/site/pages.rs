@@ -204,18 +204,24 @@ pub fn aggregate(
         html
     };
 
-    let mut ctx = Context::new();
-    ctx.insert("site", &site_context(options, templates, "", "index"));
-    ctx.insert("rows", ROWS_MARKER);
-    ctx.insert("services", &groups.services);
-    ctx.insert("tags", &groups.tags);
-    ctx.insert("severities", &groups.severities);
-    ctx.insert("count", &entries.len());
-    let shell = templates.render("site/index.html", &ctx)?;
-    tree.insert(
-        "index.html".into(),
-        splice(shell, &mut (0..entries.len()), 0),
-    );
+    let size = options.config.page_size;
+    let everyone: Vec<usize> = (0..entries.len()).collect();
+    let index: Vec<(String, Vec<u8>)> = pages_of("index", &everyone, size)
+        .into_par_iter()
+        .map(|(file, members, pager)| {
+            let mut ctx = Context::new();
+            ctx.insert("site", &site_context(options, templates, "", "index"));
+            ctx.insert("rows", ROWS_MARKER);
+            ctx.insert("services", &groups.services);
+            ctx.insert("tags", &groups.tags);
+            ctx.insert("severities", &groups.severities);
+            ctx.insert("count", &entries.len());
+            ctx.insert("pager", &pager);
+            let shell = templates.render("site/index.html", &ctx)?;
+            Ok((file, splice(shell, &mut members.iter().copied(), 0)))
+        })
+        .collect::<Result<_, TemplateError>>()?;
+    tree.extend(index);
 
     let kinds = [
         ("services", "service", "Services", &groups.services),
@@ -232,17 +238,21 @@ pub fn aggregate(
         tree.insert(format!("{folder}/index.html"), page.into());
         let pages: Vec<(String, Vec<u8>)> = list
             .par_iter()
-            .map(|g| {
+            .flat_map_iter(|g| {
+                let stem = format!("{folder}/{}", g.slug);
+                pages_of(&stem, &g.members, size)
+                    .into_iter()
+                    .map(move |page| (g, page))
+            })
+            .map(|(g, (file, members, pager))| {
                 let mut ctx = Context::new();
                 ctx.insert("site", &site_context(options, templates, "../", folder));
                 ctx.insert("kind", kind);
                 ctx.insert("group", g);
                 ctx.insert("rows", ROWS_MARKER);
+                ctx.insert("pager", &pager);
                 let shell = templates.render("site/list.html", &ctx)?;
-                Ok((
-                    g.url.clone(),
-                    splice(shell, &mut g.members.iter().copied(), 1),
-                ))
+                Ok((file, splice(shell, &mut members.iter().copied(), 1)))
             })
             .collect::<Result<_, TemplateError>>()?;
         tree.extend(pages);
@@ -264,10 +274,7 @@ pub fn aggregate(
         templates.render("site/stats.html", &ctx)?.into(),
     );
     tree.insert("stats.json".into(), stats::json(&stats).into_bytes());
-    tree.insert(
-        "followups.html".into(),
-        followups_page(entries, options, templates)?.into_bytes(),
-    );
+    tree.extend(followups_pages(entries, options, templates)?);
 
     tree.insert("feed.xml".into(), feed::atom(entries, options).into_bytes());
     let (json, script) = search::files(entries);
@@ -284,6 +291,94 @@ pub fn aggregate(
         );
     }
     Ok(tree)
+}
+
+/// Where a listing's page `n` (from 1) goes: `STEM.html` for the first, `STEM.N.html` for
+/// the others (a slug has no `.`, so these never meet another listing's pages).
+fn page_file(stem: &str, n: usize) -> String {
+    if n == 1 {
+        format!("{stem}.html")
+    } else {
+        format!("{stem}.{n}.html")
+    }
+}
+
+/// One page of a listing, as `site/pager.html` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pager {
+    /// This page's number, from 1.
+    pub page: usize,
+    pub pages: usize,
+    /// The places of its first and last incident in the whole listing (from 1; `to` is 0
+    /// on the page of an empty listing).
+    pub from: usize,
+    pub to: usize,
+    pub total: usize,
+    /// The pages before and after, as links from this page (they share its folder).
+    pub prev: Option<String>,
+    pub next: Option<String>,
+    /// The first and last page and those near this one, in order; `null` where pages are
+    /// left out between two links.
+    pub links: Vec<Option<PageLink>>,
+}
+
+/// A link to one page of a listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageLink {
+    pub number: usize,
+    pub href: String,
+    pub current: bool,
+}
+
+/// How far from the current page the pager links every page.
+const NEARBY: usize = 2;
+
+/// Splits a listing of `members` into pages of `size`: each page's file (from `stem`, see
+/// [`page_file`]), its members and its pager. An empty listing has one (empty) page.
+fn pages_of<'m>(
+    stem: &str,
+    members: &'m [usize],
+    size: usize,
+) -> Vec<(String, &'m [usize], Pager)> {
+    let size = size.max(1);
+    let total = members.len();
+    let pages = total.div_ceil(size).max(1);
+    let name = stem.rsplit('/').next().unwrap_or(stem);
+    let href = |n: usize| page_file(name, n);
+    (1..=pages)
+        .map(|page| {
+            let from = (page - 1) * size;
+            let chunk = &members[from.min(total)..(from + size).min(total)];
+            let near = page.saturating_sub(NEARBY).max(1)..=(page + NEARBY).min(pages);
+            let mut numbers: Vec<usize> = [1, pages].into_iter().chain(near).collect();
+            numbers.sort_unstable();
+            numbers.dedup();
+            let mut links = Vec::new();
+            let mut last = 0;
+            for n in numbers {
+                if n > last + 1 {
+                    links.push(None);
+                }
+                links.push(Some(PageLink {
+                    number: n,
+                    href: href(n),
+                    current: n == page,
+                }));
+                last = n;
+            }
+            let pager = Pager {
+                page,
+                pages,
+                from: if chunk.is_empty() { 0 } else { from + 1 },
+                to: from + chunk.len(),
+                total,
+                prev: (page > 1).then(|| href(page - 1)),
+                next: (page < pages).then(|| href(page + 1)),
+                links,
+            };
+            (page_file(stem, page), chunk, pager)
+        })
+        .collect()
 }
 
 /// The table row of every entry (`site/row.html`), for a page at the top (`[0]`) and for one
@@ -307,12 +402,20 @@ fn rows(
         .collect()
 }
 
-/// The follow-ups page: every action item, as of `--today` or the day of the last change.
-fn followups_page(
+/// How many open items of each owner the follow-ups page lists (the most urgent; the others
+/// are on the months' pages and in `postevent actions --owner`).
+const OWNER_ITEMS: usize = 20;
+/// How many open items without an owner or a due date it lists.
+const UNPLANNED_ITEMS: usize = 50;
+
+/// The follow-ups pages, as of `--today` or the day of the last change: `followups.html`
+/// (the figures, each owner's most urgent open items, the months, items nobody planned) and
+/// one page per month listing every item of the incidents that started in it.
+fn followups_pages(
     entries: &[Entry],
     options: &Options,
     templates: &TemplateSet,
-) -> Result<String, TemplateError> {
+) -> Result<Vec<(String, Vec<u8>)>, TemplateError> {
     let today = options
         .today
         .or_else(|| followups::default_today(entries))
@@ -325,6 +428,20 @@ fn followups_page(
         .iter()
         .filter(|f| (!public && f.owner.is_none()) || f.due.is_none())
         .collect();
+    let owners = if public {
+        Vec::new()
+    } else {
+        followups::by_owner(&open)
+    };
+    let owners: Vec<(followups::OwnerGroup, usize)> = owners
+        .into_iter()
+        .map(|mut g| {
+            let more = g.items.len().saturating_sub(OWNER_ITEMS);
+            g.items.truncate(OWNER_ITEMS);
+            (g, more)
+        })
+        .collect();
+    let months = followups::by_month(followups::by_incident(&items));
     let mut ctx = Context::new();
     ctx.insert("site", &site_context(options, templates, "", "followups"));
     let summary = followups::summary(&items, today);
@@ -332,13 +449,95 @@ fn followups_page(
     ctx.insert("today_given", &options.today.is_some());
     ctx.insert(
         "owners",
-        &if options.audience == Audience::Public {
-            Vec::new()
-        } else {
-            followups::by_owner(&open)
-        },
+        &owners
+            .iter()
+            .map(|(g, more)| OwnerShown {
+                group: g,
+                more: *more,
+            })
+            .collect::<Vec<_>>(),
     );
-    ctx.insert("incidents", &followups::by_incident(&items));
-    ctx.insert("unplanned", &unplanned);
-    templates.render("site/followups.html", &ctx)
+    ctx.insert("months", &months);
+    ctx.insert(
+        "unplanned",
+        &unplanned[..unplanned.len().min(UNPLANNED_ITEMS)],
+    );
+    ctx.insert(
+        "unplanned_more",
+        &unplanned.len().saturating_sub(UNPLANNED_ITEMS),
+    );
+    let mut pages = vec![(
+        "followups.html".to_owned(),
+        templates.render("site/followups.html", &ctx)?.into_bytes(),
+    )];
+    let month_pages: Vec<(String, Vec<u8>)> = months
+        .par_iter()
+        .map(|m| {
+            let mut ctx = Context::new();
+            ctx.insert(
+                "site",
+                &site_context(options, templates, "../", "followups"),
+            );
+            ctx.insert("summary", &summary);
+            ctx.insert("month", m);
+            ctx.insert("incidents", &m.groups);
+            let html = templates.render("site/followups-month.html", &ctx)?;
+            Ok((m.url.clone(), html.into_bytes()))
+        })
+        .collect::<Result<_, TemplateError>>()?;
+    pages.extend(month_pages);
+    Ok(pages)
+}
+
+/// An owner's items as the follow-ups page shows them: the first few, and how many more.
+#[derive(Serialize)]
+struct OwnerShown<'g, 'a> {
+    #[serde(flatten)]
+    group: &'g followups::OwnerGroup<'a>,
+    more: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn numbers(p: &Pager) -> Vec<Option<usize>> {
+        p.links
+            .iter()
+            .map(|l| l.as_ref().map(|l| l.number))
+            .collect()
+    }
+
+    #[test]
+    fn a_listing_is_cut_into_pages_with_links_to_the_ends_and_the_neighbours() {
+        let members: Vec<usize> = (0..950).collect();
+        let pages = pages_of("services/ec2", &members, 100);
+        assert_eq!(pages.len(), 10);
+        let (file, chunk, pager) = &pages[4];
+        assert_eq!(file, "services/ec2.5.html");
+        assert_eq!(chunk.first(), Some(&400));
+        assert_eq!((pager.from, pager.to, pager.total), (401, 500, 950));
+        assert_eq!(pager.prev.as_deref(), Some("ec2.4.html"));
+        assert_eq!(pager.next.as_deref(), Some("ec2.6.html"));
+        let want = [1, 0, 3, 4, 5, 6, 7, 0, 10].map(|n| (n > 0).then_some(n));
+        assert_eq!(numbers(pager), want);
+        let (file, chunk, pager) = &pages[9];
+        assert_eq!(file, "services/ec2.10.html");
+        assert_eq!((chunk.len(), pager.from, pager.to), (50, 901, 950));
+        assert_eq!(pager.next, None);
+        assert_eq!(pages[0].0, "services/ec2.html");
+        assert_eq!(pages[0].2.prev, None);
+    }
+
+    #[test]
+    fn an_empty_listing_has_one_empty_page() {
+        let pages = pages_of("index", &[], 100);
+        assert_eq!(pages.len(), 1);
+        assert_eq!(pages[0].0, "index.html");
+        assert!(pages[0].1.is_empty());
+        assert_eq!(
+            (pages[0].2.from, pages[0].2.to, pages[0].2.pages),
+            (0, 0, 1)
+        );
+    }
 }

@@ -18,6 +18,10 @@ struct Item<'a> {
     services: Vec<&'a str>,
     tags: Vec<&'a str>,
     summary: &'a str,
+    /// `14h 32m`, as the listing shows it.
+    duration: String,
+    /// The names of the services it impaired, as the listing shows them.
+    impacted: Vec<&'a str>,
 }
 
 fn items(entries: &[Entry]) -> Vec<Item<'_>> {
@@ -33,6 +37,13 @@ fn items(entries: &[Entry]) -> Vec<Item<'_>> {
             services: e.services.iter().map(|s| s.slug.as_str()).collect(),
             tags: e.tags.iter().map(|t| t.slug.as_str()).collect(),
             summary: &e.summary,
+            duration: e.duration(),
+            impacted: e
+                .services
+                .iter()
+                .filter(|s| s.impacted)
+                .map(|s| s.name.as_str())
+                .collect(),
         })
         .collect()
 }

@@ -437,16 +437,36 @@ fn the_follow_ups_page_counts_on_the_given_day_or_the_last_change() {
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
         .collect();
     assert_eq!(cards(&html), want);
-    // Each overdue item is listed by owner and by incident (none lacks an owner or a date).
-    assert_eq!(html.matches(r#"<tr class="overdue">"#).count(), 2 * 3);
-    for anchor in ["incident-learn-a", "incident-learn-d"] {
-        assert!(html.contains(&format!(r#"id="{anchor}""#)), "{anchor}");
-    }
+    // Each overdue item is listed by owner there and by incident on the page of the month its
+    // incident started in (none lacks an owner or a date).
+    assert_eq!(html.matches(r#"<tr class="overdue">"#).count(), 3);
+    let month = |m: &str| std::fs::read_to_string(dir.path().join(format!("followups/{m}.html")));
+    let (january, february) = (month("2025-01").unwrap(), month("2025-02").unwrap());
+    assert_eq!(
+        january.matches(r#"<tr class="overdue">"#).count()
+            + february.matches(r#"<tr class="overdue">"#).count()
+            + month("2025-03")
+                .unwrap_or_default()
+                .matches(r#"<tr class="overdue">"#)
+                .count()
+            + month("2025-04")
+                .unwrap_or_default()
+                .matches(r#"<tr class="overdue">"#)
+                .count(),
+        3
+    );
+    assert!(html.contains(r#"href="followups/2025-01.html">January 2025</a>"#));
+    assert!(january.contains(r#"id="incident-learn-a""#));
+    assert!(february.contains(r#"id="incident-learn-b""#));
+    assert!(january.contains(r#"href="../incidents/learn-a.html""#));
     let index = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
     assert!(index.contains("2 open follow-ups"), "learn-a");
     assert!(index.contains("1 open follow-up<"), "learn-c");
+    assert!(index.contains(r#"href="followups/2025-01.html#incident-learn-a""#));
     let page = std::fs::read_to_string(dir.path().join("incidents/learn-b.html")).unwrap();
-    assert!(page.contains(r#"href="../followups.html#incident-learn-b">Follow-ups (2 open)"#));
+    assert!(
+        page.contains(r#"href="../followups/2025-02.html#incident-learn-b">Follow-ups (2 open)"#)
+    );
 
     // Without --today the day is that of the last change in any log (learn-e, 2025-04-10), so
     // two builds agree; the three items are overdue on that day too.

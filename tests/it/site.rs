@@ -875,3 +875,138 @@ fn stats_sum_the_peaks_of_each_measure() {
         "{page}"
     );
 }
+
+/// A site of six incidents, two to a page (`[site] page_size = 2`).
+fn paged_site(dir: &Path) -> PathBuf {
+    let config = dir.join("postevent.toml");
+    std::fs::write(&config, "[site]\npage_size = 2\n").unwrap();
+    let out = dir.join("site");
+    build(&out, &["--config", &config.display().to_string()]).code(0);
+    out
+}
+
+/// The ids of the listing rows of a page, in order.
+fn row_ids(html: &str) -> Vec<String> {
+    let row = regex::Regex::new(r#"<tr data-id="([^"]+)""#).unwrap();
+    row.captures_iter(html).map(|c| c[1].to_owned()).collect()
+}
+
+#[test]
+fn listings_are_split_into_pages_that_together_list_every_incident_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = paged_site(dir.path());
+    let page = |rel: &str| std::fs::read_to_string(out.join(rel)).unwrap();
+    let mut seen = Vec::new();
+    for (n, file) in ["index.html", "index.2.html", "index.3.html"]
+        .iter()
+        .enumerate()
+    {
+        let html = page(file);
+        let ids = row_ids(&html);
+        assert_eq!(ids.len(), 2, "{file}");
+        seen.extend(ids);
+        assert!(
+            html.contains(&format!("page {} of 3", n + 1)),
+            "{file} says which page it is"
+        );
+    }
+    assert!(!out.join("index.4.html").exists());
+    // Newest first across the pages, each incident once: the order of the search index.
+    let search: Vec<serde_json::Value> = serde_json::from_str(&page("search-index.json")).unwrap();
+    let order: Vec<&str> = search.iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(seen, order);
+    // The pager links its neighbours; the first page has no "newer", the last no "older".
+    let second = page("index.2.html");
+    assert!(second.contains(r#"<a href="index.html" rel="prev">"#));
+    assert!(second.contains(r#"<a href="index.3.html" rel="next">"#));
+    assert!(second.contains(r#"<span aria-current="page">2</span>"#));
+    assert!(!page("index.html").contains(r#"rel="prev""#));
+    assert!(!page("index.3.html").contains(r#"rel="next""#));
+    // A severity with three incidents has two pages, linked the same way.
+    let sev1 = page("severities/sev1.html");
+    let more = out.join("severities/sev1.2.html");
+    if row_ids(&sev1).len() + row_ids(&std::fs::read_to_string(&more).unwrap_or_default()).len() > 2
+    {
+        assert!(sev1.contains(r#"<a href="sev1.2.html" rel="next">"#));
+    }
+    let services = search
+        .iter()
+        .flat_map(|i| i["services"].as_array().unwrap().clone())
+        .filter(|s| s == "dynamodb")
+        .count();
+    let mut listed = 0;
+    for n in 1.. {
+        let file = if n == 1 {
+            "services/dynamodb.html".to_owned()
+        } else {
+            format!("services/dynamodb.{n}.html")
+        };
+        let Ok(html) = std::fs::read_to_string(out.join(&file)) else {
+            break;
+        };
+        listed += row_ids(&html).len();
+    }
+    assert_eq!(
+        listed, services,
+        "every incident of a service, over its pages"
+    );
+}
+
+#[test]
+fn the_page_size_must_be_at_least_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("postevent.toml");
+    std::fs::write(&config, "[site]\npage_size = 0\n").unwrap();
+    let out = build(
+        &dir.path().join("site"),
+        &["--config", &config.display().to_string()],
+    )
+    .code(2);
+    assert!(out.stderr.contains("postevent.toml:2"), "{}", out.stderr);
+    assert!(!dir.path().join("site").exists());
+}
+
+#[test]
+fn chromium_search_on_a_paged_index_finds_incidents_of_other_pages() {
+    if !chromium_enabled() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = paged_site(dir.path());
+    let search = std::fs::read_to_string(out.join("search-index.json")).unwrap();
+    let search: Vec<serde_json::Value> = serde_json::from_str(&search).unwrap();
+    let last = search.last().unwrap();
+    let id = last["id"].as_str().unwrap();
+    assert!(
+        !row_ids(&std::fs::read_to_string(out.join("index.html")).unwrap())
+            .contains(&id.to_owned())
+    );
+    let index = format!("file://{}", out.join("index.html").display());
+    let words = last["title"]
+        .as_str()
+        .unwrap()
+        .split(' ')
+        .take(3)
+        .collect::<Vec<_>>();
+    let dom = chromium(
+        &["--dump-dom".into()],
+        &format!("{index}?q={}", words.join("+")),
+    );
+    let results = &dom[dom.find(r#"<div id="results""#).expect("a results block")..];
+    assert!(
+        results.starts_with(r#"<div id="results">"#),
+        "results shown"
+    );
+    assert!(row_tag(results, id).starts_with(&format!(r#"<tr data-id="{id}""#)));
+    assert!(results.contains(&format!(r#"href="{}""#, last["url"].as_str().unwrap())));
+    assert!(
+        dom.contains(r#"<div id="listing" hidden"#),
+        "the page's own rows hidden"
+    );
+    // The hostile log's title is text in the results, never markup.
+    let dom = chromium(&["--dump-dom".into()], &format!("{index}?q=xss"));
+    assert!(
+        dom.contains("<title>Post-mortems</title>"),
+        "an injected script ran"
+    );
+}
