@@ -284,22 +284,34 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
     let mut entries = Vec::with_capacity(logs.len());
     let mut files: BTreeSet<String> = BTreeSet::new();
     let mut tree = Tree::new();
-    let lines: Vec<String> = logs
+    let lines: Vec<(String, u64)> = logs
         .par_iter_mut()
-        .map(|l| l.line.take().unwrap_or_else(|| cache::line_of(&l.entry)))
+        .map(|l| {
+            let line = l.line.take().unwrap_or_else(|| cache::line_of(&l.entry));
+            let digest = pages::entry_digest(&line);
+            (line, digest)
+        })
         .collect();
-    for (log, line) in logs.into_iter().zip(lines) {
+    for (log, (line, digest)) in logs.into_iter().zip(lines) {
         files.insert(log.entry.url.clone());
         if let Some(html) = log.html {
             tree.insert(log.entry.url.clone(), html.into_bytes());
         }
         new.insert(log.key, log.stamp, log.entry.url.clone(), line);
-        entries.push(log.entry);
+        entries.push((log.entry, digest));
     }
-    entries.sort_by(Entry::newest_first);
-    tree.extend(pages::aggregate(&entries, req.options, req.templates)?);
+    entries.sort_by(|a, b| Entry::newest_first(&a.0, &b.0));
+    let (entries, digests): (Vec<Entry>, Vec<u64>) = entries.into_iter().unzip();
+    let previous = old.as_ref().map(|o| pages::Previous {
+        digests: &o.pages,
+        out: req.out,
+    });
+    let aggregate = pages::aggregate(&entries, &digests, previous, req.options, req.templates)?;
+    tree.extend(aggregate.tree);
     files.extend(tree.keys().cloned());
+    files.extend(aggregate.digests.keys().cloned());
     new.files = files.iter().cloned().collect();
+    new.pages = aggregate.digests;
 
     let mut removed = 0;
     match staging {

@@ -119,6 +119,10 @@ struct Header {
     key: String,
     logs: BTreeMap<String, Known>,
     files: Vec<String>,
+    /// The digest of what each page over all incidents was rendered from.
+    pages: BTreeMap<String, u64>,
+    /// The length of the entry lines after the header, in bytes.
+    lines_len: u64,
 }
 
 /// The whole cache. The file is a header line (key, logs, files), then the listing entry of
@@ -133,8 +137,11 @@ pub struct Cache {
     pub logs: BTreeMap<String, Known>,
     /// Every file of the site it describes, for removing stale ones.
     pub files: Vec<String>,
-    /// The text after the header: one entry per line, in the order of `logs`.
-    lines: String,
+    /// The digest of what each page over all incidents was rendered from.
+    pub pages: BTreeMap<String, u64>,
+    /// The cache file and where its entry lines start, read only when asked for.
+    file: PathBuf,
+    lines_at: u64,
 }
 
 /// The entries of a cache, by [`log_key`], each with its line as the cache file had it.
@@ -170,30 +177,50 @@ impl Cache {
 
     /// The cache of the site in `out`, if there is one with this `key`. A missing, unreadable
     /// or foreign cache is simply no cache: the build starts from scratch.
+    ///
+    /// A cache whose site is gone (no marker) is no cache either: the site is built afresh.
     pub fn read(out: &Path, key: &str) -> Option<Cache> {
-        let text = std::fs::read_to_string(path(out)).ok()?;
-        let (head, lines) = text.split_once('\n')?;
-        let header: Header = serde_json::from_str(head).ok()?;
-        if header.key != key || lines.matches('\n').count() != header.logs.len() {
+        use std::io::BufRead;
+        if !out.join(write::MARKER).is_file() {
             return None;
         }
-        let lines = lines.to_owned();
+        let file = path(out);
+        let mut reader = std::io::BufReader::new(std::fs::File::open(&file).ok()?);
+        let mut head = String::new();
+        reader.read_line(&mut head).ok()?;
+        let header: Header = serde_json::from_str(&head).ok()?;
+        let len = reader.get_ref().metadata().ok()?.len();
+        if header.key != key || len != head.len() as u64 + header.lines_len {
+            return None;
+        }
         Some(Cache {
             key: header.key,
             logs: header.logs,
             files: header.files,
-            lines,
+            pages: header.pages,
+            file,
+            lines_at: head.len() as u64,
         })
     }
 
     /// The entries of the logs `wanted` (by [`log_key`]), parsed from their lines in
-    /// parallel; a line that does not parse is left out (its log is read again).
+    /// parallel; a line that does not parse is left out (its log is read again), and so is
+    /// every line of a file that changed since [`Cache::read`].
     pub fn entries(&self, wanted: &std::collections::HashSet<&str>) -> Entries {
         use rayon::prelude::*;
+        use std::io::{Read, Seek};
+        let mut text = String::new();
+        let read = std::fs::File::open(&self.file).and_then(|mut f| {
+            f.seek(std::io::SeekFrom::Start(self.lines_at))?;
+            f.read_to_string(&mut text)
+        });
+        if read.is_err() || text.matches('\n').count() != self.logs.len() {
+            return Entries::new();
+        }
         let lines: Vec<(&String, &str)> = self
             .logs
             .keys()
-            .zip(self.lines.lines())
+            .zip(text.lines())
             .filter(|(k, _)| wanted.contains(k.as_str()))
             .collect();
         lines
@@ -227,6 +254,8 @@ pub struct NewCache {
     logs: BTreeMap<String, (Known, String)>,
     /// Every file of the site.
     pub files: Vec<String>,
+    /// The digest of what each page over all incidents was rendered from.
+    pub pages: BTreeMap<String, u64>,
 }
 
 impl NewCache {
@@ -256,6 +285,8 @@ impl NewCache {
             key: self.key,
             logs,
             files: self.files,
+            pages: self.pages,
+            lines_len: lines.len() as u64,
         };
         let mut text = serde_json::to_string(&header).unwrap_or_default();
         text.push('\n');
@@ -312,6 +343,10 @@ mod tests {
         serde_json::from_str(&json).unwrap()
     }
 
+    fn all_of(cache: &Cache) -> std::collections::HashSet<&str> {
+        cache.logs.keys().map(String::as_str).collect()
+    }
+
     fn stamp(n: u64) -> Stamp {
         Stamp {
             size: n,
@@ -326,6 +361,8 @@ mod tests {
     fn the_cache_reads_back_its_header_and_each_entry_line() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join(write::MARKER), "").unwrap();
         let mut new = NewCache::new("k".into());
         for id in ["a", "b", "c"] {
             let e = entry(id);
@@ -350,11 +387,10 @@ mod tests {
         assert_eq!(entries["/logs/c.yaml"].1, line_of(&entry("c")));
 
         let text = std::fs::read_to_string(path(&out)).unwrap();
-        let damaged = text.replacen(r#"{"id":"b""#, r#"{"id":"#, 1);
+        let damaged = text.replacen(r#"{"id":"b""#, r#"{"id"!"b""#, 1);
         std::fs::write(path(&out), damaged).unwrap();
         let cache = Cache::read(&out, "k").unwrap();
-        let all = cache.logs.keys().map(String::as_str).collect();
-        let entries = cache.entries(&all);
+        let entries = cache.entries(&all_of(&cache));
         assert_eq!(entries.len(), 2);
         assert!(!entries.contains_key("/logs/b.yaml"));
 
@@ -362,6 +398,11 @@ mod tests {
         let text = std::fs::read_to_string(path(&out)).unwrap();
         std::fs::write(path(&out), &text[..text.len() - 10]).unwrap();
         assert!(Cache::read(&out, "k").is_none());
+        // One changed after it was read gives no entries (its logs are read again).
+        std::fs::write(path(&out), &text).unwrap();
+        let cache = Cache::read(&out, "k").unwrap();
+        std::fs::write(path(&out), text.replacen("\n", "\n\n", 1)).unwrap();
+        assert!(cache.entries(&all_of(&cache)).is_empty());
     }
 
     #[test]

@@ -84,9 +84,12 @@ impl<'a> FollowUp<'a> {
 }
 
 /// Every action item of `entries` as of `today`, overdue first (see [`FollowUp`]'s order).
-pub fn collect(entries: &[Entry], today: NaiveDate) -> Vec<FollowUp<'_>> {
+pub fn collect<'a>(
+    entries: impl IntoIterator<Item = &'a Entry>,
+    today: NaiveDate,
+) -> Vec<FollowUp<'a>> {
     let mut all: Vec<FollowUp> = entries
-        .iter()
+        .into_iter()
         .flat_map(|e| {
             e.action_items
                 .iter()

@@ -2,7 +2,9 @@
 //! navigation, which depends on nothing but its own log), and the pages over all incidents
 //! (index, service, tag and severity pages, stats, feed, search index).
 
-use std::hash::Hasher;
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+use std::path::Path;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -179,55 +181,160 @@ fn groups(entries: &[Entry]) -> Groups<'_> {
     }
 }
 
-/// Every page over all incidents. `entries` must be sorted newest first.
+/// What the last build wrote: the digest of what each page over all incidents was rendered
+/// from, and the site folder. A page whose digest is the same (and whose file is still there)
+/// is neither rendered nor written again.
+pub struct Previous<'a> {
+    pub digests: &'a BTreeMap<String, u64>,
+    pub out: &'a Path,
+}
+
+/// The pages over all incidents that had to be rendered, and the digest of every one of them
+/// (rendered or left as it was), for the next build.
+pub struct Aggregate {
+    pub tree: Tree,
+    pub digests: BTreeMap<String, u64>,
+}
+
+/// A digest of `parts`, stable across runs and platforms (SipHash 1-3 with fixed keys).
+fn digest(parts: impl Hash) -> u64 {
+    let mut h = SipHasher13::new();
+    parts.hash(&mut h);
+    h.finish()
+}
+
+/// The digest of an entry's line in the cache: what its rows and its parts of the pages over
+/// all incidents are rendered from.
+pub fn entry_digest(line: &str) -> u64 {
+    digest(line)
+}
+
+/// One page of a listing to be rendered.
+struct ListingPage<'a> {
+    file: String,
+    members: &'a [usize],
+    pager: Pager,
+    /// `None` for the index, else the folder, the kind and the group.
+    group: Option<(&'static str, &'static str, &'a Group<'a>)>,
+    digest: u64,
+}
+
+/// Every page over all incidents. `entries` must be sorted newest first; `digests` are their
+/// [`entry_digest`]s, in the same order. With `previous`, only the pages whose digest changed
+/// are rendered.
 pub fn aggregate(
     entries: &[Entry],
+    digests: &[u64],
+    previous: Option<Previous>,
     options: &Options,
     templates: &TemplateSet,
-) -> Result<Tree, TemplateError> {
+) -> Result<Aggregate, TemplateError> {
     let groups = groups(entries);
-    let stats = stats::compute(entries, &options.config.severities);
-    let mut tree = Tree::new();
-    let rows = rows(entries, options, templates)?;
-    // The rows go in after rendering, in place of a marker no log can forge (its `<` would be
-    // escaped), so Tera never copies megabytes of rows around.
-    let splice = |shell: String, members: &mut dyn Iterator<Item = usize>, depth: usize| {
-        let Some(at) = shell.find(ROWS_MARKER) else {
-            return shell.into_bytes();
-        };
-        let mut html = Vec::with_capacity(shell.len() + 1024 * 16);
-        html.extend_from_slice(&shell.as_bytes()[..at]);
-        for i in members {
-            html.extend_from_slice(rows[i][depth].as_bytes());
-        }
-        html.extend_from_slice(&shell.as_bytes()[at + ROWS_MARKER.len()..]);
-        html
+    let mut done = Aggregate {
+        tree: Tree::new(),
+        digests: BTreeMap::new(),
     };
+    // Whether a page must be rendered, recording its digest either way.
+    let mut stale = |file: &str, d: u64| {
+        done.digests.insert(file.to_owned(), d);
+        previous
+            .as_ref()
+            .is_none_or(|p| p.digests.get(file) != Some(&d) || !p.out.join(file).is_file())
+    };
+    let members_digest =
+        |members: &[usize]| digest(members.iter().map(|&i| digests[i]).collect::<Vec<_>>());
 
     let size = options.config.page_size;
     let everyone: Vec<usize> = (0..entries.len()).collect();
-    let index: Vec<(String, Vec<u8>)> = pages_of("index", &everyone, size)
-        .into_par_iter()
-        .map(|(file, members, pager)| {
-            let mut ctx = Context::new();
-            ctx.insert("site", &site_context(options, templates, "", "index"));
-            ctx.insert("rows", ROWS_MARKER);
-            ctx.insert("services", &groups.services);
-            ctx.insert("tags", &groups.tags);
-            ctx.insert("severities", &groups.severities);
-            ctx.insert("count", &entries.len());
-            ctx.insert("pager", &pager);
-            let shell = templates.render("site/index.html", &ctx)?;
-            Ok((file, splice(shell, &mut members.iter().copied(), 0)))
-        })
-        .collect::<Result<_, TemplateError>>()?;
-    tree.extend(index);
-
+    // The index pages also show every service, tag and severity (the filters).
+    let filters = digest((
+        entries.len(),
+        [&groups.services, &groups.tags, &groups.severities].map(|list| {
+            list.iter()
+                .map(|g| (g.name.as_str(), g.slug.as_str(), g.count))
+                .collect::<Vec<_>>()
+        }),
+    ));
+    let mut listing = Vec::new();
+    for (file, members, pager) in pages_of("index", &everyone, size) {
+        let d = digest((&file, pager.key(), filters, members_digest(members)));
+        listing.push(ListingPage {
+            file,
+            members,
+            pager,
+            group: None,
+            digest: d,
+        });
+    }
     let kinds = [
         ("services", "service", "Services", &groups.services),
         ("tags", "tag", "Tags", &groups.tags),
         ("severities", "severity", "Severities", &groups.severities),
     ];
+    for (folder, kind, _, list) in kinds {
+        for g in list.iter() {
+            let stem = format!("{folder}/{}", g.slug);
+            for (file, members, pager) in pages_of(&stem, &g.members, size) {
+                let d = digest((
+                    &file,
+                    pager.key(),
+                    (&g.name, g.count, g.impact_s),
+                    members_digest(members),
+                ));
+                listing.push(ListingPage {
+                    file,
+                    members,
+                    pager,
+                    group: Some((folder, kind, g)),
+                    digest: d,
+                });
+            }
+        }
+    }
+    listing.retain(|page| stale(&page.file, page.digest));
+    let rows = rows(entries, &listing, options, templates)?;
+    // The rows go in after rendering, in place of a marker no log can forge (its `<` would be
+    // escaped), so Tera never copies megabytes of rows around.
+    let splice = |shell: String, members: &[usize], depth: usize| {
+        let Some(at) = shell.find(ROWS_MARKER) else {
+            return shell.into_bytes();
+        };
+        let mut html = Vec::with_capacity(shell.len() + 1024 * 16);
+        html.extend_from_slice(&shell.as_bytes()[..at]);
+        for &i in members {
+            html.extend_from_slice(rows[depth][i].as_deref().unwrap_or_default().as_bytes());
+        }
+        html.extend_from_slice(&shell.as_bytes()[at + ROWS_MARKER.len()..]);
+        html
+    };
+    let rendered: Vec<(String, Vec<u8>)> = listing
+        .par_iter()
+        .map(|page| {
+            let mut ctx = Context::new();
+            ctx.insert("rows", ROWS_MARKER);
+            ctx.insert("pager", &page.pager);
+            let (name, depth) = match page.group {
+                None => {
+                    ctx.insert("site", &site_context(options, templates, "", "index"));
+                    ctx.insert("services", &groups.services);
+                    ctx.insert("tags", &groups.tags);
+                    ctx.insert("severities", &groups.severities);
+                    ctx.insert("count", &entries.len());
+                    ("site/index.html", 0)
+                }
+                Some((folder, kind, g)) => {
+                    ctx.insert("site", &site_context(options, templates, "../", folder));
+                    ctx.insert("kind", kind);
+                    ctx.insert("group", g);
+                    ("site/list.html", 1)
+                }
+            };
+            let shell = templates.render(name, &ctx)?;
+            Ok((page.file.clone(), splice(shell, page.members, depth)))
+        })
+        .collect::<Result<_, TemplateError>>()?;
+    done.tree.extend(rendered);
+
     for (folder, kind, heading, list) in kinds {
         let mut ctx = Context::new();
         ctx.insert("site", &site_context(options, templates, "../", folder));
@@ -235,62 +342,83 @@ pub fn aggregate(
         ctx.insert("heading", heading);
         ctx.insert("groups", list);
         let page = templates.render("site/groups.html", &ctx)?;
-        tree.insert(format!("{folder}/index.html"), page.into());
-        let pages: Vec<(String, Vec<u8>)> = list
-            .par_iter()
-            .flat_map_iter(|g| {
-                let stem = format!("{folder}/{}", g.slug);
-                pages_of(&stem, &g.members, size)
-                    .into_iter()
-                    .map(move |page| (g, page))
-            })
-            .map(|(g, (file, members, pager))| {
-                let mut ctx = Context::new();
-                ctx.insert("site", &site_context(options, templates, "../", folder));
-                ctx.insert("kind", kind);
-                ctx.insert("group", g);
-                ctx.insert("rows", ROWS_MARKER);
-                ctx.insert("pager", &pager);
-                let shell = templates.render("site/list.html", &ctx)?;
-                Ok((file, splice(shell, &mut members.iter().copied(), 1)))
-            })
-            .collect::<Result<_, TemplateError>>()?;
-        tree.extend(pages);
+        done.tree
+            .insert(format!("{folder}/index.html"), page.into());
     }
 
-    let mut ctx = Context::new();
-    ctx.insert("site", &site_context(options, templates, "", "stats"));
-    ctx.insert("stats", &stats);
-    ctx.insert(
-        "severity_counts",
-        &stats::severity_counts(&stats.by_severity, &stats.scale),
-    );
-    ctx.insert("month_rows", &stats::month_rows(&stats));
-    ctx.insert("charts", &stats::charts(&stats));
-    ctx.insert("time_keys", &stats::time_keys(&stats));
-    ctx.insert("count", &entries.len());
-    tree.insert(
-        "stats.html".into(),
-        templates.render("site/stats.html", &ctx)?.into(),
-    );
-    tree.insert("stats.json".into(), stats::json(&stats).into_bytes());
-    tree.extend(followups_pages(entries, options, templates)?);
-
-    tree.insert("feed.xml".into(), feed::atom(entries, options).into_bytes());
-    let (json, script) = search::files(entries);
-    tree.insert("search-index.json".into(), json.into_bytes());
-    tree.insert("search-index.js".into(), script.into_bytes());
-    tree.insert(
+    // The pages over every entry: the same unless some entry, or the day, changed.
+    let today = options
+        .today
+        .or_else(|| followups::default_today(entries))
+        .unwrap_or_default();
+    let whole = digest((digests, today));
+    let wide = [
+        "stats.html",
+        "stats.json",
+        "followups.html",
+        "feed.xml",
+        "search-index.json",
+        "search-index.js",
+    ];
+    let mut any = false;
+    for file in wide {
+        any |= stale(file, whole);
+    }
+    // A month's page of follow-ups: the same unless one of its incidents, or the day, changed.
+    let mut months: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        if !e.action_items.is_empty() {
+            months.entry(&e.followups_page).or_default().push(i);
+        }
+    }
+    let stale_months: std::collections::HashSet<&str> = months
+        .iter()
+        .filter(|(file, members)| stale(file, digest((file, today, members_digest(members)))))
+        .map(|(file, _)| *file)
+        .collect();
+    done.tree.extend(followups_pages(
+        entries,
+        today,
+        any,
+        &stale_months,
+        options,
+        templates,
+    )?);
+    if any {
+        let stats = stats::compute(entries, &options.config.severities);
+        let mut ctx = Context::new();
+        ctx.insert("site", &site_context(options, templates, "", "stats"));
+        ctx.insert("stats", &stats);
+        ctx.insert(
+            "severity_counts",
+            &stats::severity_counts(&stats.by_severity, &stats.scale),
+        );
+        ctx.insert("month_rows", &stats::month_rows(&stats));
+        ctx.insert("charts", &stats::charts(&stats));
+        ctx.insert("time_keys", &stats::time_keys(&stats));
+        ctx.insert("count", &entries.len());
+        let tree = &mut done.tree;
+        tree.insert(
+            "stats.html".into(),
+            templates.render("site/stats.html", &ctx)?.into(),
+        );
+        tree.insert("stats.json".into(), stats::json(&stats).into_bytes());
+        tree.insert("feed.xml".into(), feed::atom(entries, options).into_bytes());
+        let (json, script) = search::files(entries);
+        tree.insert("search-index.json".into(), json.into_bytes());
+        tree.insert("search-index.js".into(), script.into_bytes());
+    }
+    done.tree.insert(
         "search.js".into(),
         templates.raw("site/search.js").as_bytes().to_vec(),
     );
     for (kind, parts) in [("site", SITE_CSS), ("report", REPORT_CSS)] {
-        tree.insert(
+        done.tree.insert(
             stylesheet_path(templates, kind, parts),
             stylesheet(templates, parts),
         );
     }
-    Ok(tree)
+    Ok(done)
 }
 
 /// Where a listing's page `n` (from 1) goes: `STEM.html` for the first, `STEM.N.html` for
@@ -320,6 +448,13 @@ pub struct Pager {
     /// The first and last page and those near this one, in order; `null` where pages are
     /// left out between two links.
     pub links: Vec<Option<PageLink>>,
+}
+
+impl Pager {
+    /// What the pager shows depends on: the rest follows from these.
+    fn key(&self) -> (usize, usize, usize, usize, usize) {
+        (self.page, self.pages, self.from, self.to, self.total)
+    }
 }
 
 /// A link to one page of a listing.
@@ -381,25 +516,43 @@ fn pages_of<'m>(
         .collect()
 }
 
-/// The table row of every entry (`site/row.html`), for a page at the top (`[0]`) and for one
-/// a folder down (`[1]`). Rendered once per build and shared by every listing.
+/// The table rows (`site/row.html`) the `pages` need: `[0][i]` for a page at the top (the
+/// index), `[1][i]` for one a folder down; each rendered once however many pages list it.
 fn rows(
     entries: &[Entry],
+    pages: &[ListingPage],
     options: &Options,
     templates: &TemplateSet,
-) -> Result<Vec<[String; 2]>, TemplateError> {
-    entries
-        .par_iter()
-        .map(|e| {
-            let mut ctx = Context::new();
-            ctx.insert("e", e);
-            ctx.insert("site", &site_context(options, templates, "", "index"));
-            let top = templates.render("site/row.html", &ctx)?;
-            ctx.insert("site", &site_context(options, templates, "../", "list"));
-            let down = templates.render("site/row.html", &ctx)?;
-            Ok([top, down])
-        })
-        .collect()
+) -> Result<[Vec<Option<String>>; 2], TemplateError> {
+    let mut needed = [vec![false; entries.len()], vec![false; entries.len()]];
+    for page in pages {
+        let depth = usize::from(page.group.is_some());
+        for &i in page.members {
+            needed[depth][i] = true;
+        }
+    }
+    let render = |depth: usize| -> Result<Vec<Option<String>>, TemplateError> {
+        let (root, current) = if depth == 0 {
+            ("", "index")
+        } else {
+            ("../", "list")
+        };
+        let site = site_context(options, templates, root, current);
+        entries
+            .par_iter()
+            .zip(&needed[depth])
+            .map(|(e, &needed)| {
+                if !needed {
+                    return Ok(None);
+                }
+                let mut ctx = Context::new();
+                ctx.insert("e", e);
+                ctx.insert("site", &site);
+                templates.render("site/row.html", &ctx).map(Some)
+            })
+            .collect()
+    };
+    Ok([render(0)?, render(1)?])
 }
 
 /// How many open items of each owner the follow-ups page lists (the most urgent; the others
@@ -408,18 +561,60 @@ const OWNER_ITEMS: usize = 20;
 /// How many open items without an owner or a due date it lists.
 const UNPLANNED_ITEMS: usize = 50;
 
-/// The follow-ups pages, as of `--today` or the day of the last change: `followups.html`
-/// (the figures, each owner's most urgent open items, the months, items nobody planned) and
-/// one page per month listing every item of the incidents that started in it.
+/// The follow-ups pages, as of `today`: `followups.html` (the figures, each owner's most
+/// urgent open items, the months, items nobody planned) when `main`, and the page of each
+/// month of `months` (every item of the incidents that started in it).
 fn followups_pages(
     entries: &[Entry],
+    today: chrono::NaiveDate,
+    main: bool,
+    months: &std::collections::HashSet<&str>,
     options: &Options,
     templates: &TemplateSet,
 ) -> Result<Vec<(String, Vec<u8>)>, TemplateError> {
-    let today = options
-        .today
-        .or_else(|| followups::default_today(entries))
-        .unwrap_or_default();
+    let mut pages = Vec::new();
+    if main {
+        pages.push((
+            "followups.html".to_owned(),
+            followups_main(entries, today, options, templates)?.into_bytes(),
+        ));
+    }
+    if months.is_empty() {
+        return Ok(pages);
+    }
+    let items = followups::collect(
+        entries
+            .iter()
+            .filter(|e| months.contains(e.followups_page.as_str())),
+        today,
+    );
+    let months = followups::by_month(followups::by_incident(&items));
+    let month_pages: Vec<(String, Vec<u8>)> = months
+        .par_iter()
+        .map(|m| {
+            let mut ctx = Context::new();
+            ctx.insert(
+                "site",
+                &site_context(options, templates, "../", "followups"),
+            );
+            ctx.insert("today", &today);
+            ctx.insert("month", m);
+            ctx.insert("incidents", &m.groups);
+            let html = templates.render("site/followups-month.html", &ctx)?;
+            Ok((m.url.clone(), html.into_bytes()))
+        })
+        .collect::<Result<_, TemplateError>>()?;
+    pages.extend(month_pages);
+    Ok(pages)
+}
+
+/// `followups.html`.
+fn followups_main(
+    entries: &[Entry],
+    today: chrono::NaiveDate,
+    options: &Options,
+    templates: &TemplateSet,
+) -> Result<String, TemplateError> {
     let items = followups::collect(entries, today);
     let open: Vec<followups::FollowUp> = items.iter().filter(|f| f.open).cloned().collect();
     // A public site shows no owner, so only a missing due date says an item is unplanned there.
@@ -441,22 +636,16 @@ fn followups_pages(
             (g, more)
         })
         .collect();
+    let owners: Vec<OwnerShown> = owners
+        .iter()
+        .map(|(group, more)| OwnerShown { group, more: *more })
+        .collect();
     let months = followups::by_month(followups::by_incident(&items));
     let mut ctx = Context::new();
     ctx.insert("site", &site_context(options, templates, "", "followups"));
-    let summary = followups::summary(&items, today);
-    ctx.insert("summary", &summary);
+    ctx.insert("summary", &followups::summary(&items, today));
     ctx.insert("today_given", &options.today.is_some());
-    ctx.insert(
-        "owners",
-        &owners
-            .iter()
-            .map(|(g, more)| OwnerShown {
-                group: g,
-                more: *more,
-            })
-            .collect::<Vec<_>>(),
-    );
+    ctx.insert("owners", &owners);
     ctx.insert("months", &months);
     ctx.insert(
         "unplanned",
@@ -466,27 +655,7 @@ fn followups_pages(
         "unplanned_more",
         &unplanned.len().saturating_sub(UNPLANNED_ITEMS),
     );
-    let mut pages = vec![(
-        "followups.html".to_owned(),
-        templates.render("site/followups.html", &ctx)?.into_bytes(),
-    )];
-    let month_pages: Vec<(String, Vec<u8>)> = months
-        .par_iter()
-        .map(|m| {
-            let mut ctx = Context::new();
-            ctx.insert(
-                "site",
-                &site_context(options, templates, "../", "followups"),
-            );
-            ctx.insert("summary", &summary);
-            ctx.insert("month", m);
-            ctx.insert("incidents", &m.groups);
-            let html = templates.render("site/followups-month.html", &ctx)?;
-            Ok((m.url.clone(), html.into_bytes()))
-        })
-        .collect::<Result<_, TemplateError>>()?;
-    pages.extend(month_pages);
-    Ok(pages)
+    templates.render("site/followups.html", &ctx)
 }
 
 /// An owner's items as the follow-ups page shows them: the first few, and how many more.

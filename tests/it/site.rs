@@ -1010,3 +1010,64 @@ fn chromium_search_on_a_paged_index_finds_incidents_of_other_pages() {
         "an injected script ran"
     );
 }
+
+/// Every kind of edit, on a site split into pages of two: after each, the incremental build
+/// (which renders only the pages whose inputs changed) gives the same site as a fresh one.
+#[test]
+fn edits_to_a_paged_site_give_the_same_site_as_a_fresh_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let logs = editable_logs(dir.path());
+    std::fs::write(logs.join("postevent.toml"), "[site]\npage_size = 2\n").unwrap();
+    let out = dir.path().join("site");
+    build_dir(&logs, &out, &[]).code(0);
+    let log = logs.join("dns-typo-2025-12-01.yaml");
+    type Edit = fn(String) -> String;
+    let edits: [(&str, Edit); 6] = [
+        ("a comment", |t| t + "# nothing that shows\n"),
+        ("the severity", |t| {
+            t.replace("severity: SEV4", "severity: SEV1")
+        }),
+        ("the title", |t| {
+            t.replace("Typo in a DNS zone file", "A typo in a DNS zone file")
+        }),
+        ("the start, to the oldest", |t| {
+            t.replace("2025-12-01T", "2019-12-01T")
+        }),
+        ("a tag", |t| {
+            t.replace("tags: [dns]", "tags: [dns, zone-files]")
+        }),
+        ("an action item", |t| {
+            t + "action_items:\n  - title: Lint zone files in CI\n    kind: prevent\n    owner: dns-team\n    due: 2020-01-15\n"
+        }),
+    ];
+    for (what, edit) in edits {
+        let text = std::fs::read_to_string(&log).unwrap();
+        std::fs::write(&log, edit(text)).unwrap();
+        build_dir(&logs, &out, &[]).code(0).stderr_has(&["updated"]);
+        let fresh = dir.path().join("fresh");
+        build_dir(&logs, &fresh, &[]).code(0);
+        let (a, b) = (tree(&out), tree(&fresh));
+        assert_eq!(
+            a.keys().collect::<Vec<_>>(),
+            b.keys().collect::<Vec<_>>(),
+            "after {what}"
+        );
+        for (rel, bytes) in &a {
+            assert!(
+                bytes == &b[rel],
+                "after {what}: {rel} differs from a fresh build"
+            );
+        }
+        std::fs::remove_dir_all(&fresh).unwrap();
+    }
+    // A page the last build wrote and someone deleted is written again.
+    std::fs::remove_file(out.join("index.2.html")).unwrap();
+    build_dir(&logs, &out, &[]).code(0);
+    assert!(out.join("index.2.html").is_file());
+    // A site deleted without its cache is built afresh, marker and all (it was written as an
+    // update into an empty folder, which the next build then refused as not its own).
+    std::fs::remove_dir_all(&out).unwrap();
+    build_dir(&logs, &out, &[]).code(0).stderr_has(&["built"]);
+    assert!(out.join(".postevent-site").is_file());
+    build_dir(&logs, &out, &[]).code(0);
+}
