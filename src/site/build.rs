@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use super::cache::{self, Cache, NewCache};
-use super::load::{self, Loaded, Reader};
+use super::load::{self, Last, Loaded, Reader};
 use super::related::{self, Node, RelatedLink};
 use super::write::{self, WriteError};
 use super::{Entry, Options, TemplateSet, Tree, pages};
@@ -49,16 +49,9 @@ pub struct Request<'a> {
 }
 
 impl Request<'_> {
-    /// Loads one log, from `cache` (with the log's key there) when it is unchanged there.
-    fn load(&self, path: &Path, cache: Option<(&Cache, &str)>) -> Loaded {
-        load::load_one(
-            path,
-            self.read,
-            self.limits,
-            &self.options.config,
-            cache,
-            self.out,
-        )
+    /// Loads one log, from the `last` build (with the log's key) when it is unchanged there.
+    fn load(&self, path: &Path, last: Option<(Last, &str)>) -> Loaded {
+        load::load_one(path, self.read, self.limits, &self.options.config, last)
     }
 }
 
@@ -176,21 +169,22 @@ pub enum BuildError {
     Write(#[from] WriteError),
 }
 
-/// One log of the site: unchanged since the last build (`line` holds its entry's line of the
-/// cache) or rendered now (`html` holds its page, unless it went to the staging folder).
+/// One log of the site: unchanged since the last build (`encoded` holds its entry as the
+/// cache had it) or rendered now (`html` holds its page, unless it went to the staging
+/// folder).
 struct Log {
     path: PathBuf,
     /// Its [`cache::log_key`].
     key: String,
     stamp: cache::Stamp,
     entry: Entry,
-    line: Option<String>,
+    encoded: Option<cache::Encoded>,
     html: Option<String>,
 }
 
 impl Log {
     fn fresh(&self) -> bool {
-        self.line.is_none()
+        self.encoded.is_none()
     }
 }
 
@@ -222,6 +216,14 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
         Some(_) => None,
         None => Some(write::Staging::begin(req.out)?),
     };
+    let present = match old {
+        Some(_) => write::files_in(req.out),
+        None => Default::default(),
+    };
+    let last = old.as_ref().map(|cache| Last {
+        cache,
+        files: &present,
+    });
     let keys = cache::log_keys(req.files);
     progress.stage("building", req.files.len() as u64);
     let steps: Vec<Step> = req
@@ -229,7 +231,7 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
         .par_iter()
         .zip(&keys)
         .map(|(path, key)| {
-            let loaded = req.load(path, old.as_ref().map(|c| (c, key.as_str())));
+            let loaded = req.load(path, last.map(|l| (l, key.as_str())));
             let step = first_pass(loaded, key, req, staging.as_ref(), &[]);
             progress.tick();
             step
@@ -246,7 +248,7 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
     if let Some(old) = &old
         && logs.is_empty()
         && problems.is_empty()
-        && up_to_date(old, &unchanged, req.out)
+        && up_to_date(old, &unchanged, &present)
     {
         return Ok(Outcome {
             written: true,
@@ -284,27 +286,28 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
     let mut entries = Vec::with_capacity(logs.len());
     let mut files: BTreeSet<String> = BTreeSet::new();
     let mut tree = Tree::new();
-    let lines: Vec<(String, u64)> = logs
+    let encoded: Vec<cache::Encoded> = logs
         .par_iter_mut()
         .map(|l| {
-            let line = l.line.take().unwrap_or_else(|| cache::line_of(&l.entry));
-            let digest = pages::entry_digest(&line);
-            (line, digest)
+            l.encoded
+                .take()
+                .unwrap_or_else(|| cache::Encoded::new(&l.entry))
         })
         .collect();
-    for (log, (line, digest)) in logs.into_iter().zip(lines) {
+    for (log, encoded) in logs.into_iter().zip(encoded) {
         files.insert(log.entry.url.clone());
         if let Some(html) = log.html {
             tree.insert(log.entry.url.clone(), html.into_bytes());
         }
-        new.insert(log.key, log.stamp, log.entry.url.clone(), line);
+        let digest = encoded.digest;
+        new.insert(log.key, log.stamp, log.entry.url.clone(), encoded);
         entries.push((log.entry, digest));
     }
     entries.sort_by(|a, b| Entry::newest_first(&a.0, &b.0));
     let (entries, digests): (Vec<Entry>, Vec<u64>) = entries.into_iter().unzip();
     let previous = old.as_ref().map(|o| pages::Previous {
         digests: &o.pages,
-        out: req.out,
+        files: &present,
     });
     let aggregate = pages::aggregate(&entries, &digests, previous, req.options, req.templates)?;
     tree.extend(aggregate.tree);
@@ -360,12 +363,12 @@ fn restore(
     let mut again = Vec::new();
     for (path, key, stamp) in unchanged {
         match entries.remove(&key) {
-            Some((entry, line)) => logs.push(Log {
+            Some((entry, encoded)) => logs.push(Log {
                 path,
                 key,
                 stamp,
                 entry,
-                line: Some(line),
+                encoded: Some(encoded),
                 html: None,
             }),
             None => again.push((path, key)),
@@ -436,7 +439,11 @@ fn rerender_related(
 /// Whether the site in `out` is what this build would write: every log unchanged (and
 /// unchanged in time too, or the cache would need its new stamp), none added or removed, and
 /// every file of the last build still there. Then nothing is rewritten.
-fn up_to_date(old: &Cache, unchanged: &[(PathBuf, String, cache::Stamp)], out: &Path) -> bool {
+fn up_to_date(
+    old: &Cache,
+    unchanged: &[(PathBuf, String, cache::Stamp)],
+    present: &std::collections::HashSet<String>,
+) -> bool {
     unchanged.len() == old.logs.len()
         && unchanged
             .iter()
@@ -446,7 +453,7 @@ fn up_to_date(old: &Cache, unchanged: &[(PathBuf, String, cache::Stamp)], out: &
             .files
             .iter()
             .filter(|f| !f.starts_with("incidents/"))
-            .all(|f| out.join(f).is_file())
+            .all(|f| present.contains(f))
 }
 
 /// Validates, then renders a valid log (with `related`, its related incidents): into the
@@ -489,7 +496,7 @@ fn first_pass(
         key: key.to_owned(),
         stamp,
         entry,
-        line: None,
+        encoded: None,
         html,
     })))
 }

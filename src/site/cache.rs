@@ -6,28 +6,43 @@
 //! The cache describes the private logs (their paths, sizes, a hash of each whole file), so it
 //! is kept beside the site folder, never in it: a site gets published, and a public site must
 //! hold nothing derived from what the public may not see.
+//!
+//! The file is binary ([postcard]): a header (the build's key, each log's stamp, page and
+//! where its entry is, the site's files and the digest of each page over all incidents), then
+//! the entries, each encoded on its own. A build in which nothing changed reads the header
+//! only; one that needs the entries decodes them in parallel and writes the bytes of the
+//! unchanged ones back as they were.
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::write::{self, WriteError};
 use super::{Entry, Options, TemplateSet};
-use crate::output::write_atomic;
 
-/// Where the cache of the site in `out` is kept: `.NAME.postevent-cache.json` beside it, in
-/// the folder that also holds the staging folder of a full build.
+/// Where the cache of the site in `out` is kept: `.NAME.postevent-cache` beside it, in the
+/// folder that also holds the staging folder of a full build.
 pub fn path(out: &Path) -> PathBuf {
+    let (parent, name) = write::parent_and_name(out);
+    parent.join(format!(".{name}.postevent-cache"))
+}
+
+/// Where versions before 0.2 kept it (as JSON); removed with the cache.
+fn old_path(out: &Path) -> PathBuf {
     let (parent, name) = write::parent_and_name(out);
     parent.join(format!(".{name}.postevent-cache.json"))
 }
 
 /// Bumped when the cache's own shape changes (3: logs keyed by their canonical path; 4:
-/// entries hold action items and related incidents; 5: a header line, then one line per
-/// entry, read only when some log changed).
-const FORMAT: u32 = 5;
+/// entries hold action items and related incidents; 6: binary, a header and then the
+/// entries).
+const FORMAT: u32 = 6;
+
+/// What the file starts with.
+const MAGIC: &[u8; 16] = b"postevent-cache\n";
 
 /// How the cache names a log: its folder's canonical path (absolute, links and `..`
 /// resolved) and its file name, so a build finds its logs in the cache however the paths
@@ -40,7 +55,9 @@ pub fn log_key(path: &Path) -> String {
 /// [`log_key`] of each of `paths`, in order, resolving each folder once: a build of 10,000
 /// logs in one folder asks the file system once, not 10,000 times.
 pub fn log_keys(paths: &[PathBuf]) -> Vec<String> {
-    let mut folders: std::collections::HashMap<&Path, PathBuf> = Default::default();
+    // The logs of a folder come one after the other; their folder's name is compared as
+    // bytes, not component by component.
+    let mut last: Option<(&std::ffi::OsStr, PathBuf)> = None;
     paths
         .iter()
         .map(|path| {
@@ -48,14 +65,19 @@ pub fn log_keys(paths: &[PathBuf]) -> Vec<String> {
                 (Some(folder), Some(name)) => (folder, name),
                 _ => return resolve(path).display().to_string(),
             };
-            let folder = folders.entry(folder).or_insert_with(|| {
-                resolve(if folder.as_os_str().is_empty() {
-                    Path::new(".")
-                } else {
-                    folder
-                })
-            });
-            folder.join(name).display().to_string()
+            let spelled = folder.as_os_str();
+            let resolved = match &last {
+                Some((s, resolved)) if *s == spelled => resolved,
+                _ => {
+                    let folder = if spelled.is_empty() {
+                        Path::new(".")
+                    } else {
+                        folder
+                    };
+                    &last.insert((spelled, resolve(folder))).1
+                }
+            };
+            resolved.join(name).display().to_string()
         })
         .collect()
 }
@@ -105,15 +127,20 @@ pub fn content_hash(text: &str) -> u64 {
 }
 
 /// One log as the last build saw it: enough to tell whether it changed and whether its page
-/// is still there.
+/// is still there, and where its entry is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Known {
     pub stamp: Stamp,
     /// Its page, relative to the site root.
     pub url: String,
+    /// The digest of its encoded entry ([`Encoded::digest`]).
+    pub digest: u64,
+    /// Where its entry is among the entries' bytes, and how long it is.
+    at: u64,
+    len: u64,
 }
 
-/// The first line of the cache file.
+/// The header of the cache file.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 struct Header {
     key: String,
@@ -121,14 +148,11 @@ struct Header {
     files: Vec<String>,
     /// The digest of what each page over all incidents was rendered from.
     pages: BTreeMap<String, u64>,
-    /// The length of the entry lines after the header, in bytes.
-    lines_len: u64,
+    /// The length of the entries' bytes after the header.
+    entries_len: u64,
 }
 
-/// The whole cache. The file is a header line (key, logs, files), then the listing entry of
-/// each log on a line of its own, in the order of `logs`: a build in which nothing changed
-/// reads only the header, and one that needs the entries parses their lines in parallel and
-/// writes the lines of unchanged entries back as they were.
+/// The cache of the last build.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Cache {
     /// Templates, version and options it was built with; another key invalidates it all.
@@ -139,20 +163,35 @@ pub struct Cache {
     pub files: Vec<String>,
     /// The digest of what each page over all incidents was rendered from.
     pub pages: BTreeMap<String, u64>,
-    /// The cache file and where its entry lines start, read only when asked for.
+    /// The cache file and where its entries start, read only when asked for.
     file: PathBuf,
-    lines_at: u64,
+    entries_at: u64,
+    entries_len: u64,
 }
 
-/// The entries of a cache, by [`log_key`], each with its line as the cache file had it.
-pub type Entries = std::collections::HashMap<String, (Entry, String)>;
-
-/// Turns an entry into its line of the cache file.
-pub fn line_of(entry: &Entry) -> String {
-    serde_json::to_string(entry).unwrap_or_default()
+/// An entry encoded for the cache, with the digest of its bytes: what its rows and its parts
+/// of the pages over all incidents are rendered from, so an equal digest means equal rows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Encoded {
+    pub bytes: Vec<u8>,
+    pub digest: u64,
 }
 
-/// The key of a build: a cache with another key is ignored.
+impl Encoded {
+    pub fn new(entry: &Entry) -> Encoded {
+        let bytes = postcard::to_stdvec(entry).unwrap_or_default();
+        let mut h = siphasher::sip::SipHasher13::new();
+        h.write(&bytes);
+        Encoded {
+            digest: h.finish(),
+            bytes,
+        }
+    }
+}
+
+/// The entries of a cache, by [`log_key`], each with its encoding as the cache file had it.
+pub type Entries = std::collections::HashMap<String, (Entry, Encoded)>;
+
 pub fn key(options: &Options, templates: &TemplateSet) -> String {
     format!(
         "v{FORMAT} {:016x} {} {} {} {:016x}",
@@ -167,30 +206,27 @@ pub fn key(options: &Options, templates: &TemplateSet) -> String {
 }
 
 impl Cache {
-    /// A new cache of this `key`, for a build to fill.
-    pub fn new(key: String) -> Cache {
-        Cache {
-            key,
-            ..Cache::default()
-        }
-    }
-
     /// The cache of the site in `out`, if there is one with this `key`. A missing, unreadable
-    /// or foreign cache is simply no cache: the build starts from scratch.
-    ///
-    /// A cache whose site is gone (no marker) is no cache either: the site is built afresh.
+    /// or foreign cache is simply no cache: the build starts from scratch. So is a cache
+    /// whose site is gone (no marker).
     pub fn read(out: &Path, key: &str) -> Option<Cache> {
-        use std::io::BufRead;
         if !out.join(write::MARKER).is_file() {
             return None;
         }
         let file = path(out);
-        let mut reader = std::io::BufReader::new(std::fs::File::open(&file).ok()?);
-        let mut head = String::new();
-        reader.read_line(&mut head).ok()?;
-        let header: Header = serde_json::from_str(&head).ok()?;
-        let len = reader.get_ref().metadata().ok()?.len();
-        if header.key != key || len != head.len() as u64 + header.lines_len {
+        let mut f = std::fs::File::open(&file).ok()?;
+        let mut start = [0u8; MAGIC.len() + 8];
+        f.read_exact(&mut start).ok()?;
+        let (magic, len) = start.split_at(MAGIC.len());
+        let len = u64::from_le_bytes(len.try_into().ok()?);
+        if magic != MAGIC || len > f.metadata().ok()?.len() {
+            return None;
+        }
+        let mut head = vec![0; usize::try_from(len).ok()?];
+        f.read_exact(&mut head).ok()?;
+        let header: Header = postcard::from_bytes(&head).ok()?;
+        let entries_at = start.len() as u64 + len;
+        if header.key != key || f.metadata().ok()?.len() != entries_at + header.entries_len {
             return None;
         }
         Some(Cache {
@@ -199,35 +235,41 @@ impl Cache {
             files: header.files,
             pages: header.pages,
             file,
-            lines_at: head.len() as u64,
+            entries_at,
+            entries_len: header.entries_len,
         })
     }
 
-    /// The entries of the logs `wanted` (by [`log_key`]), parsed from their lines in
-    /// parallel; a line that does not parse is left out (its log is read again), and so is
-    /// every line of a file that changed since [`Cache::read`].
+    /// The entries of the logs `wanted` (by [`log_key`]), decoded in parallel; one that does
+    /// not decode is left out (its log is read again), and so is every entry of a file that
+    /// changed since [`Cache::read`].
     pub fn entries(&self, wanted: &std::collections::HashSet<&str>) -> Entries {
         use rayon::prelude::*;
-        use std::io::{Read, Seek};
-        let mut text = String::new();
+        use std::io::Seek;
+        let mut bytes = Vec::new();
         let read = std::fs::File::open(&self.file).and_then(|mut f| {
-            f.seek(std::io::SeekFrom::Start(self.lines_at))?;
-            f.read_to_string(&mut text)
+            f.seek(std::io::SeekFrom::Start(self.entries_at))?;
+            f.read_to_end(&mut bytes)
         });
-        if read.is_err() || text.matches('\n').count() != self.logs.len() {
+        if read.is_err() || bytes.len() as u64 != self.entries_len {
             return Entries::new();
         }
-        let lines: Vec<(&String, &str)> = self
+        let found: Vec<(&String, &Known)> = self
             .logs
-            .keys()
-            .zip(text.lines())
+            .iter()
             .filter(|(k, _)| wanted.contains(k.as_str()))
             .collect();
-        lines
+        found
             .into_par_iter()
-            .filter_map(|(k, line)| {
-                let entry: Entry = serde_json::from_str(line).ok()?;
-                Some((k.clone(), (entry, line.to_owned())))
+            .filter_map(|(k, known)| {
+                let at = usize::try_from(known.at).ok()?;
+                let slice = bytes.get(at..at.checked_add(usize::try_from(known.len).ok()?)?)?;
+                let entry: Entry = postcard::from_bytes(slice).ok()?;
+                let encoded = Encoded {
+                    bytes: slice.to_vec(),
+                    digest: known.digest,
+                };
+                Some((k.clone(), (entry, encoded)))
             })
             .collect()
     }
@@ -236,14 +278,18 @@ impl Cache {
     /// half-way must not leave a cache that describes pages no longer there, or the next
     /// build would trust it and keep a mix.
     pub fn remove(out: &Path) -> Result<(), WriteError> {
-        let path = path(out);
-        match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(WriteError::Io {
-                path: path.display().to_string(),
-                source: e,
-            }),
-            _ => Ok(()),
+        for path in [path(out), old_path(out)] {
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(WriteError::Io {
+                        path: path.display().to_string(),
+                        source: e,
+                    });
+                }
+                _ => {}
+            }
         }
+        Ok(())
     }
 }
 
@@ -251,7 +297,7 @@ impl Cache {
 #[derive(Debug, Default)]
 pub struct NewCache {
     key: String,
-    logs: BTreeMap<String, (Known, String)>,
+    logs: BTreeMap<String, (Stamp, String, Encoded)>,
     /// Every file of the site.
     pub files: Vec<String>,
     /// The digest of what each page over all incidents was rendered from.
@@ -266,19 +312,25 @@ impl NewCache {
         }
     }
 
-    /// Adds a log: its key, stamp, page and its entry's line ([`line_of`]).
-    pub fn insert(&mut self, key: String, stamp: Stamp, url: String, line: String) {
-        self.logs.insert(key, (Known { stamp, url }, line));
+    /// Adds a log: its key, stamp, page and its encoded entry.
+    pub fn insert(&mut self, key: String, stamp: Stamp, url: String, entry: Encoded) {
+        self.logs.insert(key, (stamp, url, entry));
     }
 
     /// Writes the cache of the site in `out` (atomically), once the site is complete.
     pub fn write(self, out: &Path) -> Result<(), WriteError> {
         let path = path(out);
-        let mut lines = String::new();
+        let mut entries = Vec::new();
         let mut logs = BTreeMap::new();
-        for (key, (known, line)) in self.logs {
-            lines.push_str(&line);
-            lines.push('\n');
+        for (key, (stamp, url, encoded)) in self.logs {
+            let known = Known {
+                stamp,
+                url,
+                digest: encoded.digest,
+                at: entries.len() as u64,
+                len: encoded.bytes.len() as u64,
+            };
+            entries.extend_from_slice(&encoded.bytes);
             logs.insert(key, known);
         }
         let header = Header {
@@ -286,12 +338,15 @@ impl NewCache {
             logs,
             files: self.files,
             pages: self.pages,
-            lines_len: lines.len() as u64,
+            entries_len: entries.len() as u64,
         };
-        let mut text = serde_json::to_string(&header).unwrap_or_default();
-        text.push('\n');
-        text.push_str(&lines);
-        write_atomic(&path, text.as_bytes()).map_err(|source| WriteError::Io {
+        let head = postcard::to_stdvec(&header).unwrap_or_default();
+        let mut bytes = Vec::with_capacity(MAGIC.len() + 8 + head.len() + entries.len());
+        bytes.extend_from_slice(MAGIC);
+        bytes.extend_from_slice(&(head.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&head);
+        bytes.extend_from_slice(&entries);
+        write::replace_file(&path, &bytes).map_err(|source| WriteError::Io {
             path: path.display().to_string(),
             source,
         })
@@ -323,12 +378,9 @@ mod tests {
     #[test]
     fn the_cache_lives_beside_the_site() {
         let rows = [
-            ("site", "./.site.postevent-cache.json"),
-            ("public/site", "public/.site.postevent-cache.json"),
-            (
-                "/srv/www/incidents/",
-                "/srv/www/.incidents.postevent-cache.json",
-            ),
+            ("site", "./.site.postevent-cache"),
+            ("public/site", "public/.site.postevent-cache"),
+            ("/srv/www/incidents/", "/srv/www/.incidents.postevent-cache"),
         ];
         for (out, cache) in rows {
             assert_eq!(path(Path::new(out)), Path::new(cache), "{out}");
@@ -343,10 +395,6 @@ mod tests {
         serde_json::from_str(&json).unwrap()
     }
 
-    fn all_of(cache: &Cache) -> std::collections::HashSet<&str> {
-        cache.logs.keys().map(String::as_str).collect()
-    }
-
     fn stamp(n: u64) -> Stamp {
         Stamp {
             size: n,
@@ -355,10 +403,14 @@ mod tests {
         }
     }
 
+    fn all_of(cache: &Cache) -> std::collections::HashSet<&str> {
+        cache.logs.keys().map(String::as_str).collect()
+    }
+
     /// The header alone tells what changed; the entries come back as they went in, each with
-    /// its line, and a damaged line costs its own entry only.
+    /// its bytes and digest, and a damaged entry costs itself only.
     #[test]
-    fn the_cache_reads_back_its_header_and_each_entry_line() {
+    fn the_cache_reads_back_its_header_and_each_entry() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("site");
         std::fs::create_dir_all(&out).unwrap();
@@ -370,39 +422,54 @@ mod tests {
                 format!("/logs/{id}.yaml"),
                 stamp(1),
                 e.url.clone(),
-                line_of(&e),
+                Encoded::new(&e),
             );
         }
         new.files = vec!["index.html".into()];
+        new.pages.insert("index.html".into(), 7);
         new.write(&out).unwrap();
         assert!(Cache::read(&out, "other key").is_none());
         let cache = Cache::read(&out, "k").unwrap();
         assert_eq!(cache.logs.len(), 3);
         assert_eq!(cache.logs["/logs/b.yaml"].url, "incidents/b.html");
+        assert_eq!(
+            cache.logs["/logs/b.yaml"].digest,
+            Encoded::new(&entry("b")).digest
+        );
         assert_eq!(cache.files, ["index.html"]);
+        assert_eq!(cache.pages["index.html"], 7);
         let wanted = ["/logs/a.yaml", "/logs/c.yaml"].into_iter().collect();
         let entries = cache.entries(&wanted);
         assert_eq!(entries.len(), 2);
         assert_eq!(entries["/logs/c.yaml"].0, entry("c"));
-        assert_eq!(entries["/logs/c.yaml"].1, line_of(&entry("c")));
+        assert_eq!(entries["/logs/c.yaml"].1, Encoded::new(&entry("c")));
 
-        let text = std::fs::read_to_string(path(&out)).unwrap();
-        let damaged = text.replacen(r#"{"id":"b""#, r#"{"id"!"b""#, 1);
-        std::fs::write(path(&out), damaged).unwrap();
+        // The id of `b` is its entry's first field: a length past the end breaks it alone.
+        let bytes = std::fs::read(path(&out)).unwrap();
+        let b = Encoded::new(&entry("b")).bytes;
+        let at = bytes.windows(b.len()).position(|w| w == b).unwrap();
+        let mut damaged = bytes.clone();
+        damaged[at] = 0xff;
+        std::fs::write(path(&out), &damaged).unwrap();
         let cache = Cache::read(&out, "k").unwrap();
         let entries = cache.entries(&all_of(&cache));
         assert_eq!(entries.len(), 2);
         assert!(!entries.contains_key("/logs/b.yaml"));
 
-        // A cache cut short is no cache.
-        let text = std::fs::read_to_string(path(&out)).unwrap();
-        std::fs::write(path(&out), &text[..text.len() - 10]).unwrap();
+        // A cache cut short is no cache, and neither is one of another shape.
+        std::fs::write(path(&out), &bytes[..bytes.len() - 10]).unwrap();
+        assert!(Cache::read(&out, "k").is_none());
+        std::fs::write(path(&out), b"{\"key\":\"k\"}\n").unwrap();
         assert!(Cache::read(&out, "k").is_none());
         // One changed after it was read gives no entries (its logs are read again).
-        std::fs::write(path(&out), &text).unwrap();
+        std::fs::write(path(&out), &bytes).unwrap();
         let cache = Cache::read(&out, "k").unwrap();
-        std::fs::write(path(&out), text.replacen("\n", "\n\n", 1)).unwrap();
+        std::fs::write(path(&out), [&bytes[..], b"more"].concat()).unwrap();
         assert!(cache.entries(&all_of(&cache)).is_empty());
+        // Without its site, a cache is no cache.
+        std::fs::write(path(&out), &bytes).unwrap();
+        std::fs::remove_file(out.join(write::MARKER)).unwrap();
+        assert!(Cache::read(&out, "k").is_none());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Reading and validating every log, in parallel, skipping those the cache says are unchanged.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -48,26 +49,32 @@ pub fn load_all(
     config: &Config,
     tick: &(dyn Fn() + Sync),
 ) -> Vec<Loaded> {
-    let out = Path::new("");
     files
         .par_iter()
         .map(|path| {
-            let loaded = load_one(path, read, limits, config, None, out);
+            let loaded = load_one(path, read, limits, config, None);
             tick();
             loaded
         })
         .collect()
 }
 
-/// Loads one log: from `cache` (the cache and the log's [`cache::log_key`]) when unchanged
-/// and its page is still in the site `out`, else read and validated.
+/// What a rebuild knows of the last build: its cache and the files of its site.
+#[derive(Clone, Copy)]
+pub struct Last<'a> {
+    pub cache: &'a Cache,
+    /// From [`super::write::files_in`].
+    pub files: &'a HashSet<String>,
+}
+
+/// Loads one log: from `last` (with the log's [`cache::log_key`]) when unchanged and its page
+/// is still in the site, else read and validated.
 pub fn load_one(
     path: &Path,
     read: &Reader,
     limits: Limits,
     config: &Config,
-    cache: Option<(&Cache, &str)>,
-    out: &Path,
+    last: Option<(Last, &str)>,
 ) -> Loaded {
     let unreadable = |reason: String| Loaded::Unreadable {
         path: path.to_owned(),
@@ -77,9 +84,10 @@ pub fn load_one(
         Ok(s) => s,
         Err(e) => return unreadable(e.to_string()),
     };
-    let known = cache
-        .and_then(|(c, key)| c.logs.get(key))
-        .filter(|c| out.join(&c.url).is_file());
+    let known = last
+        .and_then(|(last, key)| last.cache.logs.get(key).map(|c| (last, c)))
+        .filter(|(last, c)| last.files.contains(&c.url))
+        .map(|(_, c)| c);
     if let Some(c) = known.filter(|c| c.stamp.same_file(&stamp)) {
         return Loaded::Cached {
             path: path.to_owned(),

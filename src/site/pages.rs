@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
-use std::path::Path;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -186,7 +185,8 @@ fn groups(entries: &[Entry]) -> Groups<'_> {
 /// is neither rendered nor written again.
 pub struct Previous<'a> {
     pub digests: &'a BTreeMap<String, u64>,
-    pub out: &'a Path,
+    /// The files of the site ([`super::write::files_in`]).
+    pub files: &'a std::collections::HashSet<String>,
 }
 
 /// The pages over all incidents that had to be rendered, and the digest of every one of them
@@ -203,12 +203,6 @@ fn digest(parts: impl Hash) -> u64 {
     h.finish()
 }
 
-/// The digest of an entry's line in the cache: what its rows and its parts of the pages over
-/// all incidents are rendered from.
-pub fn entry_digest(line: &str) -> u64 {
-    digest(line)
-}
-
 /// One page of a listing to be rendered.
 struct ListingPage<'a> {
     file: String,
@@ -219,8 +213,8 @@ struct ListingPage<'a> {
     digest: u64,
 }
 
-/// Every page over all incidents. `entries` must be sorted newest first; `digests` are their
-/// [`entry_digest`]s, in the same order. With `previous`, only the pages whose digest changed
+/// Every page over all incidents. `entries` must be sorted newest first; `digests` are those of
+/// their encodings ([`super::cache::Encoded`]), in the same order. With `previous`, only the pages whose digest changed
 /// are rendered.
 pub fn aggregate(
     entries: &[Entry],
@@ -239,7 +233,7 @@ pub fn aggregate(
         done.digests.insert(file.to_owned(), d);
         previous
             .as_ref()
-            .is_none_or(|p| p.digests.get(file) != Some(&d) || !p.out.join(file).is_file())
+            .is_none_or(|p| p.digests.get(file) != Some(&d) || !p.files.contains(file))
     };
     let members_digest =
         |members: &[usize]| digest(members.iter().map(|&i| digests[i]).collect::<Vec<_>>());

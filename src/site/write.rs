@@ -197,10 +197,11 @@ impl Staging {
     }
 }
 
-/// Replaces one file of a site: nothing when it already holds `bytes`, else a temporary file
-/// beside it renamed over it, so a reader sees the old file or the new one. Unlike
-/// `output::write_atomic` it does not wait for the disk: a site is rebuilt, not recovered.
-fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Replaces one file of a site (or its cache): nothing when it already holds `bytes`, else a
+/// temporary file beside it renamed over it, so a reader sees the old file or the new one.
+/// Unlike `output::write_atomic` it does not wait for the disk: a site is rebuilt, not
+/// recovered (a cache lost in a crash only makes the next build a full one).
+pub(super) fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Ok(meta) = std::fs::metadata(path)
         && meta.len() == bytes.len() as u64
         && std::fs::read(path).is_ok_and(|old| old == bytes)
@@ -240,6 +241,32 @@ fn set_readable(dir: &Path) -> Result<(), WriteError> {
 #[cfg(not(unix))]
 fn set_readable(_: &Path) -> Result<(), WriteError> {
     Ok(())
+}
+
+/// Every file in the site `out` (relative, `/`-separated), from one listing of each folder:
+/// how a rebuild tells which pages are still there without asking for each one. Links are
+/// not followed.
+pub fn files_in(out: &Path) -> std::collections::HashSet<String> {
+    let mut found = std::collections::HashSet::new();
+    let mut folders = vec![(out.to_owned(), String::new())];
+    while let Some((dir, prefix)) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let (Ok(kind), Some(name)) = (e.file_type(), e.file_name().to_str().map(str::to_owned))
+            else {
+                continue;
+            };
+            let rel = format!("{prefix}{name}");
+            if kind.is_dir() {
+                folders.push((e.path(), format!("{rel}/")));
+            } else if kind.is_file() {
+                found.insert(rel);
+            }
+        }
+    }
+    found
 }
 
 /// Updates the site in `out` in place: writes each file of `tree` atomically, then removes

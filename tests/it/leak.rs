@@ -112,9 +112,14 @@ fn outputs(dir: &Path) -> Vec<(String, &'static str, String)> {
         for (name, text) in files(&site) {
             out.push((format!("build {name}"), audience, text));
         }
-        let cache = dir.join(format!(".site-{audience}.postevent-cache.json"));
-        let cache = std::fs::read_to_string(&cache).expect("the build cache");
-        out.push(("build cache".into(), audience, cache));
+        // Binary, but its strings are stored as they are (UTF-8), so a marker shows in it.
+        let cache = dir.join(format!(".site-{audience}.postevent-cache"));
+        let cache = std::fs::read(&cache).expect("the build cache");
+        out.push((
+            "build cache".into(),
+            audience,
+            String::from_utf8_lossy(&cache).into_owned(),
+        ));
         for generator in ["mdbook", "mkdocs", "hugo", "docusaurus", "zola"] {
             let to = dir.join(format!("export-{generator}-{audience}"));
             let t = to.to_str().unwrap();

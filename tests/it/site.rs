@@ -796,7 +796,7 @@ fn a_template_error_leaves_the_previous_site_untouched() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     beside.sort();
-    assert_eq!(beside, [".site.postevent-cache.json", "site", "templates"]);
+    assert_eq!(beside, [".site.postevent-cache", "site", "templates"]);
 }
 
 /// Regression: a `--audience public` site published `.postevent-cache.json`, which held each
