@@ -171,9 +171,11 @@ pub struct Cache {
 
 /// An entry encoded for the cache, with the digest of its bytes: what its rows and its parts
 /// of the pages over all incidents are rendered from, so an equal digest means equal rows.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Encoded {
-    pub bytes: Vec<u8>,
+    /// Its bytes are `data[range]`: the entries an old cache holds share one buffer.
+    data: std::sync::Arc<Vec<u8>>,
+    range: std::ops::Range<usize>,
     pub digest: u64,
 }
 
@@ -184,10 +186,23 @@ impl Encoded {
         h.write(&bytes);
         Encoded {
             digest: h.finish(),
-            bytes,
+            range: 0..bytes.len(),
+            data: std::sync::Arc::new(bytes),
         }
     }
+
+    pub fn bytes(&self) -> &[u8] {
+        &self.data[self.range.clone()]
+    }
 }
+
+impl PartialEq for Encoded {
+    fn eq(&self, other: &Encoded) -> bool {
+        self.digest == other.digest && self.bytes() == other.bytes()
+    }
+}
+
+impl Eq for Encoded {}
 
 /// The entries of a cache, by [`log_key`], each with its encoding as the cache file had it.
 pub type Entries = std::collections::HashMap<String, (Entry, Encoded)>;
@@ -254,6 +269,7 @@ impl Cache {
         if read.is_err() || bytes.len() as u64 != self.entries_len {
             return Entries::new();
         }
+        let bytes = std::sync::Arc::new(bytes);
         let found: Vec<(&String, &Known)> = self
             .logs
             .iter()
@@ -263,10 +279,11 @@ impl Cache {
             .into_par_iter()
             .filter_map(|(k, known)| {
                 let at = usize::try_from(known.at).ok()?;
-                let slice = bytes.get(at..at.checked_add(usize::try_from(known.len).ok()?)?)?;
-                let entry: Entry = postcard::from_bytes(slice).ok()?;
+                let range = at..at.checked_add(usize::try_from(known.len).ok()?)?;
+                let entry: Entry = postcard::from_bytes(bytes.get(range.clone())?).ok()?;
                 let encoded = Encoded {
-                    bytes: slice.to_vec(),
+                    data: bytes.clone(),
+                    range,
                     digest: known.digest,
                 };
                 Some((k.clone(), (entry, encoded)))
@@ -317,39 +334,56 @@ impl NewCache {
         self.logs.insert(key, (stamp, url, entry));
     }
 
-    /// Writes the cache of the site in `out` (atomically), once the site is complete.
+    /// Writes the cache of the site in `out` (atomically: a temporary file renamed over it),
+    /// once the site is complete. It does not wait for the disk: a cache lost in a crash only
+    /// makes the next build a full one.
     pub fn write(self, out: &Path) -> Result<(), WriteError> {
+        use std::io::Write;
         let path = path(out);
-        let mut entries = Vec::new();
+        let mut at = 0;
         let mut logs = BTreeMap::new();
+        let mut parts = Vec::with_capacity(self.logs.len());
         for (key, (stamp, url, encoded)) in self.logs {
+            let len = encoded.range.len() as u64;
             let known = Known {
                 stamp,
                 url,
                 digest: encoded.digest,
-                at: entries.len() as u64,
-                len: encoded.bytes.len() as u64,
+                at,
+                len,
             };
-            entries.extend_from_slice(&encoded.bytes);
+            at += len;
             logs.insert(key, known);
+            parts.push(encoded);
         }
         let header = Header {
             key: self.key,
             logs,
             files: self.files,
             pages: self.pages,
-            entries_len: entries.len() as u64,
+            entries_len: at,
         };
         let head = postcard::to_stdvec(&header).unwrap_or_default();
-        let mut bytes = Vec::with_capacity(MAGIC.len() + 8 + head.len() + entries.len());
-        bytes.extend_from_slice(MAGIC);
-        bytes.extend_from_slice(&(head.len() as u64).to_le_bytes());
-        bytes.extend_from_slice(&head);
-        bytes.extend_from_slice(&entries);
-        write::replace_file(&path, &bytes).map_err(|source| WriteError::Io {
+        let io = |source| WriteError::Io {
             path: path.display().to_string(),
             source,
-        })
+        };
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let tmp = tempfile::Builder::new()
+            .prefix(".postevent-cache-")
+            .tempfile_in(dir)
+            .map_err(io)?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 20, tmp);
+        w.write_all(MAGIC).map_err(io)?;
+        w.write_all(&(head.len() as u64).to_le_bytes())
+            .map_err(io)?;
+        w.write_all(&head).map_err(io)?;
+        for part in &parts {
+            w.write_all(part.bytes()).map_err(io)?;
+        }
+        let tmp = w.into_inner().map_err(|e| io(e.into_error()))?;
+        tmp.persist(&path).map_err(|e| io(e.error))?;
+        Ok(())
     }
 }
 
@@ -446,7 +480,7 @@ mod tests {
 
         // The id of `b` is its entry's first field: a length past the end breaks it alone.
         let bytes = std::fs::read(path(&out)).unwrap();
-        let b = Encoded::new(&entry("b")).bytes;
+        let b = Encoded::new(&entry("b")).bytes().to_vec();
         let at = bytes.windows(b.len()).position(|w| w == b).unwrap();
         let mut damaged = bytes.clone();
         damaged[at] = 0xff;

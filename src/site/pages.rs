@@ -370,38 +370,31 @@ pub fn aggregate(
         .filter(|(file, members)| stale(file, digest((file, today, members_digest(members)))))
         .map(|(file, _)| *file)
         .collect();
-    done.tree.extend(followups_pages(
-        entries,
-        today,
-        any,
-        &stale_months,
-        options,
-        templates,
-    )?);
-    if any {
-        let stats = stats::compute(entries, &options.config.severities);
-        let mut ctx = Context::new();
-        ctx.insert("site", &site_context(options, templates, "", "stats"));
-        ctx.insert("stats", &stats);
-        ctx.insert(
-            "severity_counts",
-            &stats::severity_counts(&stats.by_severity, &stats.scale),
-        );
-        ctx.insert("month_rows", &stats::month_rows(&stats));
-        ctx.insert("charts", &stats::charts(&stats));
-        ctx.insert("time_keys", &stats::time_keys(&stats));
-        ctx.insert("count", &entries.len());
-        let tree = &mut done.tree;
-        tree.insert(
-            "stats.html".into(),
-            templates.render("site/stats.html", &ctx)?.into(),
-        );
-        tree.insert("stats.json".into(), stats::json(&stats).into_bytes());
-        tree.insert("feed.xml".into(), feed::atom(entries, options).into_bytes());
-        let (json, script) = search::files(entries);
-        tree.insert("search-index.json".into(), json.into_bytes());
-        tree.insert("search-index.js".into(), script.into_bytes());
-    }
+    // The follow-ups, the stats, the feed and the search index, side by side.
+    let (followups, wide) = rayon::join(
+        || followups_pages(entries, today, any, &stale_months, options, templates),
+        || -> Result<Vec<(String, Vec<u8>)>, TemplateError> {
+            if !any {
+                return Ok(Vec::new());
+            }
+            let (stats, rest) = rayon::join(
+                || stats_pages(entries, options, templates),
+                || {
+                    let (json, script) = search::files(entries);
+                    [
+                        ("feed.xml", feed::atom(entries, options)),
+                        ("search-index.json", json),
+                        ("search-index.js", script),
+                    ]
+                },
+            );
+            let mut files = stats?;
+            files.extend(rest.map(|(name, text)| (name.to_owned(), text.into_bytes())));
+            Ok(files)
+        },
+    );
+    done.tree.extend(followups?);
+    done.tree.extend(wide?);
     done.tree.insert(
         "search.js".into(),
         templates.raw("site/search.js").as_bytes().to_vec(),
@@ -413,6 +406,33 @@ pub fn aggregate(
         );
     }
     Ok(done)
+}
+
+/// `stats.html` and `stats.json`.
+fn stats_pages(
+    entries: &[Entry],
+    options: &Options,
+    templates: &TemplateSet,
+) -> Result<Vec<(String, Vec<u8>)>, TemplateError> {
+    let stats = stats::compute(entries, &options.config.severities);
+    let mut ctx = Context::new();
+    ctx.insert("site", &site_context(options, templates, "", "stats"));
+    ctx.insert("stats", &stats);
+    ctx.insert(
+        "severity_counts",
+        &stats::severity_counts(&stats.by_severity, &stats.scale),
+    );
+    ctx.insert("month_rows", &stats::month_rows(&stats));
+    ctx.insert("charts", &stats::charts(&stats));
+    ctx.insert("time_keys", &stats::time_keys(&stats));
+    ctx.insert("count", &entries.len());
+    Ok(vec![
+        (
+            "stats.html".to_owned(),
+            templates.render("site/stats.html", &ctx)?.into_bytes(),
+        ),
+        ("stats.json".to_owned(), stats::json(&stats).into_bytes()),
+    ])
 }
 
 /// Where a listing's page `n` (from 1) goes: `STEM.html` for the first, `STEM.N.html` for

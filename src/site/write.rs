@@ -197,11 +197,10 @@ impl Staging {
     }
 }
 
-/// Replaces one file of a site (or its cache): nothing when it already holds `bytes`, else a
-/// temporary file beside it renamed over it, so a reader sees the old file or the new one.
-/// Unlike `output::write_atomic` it does not wait for the disk: a site is rebuilt, not
-/// recovered (a cache lost in a crash only makes the next build a full one).
-pub(super) fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Replaces one file of a site: nothing when it already holds `bytes`, else a temporary file
+/// beside it renamed over it, so a reader sees the old file or the new one. Unlike
+/// `output::write_atomic` it does not wait for the disk: a site is rebuilt, not recovered.
+fn replace_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     if let Ok(meta) = std::fs::metadata(path)
         && meta.len() == bytes.len() as u64
         && std::fs::read(path).is_ok_and(|old| old == bytes)
