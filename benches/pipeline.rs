@@ -5,6 +5,7 @@
 //! median wall time, with its CPU time and peak memory. Prints a Markdown table.
 
 mod corpus;
+mod goals;
 mod site;
 
 use std::path::{Path, PathBuf};
@@ -115,6 +116,9 @@ fn main() {
     }
     if runs("site") {
         site::run();
+    }
+    if runs("goals") {
+        goals::run();
     }
 }
 
