@@ -309,7 +309,20 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
         digests: &o.pages,
         files: &present,
     });
-    let aggregate = pages::aggregate(&entries, &digests, previous, req.options, req.templates)?;
+    let staged = staging.as_ref();
+    let put = |rel: &str, bytes: &[u8]| match staged {
+        Some(s) => s.write(rel, bytes),
+        None => Ok(()),
+    };
+    let stream: Option<&pages::Put> = staged.map(|_| &put as &pages::Put);
+    let aggregate = pages::aggregate(
+        &entries,
+        &digests,
+        previous,
+        stream,
+        req.options,
+        req.templates,
+    )?;
     tree.extend(aggregate.tree);
     files.extend(tree.keys().cloned());
     files.extend(aggregate.digests.keys().cloned());

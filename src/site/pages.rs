@@ -10,6 +10,7 @@ use serde::Serialize;
 use siphasher::sip::SipHasher13;
 use tera::Context;
 
+use super::build::BuildError;
 use super::related::RelatedLink;
 use super::{Entry, Options, TemplateSet, Tree, feed, followups, search, stats};
 use crate::redact::{Audience, Redacted};
@@ -189,6 +190,10 @@ pub struct Previous<'a> {
     pub files: &'a std::collections::HashSet<String>,
 }
 
+/// Writes one file of a new site as soon as it is rendered (into the staging folder of a full
+/// build), so the listings, the bulk of the pages over all incidents, never wait in memory.
+pub type Put<'a> = dyn Fn(&str, &[u8]) -> Result<(), super::write::WriteError> + Sync + 'a;
+
 /// The pages over all incidents that had to be rendered, and the digest of every one of them
 /// (rendered or left as it was), for the next build.
 pub struct Aggregate {
@@ -213,16 +218,18 @@ struct ListingPage<'a> {
     digest: u64,
 }
 
-/// Every page over all incidents. `entries` must be sorted newest first; `digests` are those of
+/// Every page over all incidents (the listing pages go to `stream` when there is one, and are
+/// then not in the tree). `entries` must be sorted newest first; `digests` are those of
 /// their encodings ([`super::cache::Encoded`]), in the same order. With `previous`, only the pages whose digest changed
 /// are rendered.
 pub fn aggregate(
     entries: &[Entry],
     digests: &[u64],
     previous: Option<Previous>,
+    stream: Option<&Put<'_>>,
     options: &Options,
     templates: &TemplateSet,
-) -> Result<Aggregate, TemplateError> {
+) -> Result<Aggregate, BuildError> {
     let groups = groups(entries);
     let mut done = Aggregate {
         tree: Tree::new(),
@@ -301,9 +308,9 @@ pub fn aggregate(
         html.extend_from_slice(&shell.as_bytes()[at + ROWS_MARKER.len()..]);
         html
     };
-    let rendered: Vec<(String, Vec<u8>)> = listing
+    let rendered: Vec<Option<(String, Vec<u8>)>> = listing
         .par_iter()
-        .map(|page| {
+        .map(|page| -> Result<_, BuildError> {
             let mut ctx = Context::new();
             ctx.insert("rows", ROWS_MARKER);
             ctx.insert("pager", &page.pager);
@@ -324,10 +331,17 @@ pub fn aggregate(
                 }
             };
             let shell = templates.render(name, &ctx)?;
-            Ok((page.file.clone(), splice(shell, page.members, depth)))
+            let html = splice(shell, page.members, depth);
+            match stream {
+                Some(put) => {
+                    put(&page.file, &html)?;
+                    Ok(None)
+                }
+                None => Ok(Some((page.file.clone(), html))),
+            }
         })
-        .collect::<Result<_, TemplateError>>()?;
-    done.tree.extend(rendered);
+        .collect::<Result<_, BuildError>>()?;
+    done.tree.extend(rendered.into_iter().flatten());
 
     for (folder, kind, heading, list) in kinds {
         let mut ctx = Context::new();
