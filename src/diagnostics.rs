@@ -317,6 +317,16 @@ fn printable(text: &str) -> Cow<'_, str> {
 /// and U+0080 to U+009F, which UTF-8 writes `C2 80` to `C2 9F`.
 fn has_unsafe_byte(text: &str) -> bool {
     let bytes = text.as_bytes();
+    // First a pass the compiler can vectorise (no early exit inside a chunk) for any byte that
+    // may start one; almost every log has none.
+    let suspect =
+        |b: u8| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t')) || b == 0x7f || b == 0xc2;
+    if !bytes
+        .chunks(64)
+        .any(|chunk| chunk.iter().fold(false, |any, &b| any | suspect(b)))
+    {
+        return false;
+    }
     bytes.iter().enumerate().any(|(i, &b)| {
         (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t'))
             || b == 0x7f
@@ -435,28 +445,29 @@ struct Borrowed<'a> {
 }
 
 impl Borrowed<'_> {
-    /// Where miette may start reading the lines around `offset` with `before` lines of context:
-    /// the start of a line more than `before` lines above, so that what it reads there is what
-    /// it would read from the start of the text.
-    fn window_start(&self, offset: usize, before: usize) -> usize {
+    /// Where miette may start reading the lines around `offset` with `before` lines of context
+    /// (the start of a line more than `before` lines above, so that what it reads there is
+    /// what it would read from the start of the text), and how many lines miette would have
+    /// counted before it.
+    fn window(&self, offset: usize, before: usize) -> (usize, usize) {
         let line = self.lines.line_col(offset).line;
-        match line.checked_sub(before + 2) {
-            Some(above) if above > 0 => self.lines.offset_of(above, 1).unwrap_or(0),
-            _ => 0,
-        }
+        let Some(above) = line.checked_sub(before + 2).filter(|&l| l > 0) else {
+            return (0, 0);
+        };
+        let Some(start) = self.lines.offset_of(above, 1) else {
+            return (0, 0);
+        };
+        // `above - 1` line feeds come before it; miette also ends a line at a lone `\r`.
+        let head = &self.text.as_bytes()[..start];
+        let returns = if head.contains(&b'\r') {
+            head.windows(2)
+                .filter(|pair| pair[0] == b'\r' && pair[1] != b'\n')
+                .count()
+        } else {
+            0
+        };
+        (start, above - 1 + returns)
     }
-}
-
-/// The lines miette counts in `text`: every `\n`, and every `\r` not followed by one.
-fn miette_lines(text: &str) -> usize {
-    let bytes = text.as_bytes();
-    let feeds = bytes.iter().filter(|&&b| b == b'\n').count();
-    let returns = bytes
-        .iter()
-        .enumerate()
-        .filter(|&(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
-        .count();
-    feeds + returns
 }
 
 impl miette::SourceCode for Borrowed<'_> {
@@ -469,18 +480,10 @@ impl miette::SourceCode for Borrowed<'_> {
         // miette counts lines from the start of what it is given: a diagnostic near the end
         // of a long log would cost a pass over all of it. It is given the text from a line a
         // little above the context instead, and told the lines it did not see.
-        let start = self.window_start(span.offset(), context_lines_before);
+        let (start, skipped) = self.window(span.offset(), context_lines_before);
         let shifted = miette::SourceSpan::new((span.offset() - start).into(), span.len());
-        let inner = self.text[start..].read_span(
-            &shifted,
-            context_lines_before,
-            context_lines_after,
-        )?;
-        let skipped = if start == 0 {
-            0
-        } else {
-            miette_lines(&self.text[..start])
-        };
+        let inner =
+            self.text[start..].read_span(&shifted, context_lines_before, context_lines_after)?;
         let read = *inner.span();
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.to_owned(),

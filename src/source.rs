@@ -87,10 +87,7 @@ impl Source {
     pub fn offset_of(&self, line: usize, column: usize) -> Option<usize> {
         let line_starts = self.line_starts();
         let start = *line_starts.get(line.checked_sub(1)?)?;
-        let end = line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
+        let end = line_starts.get(line).copied().unwrap_or(self.text.len());
         let line_text = &self.text[start..end];
         let col = column.checked_sub(1)?;
         match line_text.char_indices().nth(col) {

@@ -168,7 +168,11 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
         for (source, spans) in &related {
             let unknown = validate::related::unknown(spans, &known);
             errors += unknown.len();
-            write(&render(source, &unknown, args.format, style), args.format, io);
+            write(
+                &render(source, &unknown, args.format, style),
+                args.format,
+                io,
+            );
         }
     }
     if args.format == Format::Human {
