@@ -414,12 +414,14 @@ fn number_word(word: &str) -> Option<u32> {
         .or_else(|| find(TENS).map(|i| i as u32 * 10 + 20))
 }
 
-/// Whether `word` is one of `words`, ignoring ASCII case (the lengths are compared first: most
-/// words of a text are none of them).
+/// Whether `word` is one of `words`, ignoring ASCII case (the lengths and the first letters
+/// are compared first: most words of a text are none of them).
 fn any_word(word: &str, words: &[&str]) -> bool {
+    let first = |w: &str| w.as_bytes().first().map(u8::to_ascii_lowercase);
+    let initial = first(word);
     words
         .iter()
-        .any(|w| w.len() == word.len() && w.eq_ignore_ascii_case(word))
+        .any(|w| w.len() == word.len() && first(w) == initial && w.eq_ignore_ascii_case(word))
 }
 
 /// A phrase of a block, with its range in the block's text.

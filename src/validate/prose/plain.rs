@@ -160,32 +160,44 @@ pub struct Token {
 pub fn tokens(text: &str) -> Vec<Token> {
     // About one token for every three bytes of prose; the vector grows past that if needed.
     let mut out = Vec::with_capacity(text.len() / 3 + 1);
-    let mut rest = text.char_indices().peekable();
-    while let Some((start, c)) = rest.next() {
+    let mut start = 0;
+    while start < text.len() {
+        let c = char_at(text, start);
         let kind = match c {
             '0'..='9' => Kind::Number,
             c if c.is_alphabetic() => Kind::Word,
             c if c.is_whitespace() => Kind::Space,
             c => Kind::Punct(c),
         };
-        let mut end = start + c.len_utf8();
         let same = |c: char| match kind {
             Kind::Number => c.is_ascii_digit(),
             Kind::Word => c.is_alphabetic(),
             Kind::Space => c.is_whitespace(),
             _ => false,
         };
-        while let Some(&(i, c)) = rest.peek()
-            && same(c)
-        {
-            end = i + c.len_utf8();
-            rest.next();
+        let mut end = start + c.len_utf8();
+        while end < text.len() {
+            let c = char_at(text, end);
+            if !same(c) {
+                break;
+            }
+            end += c.len_utf8();
         }
         out.push(Token { kind, start, end });
+        start = end;
     }
     join_numbers(&mut out);
     hide_urls(text, &mut out);
     out
+}
+
+/// The character starting at byte `i` of `text` (a character boundary), without decoding
+/// when it is ASCII, as most of a post-mortem is.
+fn char_at(text: &str, i: usize) -> char {
+    match text.as_bytes()[i] {
+        b if b.is_ascii() => char::from(b),
+        _ => text[i..].chars().next().unwrap_or_default(),
+    }
 }
 
 /// Joins `1` `,` `900` into `1,900` and `1` `.` `5` into `1.5`; a second decimal point
