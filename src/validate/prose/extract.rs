@@ -540,6 +540,11 @@ impl<'a> Reader<'a> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < self.tokens.len() {
+            // Every reading starts at a number or a word ("two hours", "October 20").
+            if !matches!(self.kind(i), Some(Kind::Number | Kind::Word)) {
+                i += 1;
+                continue;
+            }
             i = self
                 .dated_clock(i, &mut out)
                 .or_else(|| self.clocks(i, &mut out))
