@@ -12,7 +12,7 @@ pub struct Source {
     text: String,
     /// Where each line starts: found the first time a location is asked for (most logs
     /// never need one).
-    line_starts: OnceLock<Vec<usize>>,
+    line_starts: OnceLock<Box<[usize]>>,
 }
 
 /// A 1-based line and column (columns count characters, not bytes).
