@@ -272,6 +272,7 @@ pub fn render_human(source: &Source, diagnostic: &Diagnostic, style: RenderStyle
         source: Borrowed {
             name: source.name(),
             text: &text,
+            lines: source,
         },
         snippet: !too_long,
     };
@@ -297,7 +298,7 @@ pub fn render_human(source: &Source, diagnostic: &Diagnostic, style: RenderStyle
 /// breaks becomes `?`, one per byte, so that byte spans still point at the same text.
 fn printable(text: &str) -> Cow<'_, str> {
     let unsafe_char = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
-    if !text.chars().any(unsafe_char) {
+    if !has_unsafe_byte(text) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -309,6 +310,28 @@ fn printable(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Whether `text` holds a control character other than tab and line breaks, read byte by byte
+/// (a whole log is checked for each diagnostic): the controls are U+0000 to U+001F, U+007F,
+/// and U+0080 to U+009F, which UTF-8 writes `C2 80` to `C2 9F`.
+fn has_unsafe_byte(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    // First a pass the compiler can vectorise (no early exit inside a chunk) for any byte that
+    // may start one; almost every log has none.
+    let suspect =
+        |b: u8| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t')) || b == 0x7f || b == 0xc2;
+    if !bytes
+        .chunks(64)
+        .any(|chunk| chunk.iter().fold(false, |any, &b| any | suspect(b)))
+    {
+        return false;
+    }
+    bytes.iter().enumerate().any(|(i, &b)| {
+        (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t'))
+            || b == 0x7f
+            || (b == 0xc2 && bytes.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)))
+    })
 }
 
 /// The diagnostic with its message, labels and hint made [`printable`] (they quote the log),
@@ -417,6 +440,34 @@ struct MietteReport<'a> {
 struct Borrowed<'a> {
     name: &'a str,
     text: &'a str,
+    /// The source `text` was made printable from (byte for byte, so its lines are the same).
+    lines: &'a Source,
+}
+
+impl Borrowed<'_> {
+    /// Where miette may start reading the lines around `offset` with `before` lines of context
+    /// (the start of a line more than `before` lines above, so that what it reads there is
+    /// what it would read from the start of the text), and how many lines miette would have
+    /// counted before it.
+    fn window(&self, offset: usize, before: usize) -> (usize, usize) {
+        let line = self.lines.line_col(offset).line;
+        let Some(above) = line.checked_sub(before + 2).filter(|&l| l > 0) else {
+            return (0, 0);
+        };
+        let Some(start) = self.lines.offset_of(above, 1) else {
+            return (0, 0);
+        };
+        // `above - 1` line feeds come before it; miette also ends a line at a lone `\r`.
+        let head = &self.text.as_bytes()[..start];
+        let returns = if head.contains(&b'\r') {
+            head.windows(2)
+                .filter(|pair| pair[0] == b'\r' && pair[1] != b'\n')
+                .count()
+        } else {
+            0
+        };
+        (start, above - 1 + returns)
+    }
 }
 
 impl miette::SourceCode for Borrowed<'_> {
@@ -426,16 +477,21 @@ impl miette::SourceCode for Borrowed<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'b> + 'b>, miette::MietteError> {
-        let inner = self
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
+        // miette counts lines from the start of what it is given: a diagnostic near the end
+        // of a long log would cost a pass over all of it. It is given the text from a line a
+        // little above the context instead, and told the lines it did not see.
+        let (start, skipped) = self.window(span.offset(), context_lines_before);
+        let shifted = miette::SourceSpan::new((span.offset() - start).into(), span.len());
+        let inner =
+            self.text[start..].read_span(&shifted, context_lines_before, context_lines_after)?;
+        let read = *inner.span();
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.to_owned(),
             inner.data(),
-            *inner.span(),
-            inner.line(),
+            miette::SourceSpan::new((read.offset() + start).into(), read.len()),
+            inner.line() + skipped,
             inner.column(),
-            inner.line_count(),
+            inner.line_count() + skipped,
         )))
     }
 }
@@ -496,6 +552,55 @@ impl miette::Diagnostic for MietteReport<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_byte_check_finds_every_control_character() {
+        let unsafe_char = |c: char| c.is_control() && !matches!(c, '\n' | '\r' | '\t');
+        for c in ('\0'..='\u{2000}').chain(['\u{feff}', '\u{10ffff}']) {
+            for text in [c.to_string(), format!("a{c}b"), format!("é{c}")] {
+                assert_eq!(
+                    has_unsafe_byte(&text),
+                    text.chars().any(unsafe_char),
+                    "{:?}",
+                    c as u32
+                );
+            }
+        }
+    }
+
+    /// miette is given the text from a line above the context; what it draws is what it drew
+    /// from the whole text, on any line, after `\r\n` and lone `\r` line ends too.
+    #[test]
+    fn a_snippet_read_from_a_window_is_the_one_read_from_the_start() {
+        use miette::SourceCode;
+        let text = "a: 1\nb: 2\r\nc: 3\rd: 4\n\ne: 5\nf: 6\ng: 7\n";
+        let source = Source::from_text("x.yaml", text);
+        let windowed = Borrowed {
+            name: "x.yaml",
+            text,
+            lines: &source,
+        };
+        for offset in 0..=text.len() {
+            for len in [0, 1, 3] {
+                for context in [0, 1, 2] {
+                    let span = miette::SourceSpan::new(offset.into(), len);
+                    let whole = text.read_span(&span, context, context);
+                    let window = windowed.read_span(&span, context, context);
+                    match (whole, window) {
+                        (Ok(w), Ok(v)) => {
+                            let at = (offset, len, context);
+                            assert_eq!(w.data(), v.data(), "{at:?}");
+                            assert_eq!(w.span(), v.span(), "{at:?}");
+                            assert_eq!(w.line(), v.line(), "{at:?}");
+                            assert_eq!(w.column(), v.column(), "{at:?}");
+                            assert_eq!(w.line_count(), v.line_count(), "{at:?}");
+                        }
+                        (w, v) => assert_eq!(w.is_err(), v.is_err(), "{offset} {len}"),
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn codes_are_unique_and_well_formed() {

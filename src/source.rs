@@ -2,6 +2,7 @@
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 /// One input file held in memory, so that diagnostics can quote it.
 #[derive(Debug, Clone)]
@@ -9,7 +10,9 @@ pub struct Source {
     name: String,
     path: Option<PathBuf>,
     text: String,
-    line_starts: Vec<usize>,
+    /// Where each line starts: found the first time a location is asked for (most logs
+    /// never need one).
+    line_starts: OnceLock<Box<[usize]>>,
 }
 
 /// A 1-based line and column (columns count characters, not bytes).
@@ -22,15 +25,20 @@ pub struct LineCol {
 impl Source {
     /// A source read from `path`; `name` is how diagnostics refer to it.
     pub fn new(name: impl Into<String>, path: Option<PathBuf>, text: String) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         Source {
             name: name.into(),
             path,
             text,
-            line_starts,
+            line_starts: OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// A source with no file behind it (tests, stdin).
@@ -61,8 +69,9 @@ impl Source {
     /// The line and column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let line_starts = self.line_starts();
+        let line = line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = line_starts[line];
         let column = self
             .text
             .get(start..offset)
@@ -76,12 +85,9 @@ impl Source {
 
     /// The byte offset of a 1-based line and column, if it lies in the text.
     pub fn offset_of(&self, line: usize, column: usize) -> Option<usize> {
-        let start = *self.line_starts.get(line.checked_sub(1)?)?;
-        let end = self
-            .line_starts
-            .get(line)
-            .copied()
-            .unwrap_or(self.text.len());
+        let line_starts = self.line_starts();
+        let start = *line_starts.get(line.checked_sub(1)?)?;
+        let end = line_starts.get(line).copied().unwrap_or(self.text.len());
         let line_text = &self.text[start..end];
         let col = column.checked_sub(1)?;
         match line_text.char_indices().nth(col) {
@@ -93,7 +99,7 @@ impl Source {
     /// The byte range of the whole line holding `offset`, without its newline.
     pub fn line_span(&self, offset: usize) -> Range<usize> {
         let lc = self.line_col(offset);
-        let start = self.line_starts[lc.line - 1];
+        let start = self.line_starts()[lc.line - 1];
         let end = self.text[start..]
             .find('\n')
             .map_or(self.text.len(), |i| start + i);

@@ -136,12 +136,14 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
             .map(|&(path, config)| {
                 inputs::read(path, limits.max_file_bytes).map(|source| {
                     let checked: Checked = validate::check_with(&source, limits, config);
-                    (source, checked)
+                    // Drawn here, in parallel: only the writing is in order.
+                    let shown = render(&source, &checked.diagnostics, args.format, style);
+                    (source, checked, shown)
                 })
             })
             .collect();
         for result in results {
-            let (source, checked) = match result {
+            let (source, checked, shown) = match result {
                 Ok(done) => done,
                 Err(e) => {
                     let _ = writeln!(io.stderr, "error: {e}");
@@ -151,7 +153,7 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
             };
             errors += checked.errors();
             warnings += checked.warnings();
-            print(&source, &checked.diagnostics, args.format, style, io);
+            write(&shown, args.format, io);
             match &checked.incident {
                 Some(incident) => known.insert(incident.id.clone()),
                 None => known.insert(source.stem().unwrap_or_default().to_owned()),
@@ -166,7 +168,11 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
         for (source, spans) in &related {
             let unknown = validate::related::unknown(spans, &known);
             errors += unknown.len();
-            print(source, &unknown, args.format, style, io);
+            write(
+                &render(source, &unknown, args.format, style),
+                args.format,
+                io,
+            );
         }
     }
     if args.format == Format::Human {
@@ -185,24 +191,37 @@ pub fn run(args: &CheckArgs, io: &mut Io) -> u8 {
     }
 }
 
-/// Prints the diagnostics of one log in the chosen format.
-fn print(
+/// The diagnostics of one log drawn in the chosen format, ready to write.
+fn render(
     source: &Source,
     diagnostics: &[Diagnostic],
     format: Format,
     style: RenderStyle,
-    io: &mut Io,
-) {
+) -> String {
+    let mut out = String::new();
     for d in diagnostics {
-        let _ = match format {
-            Format::Human => write!(io.stderr, "{}", render_human(source, d, style)),
-            Format::Json => writeln!(
-                io.stdout,
-                "{}",
-                serde_json::to_string(&JsonDiagnostic::new(source, d)).unwrap_or_default()
-            ),
-        };
+        match format {
+            Format::Human => out.push_str(&render_human(source, d, style)),
+            Format::Json => {
+                out.push_str(
+                    &serde_json::to_string(&JsonDiagnostic::new(source, d)).unwrap_or_default(),
+                );
+                out.push('\n');
+            }
+        }
     }
+    out
+}
+
+/// Writes what [`render`] drew where its format goes: people read stderr, tools stdout.
+fn write(shown: &str, format: Format, io: &mut Io) {
+    if shown.is_empty() {
+        return;
+    }
+    let _ = match format {
+        Format::Human => io.stderr.write_all(shown.as_bytes()),
+        Format::Json => io.stdout.write_all(shown.as_bytes()),
+    };
 }
 
 /// Most logs and most bytes (by their size on disk) checked at once.

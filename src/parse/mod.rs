@@ -573,3 +573,28 @@ fn trim_span(text: &str, span: Range<usize>) -> Range<usize> {
 pub fn span<T>(source: &Source, spanned: &Spanned<T>) -> Range<usize> {
     span_of(source, &spanned.referenced)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: comments counted as YAML events toward `--max-yaml-events` (the YAML reader
+    /// tracked them), so a commented log hit the limit sooner than the same log without them.
+    #[test]
+    fn comments_do_not_count_toward_the_event_limit() {
+        let log = "title: T\nseverity: SEV3\ntimeline:\n  - at: 2026-01-01 10:00\n    text: x\n";
+        let commented: String = (0..50).map(|i| format!("# note {i}\n")).collect::<String>() + log;
+        let parses = |text: &str, max_yaml_events: usize| {
+            let limits = Limits {
+                max_yaml_events,
+                ..Limits::default()
+            };
+            parse(&Source::from_text("x.yaml", text), limits).is_ok()
+        };
+        let least = (1..100)
+            .find(|&n| parses(log, n))
+            .expect("a limit that reads it");
+        assert!(!parses(log, least - 1));
+        assert!(parses(&commented, least));
+    }
+}

@@ -371,36 +371,57 @@ fn unit_seconds(word: &str) -> Option<i64> {
     Some(seconds)
 }
 
+/// The numbers from one to nineteen, as words.
+const SMALL: &[&str] = &[
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+/// The tens from twenty, as words.
+const TENS: &[&str] = &[
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+
 /// A number written as a word: `one` to `nineteen`, and the tens.
 fn number_word(word: &str) -> Option<u32> {
-    const SMALL: &[&str] = &[
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
-    const TENS: &[&str] = &[
-        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-    ];
-    let find = |words: &[&str]| words.iter().position(|w| w.eq_ignore_ascii_case(word));
-    let small = find(SMALL).map(|i| i as u32 + 1);
-    let tens = find(TENS).map(|i| i as u32 * 10 + 20);
-    small.or(tens)
+    // Every word of both lists has three to nine letters: most words are not read further.
+    if !(3..=9).contains(&word.len()) {
+        return None;
+    }
+    let find = |words: &[&str]| {
+        words
+            .iter()
+            .position(|w| w.len() == word.len() && w.eq_ignore_ascii_case(word))
+    };
+    find(SMALL)
+        .map(|i| i as u32 + 1)
+        .or_else(|| find(TENS).map(|i| i as u32 * 10 + 20))
+}
+
+/// Whether `word` is one of `words`, ignoring ASCII case (the lengths and the first letters
+/// are compared first: most words of a text are none of them).
+fn any_word(word: &str, words: &[&str]) -> bool {
+    let first = |w: &str| w.as_bytes().first().map(u8::to_ascii_lowercase);
+    let initial = first(word);
+    words
+        .iter()
+        .any(|w| w.len() == word.len() && first(w) == initial && w.eq_ignore_ascii_case(word))
 }
 
 /// A phrase of a block, with its range in the block's text.
@@ -466,6 +487,14 @@ impl<'a> Reader<'a> {
         self.tokens.get(i).map(|t| t.kind)
     }
 
+    /// The text of token `i` if it is a word.
+    fn word(&self, i: usize) -> Option<&'a str> {
+        self.tokens
+            .get(i)
+            .filter(|t| t.kind == Kind::Word)
+            .map(|t| &self.text[t.start..t.end])
+    }
+
     fn str(&self, i: usize) -> &'a str {
         self.tokens
             .get(i)
@@ -484,8 +513,7 @@ impl<'a> Reader<'a> {
     }
 
     fn is_word(&self, i: usize, words: &[&str]) -> bool {
-        self.kind(i) == Some(Kind::Word)
-            && words.iter().any(|w| self.str(i).eq_ignore_ascii_case(w))
+        self.word(i).is_some_and(|s| any_word(s, words))
     }
 
     fn is_space(&self, i: usize) -> bool {
@@ -512,6 +540,11 @@ impl<'a> Reader<'a> {
         let mut out = Vec::new();
         let mut i = 0;
         while i < self.tokens.len() {
+            // Every reading starts at a number or a word ("two hours", "October 20").
+            if !matches!(self.kind(i), Some(Kind::Number | Kind::Word)) {
+                i += 1;
+                continue;
+            }
             i = self
                 .dated_clock(i, &mut out)
                 .or_else(|| self.clocks(i, &mut out))
@@ -955,17 +988,15 @@ impl<'a> Reader<'a> {
     /// A capitalised month name or its three-letter abbreviation (`Sept` too), with an
     /// optional dot.
     fn month(&self, i: usize) -> Option<(u32, usize)> {
-        let word = self.str(i);
-        if self.kind(i) != Some(Kind::Word) || !word.starts_with(|c: char| c.is_ascii_uppercase()) {
+        let word = self.word(i)?;
+        if !word.starts_with(|c: char| c.is_ascii_uppercase()) {
             return None;
         }
-        let lower = word.to_ascii_lowercase();
+        let is = |name: &str| name.eq_ignore_ascii_case(word);
         let month = MONTHS.iter().position(|m| {
-            *m == lower
-                || (lower.len() == 3 && m.starts_with(&lower))
-                || lower == "sept" && *m == "september"
+            is(m) || (word.len() == 3 && is(&m[..3])) || is("sept") && *m == "september"
         })?;
-        let abbreviated = (lower.len() == 3 || lower == "sept") && lower != "may";
+        let abbreviated = (word.len() == 3 || is("sept")) && !is("may");
         let end = if abbreviated && self.is_punct(i + 1, &['.']) {
             i + 2
         } else {
@@ -1319,6 +1350,17 @@ fn bounds(low: f64, high: f64, tolerance: i64, quantifier: Quantifier) -> Durati
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn number_words_have_three_to_nine_letters() {
+        // `number_word` looks only at words of these lengths.
+        for word in SMALL.iter().chain(TENS) {
+            assert!((3..=9).contains(&word.len()), "{word}");
+        }
+        assert_eq!(number_word("Nineteen"), Some(19));
+        assert_eq!(number_word("forty"), Some(40));
+        assert_eq!(number_word("fortyish"), None);
+    }
     use crate::metrics::human_duration;
     use chrono::TimeDelta;
 

@@ -158,45 +158,60 @@ pub struct Token {
 
 /// Cuts text into tokens; every byte belongs to exactly one.
 pub fn tokens(text: &str) -> Vec<Token> {
-    let mut out = Vec::new();
-    let mut rest = text.char_indices().peekable();
-    while let Some((start, c)) = rest.next() {
+    // About one token for every three bytes of prose; the vector grows past that if needed.
+    let mut out = Vec::with_capacity(text.len() / 3 + 1);
+    let mut start = 0;
+    while start < text.len() {
+        let c = char_at(text, start);
         let kind = match c {
             '0'..='9' => Kind::Number,
             c if c.is_alphabetic() => Kind::Word,
             c if c.is_whitespace() => Kind::Space,
             c => Kind::Punct(c),
         };
-        let mut end = start + c.len_utf8();
         let same = |c: char| match kind {
             Kind::Number => c.is_ascii_digit(),
             Kind::Word => c.is_alphabetic(),
             Kind::Space => c.is_whitespace(),
             _ => false,
         };
-        while let Some(&(i, c)) = rest.peek()
-            && same(c)
-        {
-            end = i + c.len_utf8();
-            rest.next();
+        let mut end = start + c.len_utf8();
+        while end < text.len() {
+            let c = char_at(text, end);
+            if !same(c) {
+                break;
+            }
+            end += c.len_utf8();
         }
         out.push(Token { kind, start, end });
+        start = end;
     }
-    let mut merged = join_numbers(out);
-    hide_urls(text, &mut merged);
-    merged
+    join_numbers(&mut out);
+    hide_urls(text, &mut out);
+    out
+}
+
+/// The character starting at byte `i` of `text` (a character boundary), without decoding
+/// when it is ASCII, as most of a post-mortem is.
+fn char_at(text: &str, i: usize) -> char {
+    match text.as_bytes()[i] {
+        b if b.is_ascii() => char::from(b),
+        _ => text[i..].chars().next().unwrap_or_default(),
+    }
 }
 
 /// Joins `1` `,` `900` into `1,900` and `1` `.` `5` into `1.5`; a second decimal point
 /// (`1.2.3`, `10.0.0.1`) makes the whole run [`Kind::Other`].
-fn join_numbers(tokens: Vec<Token>) -> Vec<Token> {
-    let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+fn join_numbers(tokens: &mut Vec<Token>) {
+    // In place: the joined tokens are written over the ones read (never ahead of them).
+    let mut kept = 0;
     let mut i = 0;
     while i < tokens.len() {
         let mut token = tokens[i];
         i += 1;
         if token.kind != Kind::Number {
-            out.push(token);
+            tokens[kept] = token;
+            kept += 1;
             continue;
         }
         let mut points = 0;
@@ -223,15 +238,19 @@ fn join_numbers(tokens: Vec<Token>) -> Vec<Token> {
         if points > 1 {
             token.kind = Kind::Other;
         }
-        out.push(token);
+        tokens[kept] = token;
+        kept += 1;
     }
-    out
+    tokens.truncate(kept);
 }
 
 /// Marks the tokens of every bare URL (`https://host:8080/12:30`) as [`Kind::Other`]: every
 /// whitespace-separated word with `://` in it. One pass over the words and one over the
 /// tokens, both in order.
 fn hide_urls(text: &str, tokens: &mut [Token]) {
+    if !text.contains("://") {
+        return;
+    }
     let base = text.as_ptr() as usize;
     let mut urls = text
         .split_whitespace()
