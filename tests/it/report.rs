@@ -445,7 +445,7 @@ fn templates_export_copies_the_defaults_and_refuses_to_overwrite() {
             }
         }
     }
-    assert_eq!(count, 21);
+    assert_eq!(count, 23);
     run(&["templates", "export", arg])
         .code(2)
         .stderr_has(&["--force"]);
