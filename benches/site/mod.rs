@@ -23,23 +23,6 @@ fn mib(run: &Run) -> String {
         .map_or("n/a".into(), |k| format!("{:.0}", k as f64 / 1024.0))
 }
 
-/// Total size of the files under `dir`, in MB.
-fn size_mb(dir: &Path) -> f64 {
-    let mut total = 0u64;
-    let mut stack = vec![dir.to_owned()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let m = e.metadata().unwrap();
-            if m.is_dir() {
-                stack.push(e.path());
-            } else {
-                total += m.len();
-            }
-        }
-    }
-    total as f64 / 1e6
-}
-
 /// Changes the title of one log, a different way each time.
 fn edit(log: &Path, round: usize) {
     let text = std::fs::read_to_string(log).unwrap();
@@ -85,8 +68,83 @@ fn pandoc_pages(md: &Path, out: &Path) -> Duration {
     start.elapsed()
 }
 
-fn hugo_available() -> bool {
+/// Hugo building incidents exported from a folder of logs.
+pub struct Hugo {
+    /// `postevent export --to hugo`, median of 3.
+    pub export: Duration,
+    /// `hugo`, cold, median of 3.
+    pub build: Duration,
+    /// The site Hugo wrote.
+    pub public: PathBuf,
+}
+
+/// Hugo (with the minimal layouts of tests/hugo) building the incidents of `logs`, exported
+/// with `postevent export --to hugo`, in the folder `site`.
+pub fn hugo_site(logs: &Path, site: &Path) -> Hugo {
+    let bin = env!("CARGO_BIN_EXE_postevent");
+    std::fs::create_dir_all(site).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hugo");
+    std::fs::copy(fixture.join("hugo.toml"), site.join("hugo.toml")).unwrap();
+    let status = Command::new("cp")
+        .arg("-r")
+        .arg(fixture.join("layouts"))
+        .arg(site)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let content = site.join("content/incidents");
+    let (logs_s, content_s) = (logs.to_str().unwrap(), content.to_str().unwrap());
+    let export = median(
+        (0..3)
+            .map(|_| {
+                let _ = std::fs::remove_dir_all(&content);
+                once(bin, &["export", "--to", "hugo", logs_s, "-o", content_s])
+            })
+            .collect(),
+    );
+    let public = site.join("public");
+    let mut runs: Vec<Duration> = (0..3)
+        .map(|_| {
+            let _ = std::fs::remove_dir_all(&public);
+            let _ = std::fs::remove_dir_all(site.join("resources"));
+            let start = std::time::Instant::now();
+            let status = Command::new("hugo")
+                .arg("--quiet")
+                .arg("--source")
+                .arg(site)
+                .status()
+                .unwrap();
+            assert!(status.success(), "hugo failed");
+            start.elapsed()
+        })
+        .collect();
+    runs.sort();
+    Hugo {
+        export: export.wall,
+        build: runs[1],
+        public,
+    }
+}
+
+pub fn hugo_available() -> bool {
     Command::new("hugo").arg("version").output().is_ok()
+}
+
+/// Total size of the files under `dir`, in MB.
+pub fn size_mb(dir: &Path) -> f64 {
+    let mut total = 0u64;
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let m = e.metadata().unwrap();
+            if m.is_dir() {
+                stack.push(e.path());
+            } else {
+                total += m.len();
+            }
+        }
+    }
+    total as f64 / 1e6
 }
 
 pub fn run() {
@@ -133,48 +191,10 @@ pub fn run() {
 
         let (mut export_s, mut hugo_s, mut hugo_mb) = ("n/a".to_owned(), "n/a".to_owned(), 0.0);
         if hugo {
-            let site = root.join(format!("hugo-{count}"));
-            std::fs::create_dir_all(&site).unwrap();
-            let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/hugo");
-            std::fs::copy(fixture.join("hugo.toml"), site.join("hugo.toml")).unwrap();
-            let status = Command::new("cp")
-                .arg("-r")
-                .arg(fixture.join("layouts"))
-                .arg(&site)
-                .status()
-                .unwrap();
-            assert!(status.success());
-            let content = site.join("content/incidents");
-            let content_s = content.to_str().unwrap();
-            let export = median(
-                (0..3)
-                    .map(|_| {
-                        let _ = std::fs::remove_dir_all(&content);
-                        once(bin, &["export", "--to", "hugo", logs_s, "-o", content_s])
-                    })
-                    .collect(),
-            );
-            export_s = secs(export.wall);
-            let public = site.join("public");
-            let runs = (0..3)
-                .map(|_| {
-                    let _ = std::fs::remove_dir_all(&public);
-                    let _ = std::fs::remove_dir_all(site.join("resources"));
-                    let start = std::time::Instant::now();
-                    let status = Command::new("hugo")
-                        .arg("--quiet")
-                        .arg("--source")
-                        .arg(&site)
-                        .status()
-                        .unwrap();
-                    assert!(status.success(), "hugo failed");
-                    start.elapsed()
-                })
-                .collect::<Vec<_>>();
-            let mut runs = runs;
-            runs.sort();
-            hugo_s = secs(runs[1]);
-            hugo_mb = size_mb(&public);
+            let h = hugo_site(&logs, &root.join(format!("hugo-{count}")));
+            export_s = secs(h.export);
+            hugo_s = secs(h.build);
+            hugo_mb = size_mb(&h.public);
         }
         // pandoc runs one process per page: at 10,000 pages that is minutes, so it stops at 1,000.
         let pandoc_s = if pandoc && count <= 1_000 {
