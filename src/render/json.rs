@@ -119,8 +119,8 @@ pub struct Lessons<'a> {
 
 fn prose(t: &super::view::Text) -> Prose<'_> {
     Prose {
-        markdown: &t.markdown,
-        html: &t.html,
+        markdown: t.markdown(),
+        html: t.html(),
     }
 }
 
@@ -273,14 +273,14 @@ impl<'a> Document<'a> {
                     at_local: instant(e.at, v.timezone, Style::Rfc3339),
                     phase: e.phase,
                     milestone: e.milestone.as_ref().map(|m| m.name.as_str()),
-                    update: e.update.as_ref().map(|u| u.markdown.as_str()),
+                    update: e.update.as_ref().map(|u| u.markdown()),
                     severity: e.severity.as_ref().map(|s| s.as_str()),
                     status: e
                         .changes
                         .iter()
                         .map(|c| (c.service.as_str(), c.to))
                         .collect(),
-                    text: &e.text.markdown,
+                    text: e.text.markdown(),
                     internal: e.internal,
                     approximate: e.approximate,
                     region: e.region.as_deref(),

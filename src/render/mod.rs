@@ -16,7 +16,7 @@ pub mod view;
 use tera::Context;
 
 pub use templates::{TemplateError, TemplateSet};
-pub use view::View;
+pub use view::{Forms, View};
 
 pub use crate::redact::Audience;
 
@@ -103,14 +103,15 @@ pub fn render(
     templates: &TemplateSet,
 ) -> Result<String, TemplateError> {
     let zone = options.zone.unwrap_or(redacted.incident().timezone);
-    let view = view::build(redacted, zone);
     if options.format == Format::Json && options.template.is_none() {
-        return Ok(json::render(&view));
+        // The JSON printer reads the forms it writes through `Text`'s methods.
+        return Ok(json::render(&view::build_with(redacted, zone, Forms::NONE)));
     }
     let name = options
         .template
         .clone()
         .unwrap_or_else(|| default_template(redacted.audience(), options.format));
+    let view = view::build_with(redacted, zone, templates.text_forms(&name));
     let text = templates.render(&name, &context(&view))?;
     Ok(crate::escape::terminal(text))
 }

@@ -7,7 +7,7 @@
 //! has already made safe (`text.html`, `text.markdown`, `svg`, `mermaid`) are marked `| safe`.
 //! Both engines have the filters of [`super::filters`] (`local`, `utc`, `duration`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
@@ -16,6 +16,7 @@ use tera::{Context, ErrorKind, Tera};
 use thiserror::Error;
 
 use super::filters;
+use super::view::Forms;
 
 macro_rules! defaults {
     ($($name:literal),* $(,)?) => {
@@ -72,6 +73,9 @@ pub enum TemplateError {
         error: std::io::Error,
     },
 }
+
+/// The origin of a default template.
+const BUILT_IN: &str = "built-in";
 
 /// A template's text and where it came from (for messages).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -137,7 +141,7 @@ impl TemplateSet {
             .map(|(n, t)| {
                 (
                     (*n).to_owned(),
-                    Source::new((*t).to_owned(), "built-in".to_owned()),
+                    Source::new((*t).to_owned(), BUILT_IN.to_owned()),
                 )
             })
             .collect();
@@ -219,6 +223,39 @@ impl TemplateSet {
         tera.render(name, context).map_err(|e| self.error(name, &e))
     }
 
+    /// The forms of the view's Markdown fields that rendering `name` can read: the built-in
+    /// template and the built-in templates it names (`{% include "measures.html" %}`) are
+    /// scanned for `.markdown`, `.inline` and `.html`. A user's template can reach a field in
+    /// ways a scan cannot see (`text[key]`, a whole field passed to a filter), so with one of
+    /// those among them, every form.
+    pub fn text_forms(&self, name: &str) -> Forms {
+        let mut forms = Forms::NONE;
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![name];
+        while let Some(name) = todo.pop() {
+            let Some(source) = self.sources.get(name) else {
+                continue;
+            };
+            if !seen.insert(name) {
+                continue;
+            }
+            if source.origin != BUILT_IN {
+                return Forms::ALL;
+            }
+            forms = forms.union(Forms {
+                markdown: reads_attribute(&source.text, "markdown"),
+                inline: reads_attribute(&source.text, "inline"),
+                html: reads_attribute(&source.text, "html"),
+            });
+            let named = |other: &&String| {
+                source.text.contains(&format!("\"{other}\""))
+                    || source.text.contains(&format!("'{other}'"))
+            };
+            todo.extend(self.sources.keys().filter(named).map(String::as_str));
+        }
+        forms
+    }
+
     /// A template's text as is (the stylesheet, the script).
     pub fn raw(&self, name: &str) -> &str {
         self.sources.get(name).map_or("", |s| s.text.as_str())
@@ -283,6 +320,18 @@ fn read(path: &Path) -> Result<String, TemplateError> {
     std::fs::read_to_string(path).map_err(|error| TemplateError::Unreadable {
         path: path.to_owned(),
         error,
+    })
+}
+
+/// Whether `text` has `.NAME` not followed by a letter, digit or `_`: reads the attribute
+/// `NAME` (or names a file `x.NAME`, which only costs a form rendered for nothing).
+fn reads_attribute(text: &str, name: &str) -> bool {
+    let dotted = format!(".{name}");
+    text.match_indices(&dotted).any(|(at, _)| {
+        !text[at + dotted.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
     })
 }
 
