@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde::ser::SerializeMap;
+use std::io::Write as _;
 
 use super::filters::{Style, instant, utc};
 use super::view::{MetricView, PointView, RoleView, View};
@@ -383,12 +384,13 @@ fn service(s: &super::view::ServiceView) -> Service<'_> {
     }
 }
 
-/// The JSON report, pretty-printed, with a final newline.
-pub fn render(view: &View) -> String {
-    let mut out = serde_json::to_string_pretty(&Document::new(view))
-        .expect("the JSON document has string keys only");
-    out.push('\n');
-    out
+/// The JSON report, pretty-printed, with a final newline, written to `out` as it is
+/// serialised.
+pub fn render_to(view: &View, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(out);
+    serde_json::to_writer_pretty(&mut out, &Document::new(view))?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 #[cfg(test)]

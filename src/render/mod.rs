@@ -96,22 +96,31 @@ pub fn context(view: &View) -> Context {
     ctx
 }
 
-/// Renders an incident redacted for its audience, as asked. JSON ignores templates.
-pub fn render(
+/// Renders an incident redacted for its audience, as asked, to `out`. JSON ignores templates.
+/// Text from templates is written as it is rendered, with the characters
+/// [`crate::escape::terminal`] drops left out.
+pub fn render_to(
     redacted: &Redacted,
     options: &Options,
     templates: &TemplateSet,
-) -> Result<String, TemplateError> {
+    out: &mut dyn std::io::Write,
+) -> Result<(), TemplateError> {
     let zone = options.zone.unwrap_or(redacted.incident().timezone);
     if options.format == Format::Json && options.template.is_none() {
         // The JSON printer reads the forms it writes through `Text`'s methods.
-        return Ok(json::render(&view::build_with(redacted, zone, Forms::NONE)));
+        let view = view::build_with(redacted, zone, Forms::NONE);
+        return json::render_to(&view, out).map_err(TemplateError::Write);
     }
     let name = options
         .template
         .clone()
         .unwrap_or_else(|| default_template(redacted.audience(), options.format));
     let view = view::build_with(redacted, zone, templates.text_forms(&name));
-    let text = templates.render(&name, &context(&view))?;
-    Ok(crate::escape::terminal(text))
+    let ctx = context(&view);
+    // The context holds copies of what the template reads; the view is not needed anymore.
+    drop(view);
+    let mut out = crate::escape::Terminal::new(out);
+    templates.render_to(&name, &ctx, &mut out)?;
+    out.finish().map_err(TemplateError::Write)?;
+    Ok(())
 }

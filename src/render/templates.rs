@@ -67,6 +67,9 @@ pub enum TemplateError {
     Unknown { name: String, known: String },
     #[error("--templates `{}` is not a folder", .0.display())]
     NotAFolder(PathBuf),
+    /// Writing the rendered text failed (rendering straight to a file or standard output).
+    #[error("cannot write the rendered template: {0}")]
+    Write(#[from] std::io::Error),
     #[error("cannot read `{}`: {error}", path.display())]
     Unreadable {
         path: PathBuf,
@@ -208,19 +211,31 @@ impl TemplateSet {
     /// Renders `name` with `context`: Markdown escaping for `.md` templates, HTML escaping
     /// for the others. An error names the template, its origin, the line and a hint.
     pub fn render(&self, name: &str, context: &Context) -> Result<String, TemplateError> {
-        if !self.sources.contains_key(name) {
-            let known: Vec<String> = self.sources.keys().map(|k| format!("`{k}`")).collect();
-            return Err(TemplateError::Unknown {
-                name: name.to_owned(),
-                known: known.join(", "),
-            });
+        self.known(name)?;
+        self.engine_for(name)
+            .render(name, context)
+            .map_err(|e| self.error(name, &e))
+    }
+
+    /// An error listing the known templates unless `name` is one.
+    fn known(&self, name: &str) -> Result<(), TemplateError> {
+        if self.sources.contains_key(name) {
+            return Ok(());
         }
-        let tera = if is_markdown(name) {
+        let known: Vec<String> = self.sources.keys().map(|k| format!("`{k}`")).collect();
+        Err(TemplateError::Unknown {
+            name: name.to_owned(),
+            known: known.join(", "),
+        })
+    }
+
+    /// The engine for `name`: Markdown escaping for `.md` templates, HTML for the others.
+    fn engine_for(&self, name: &str) -> &Tera {
+        if is_markdown(name) {
             &self.markdown
         } else {
             &self.html
-        };
-        tera.render(name, context).map_err(|e| self.error(name, &e))
+        }
     }
 
     /// The forms of the view's Markdown fields that rendering `name` can read: the built-in
@@ -254,6 +269,22 @@ impl TemplateSet {
             todo.extend(self.sources.keys().filter(named).map(String::as_str));
         }
         forms
+    }
+
+    /// [`TemplateSet::render`], written to `out` as it is rendered.
+    pub fn render_to(
+        &self,
+        name: &str,
+        context: &Context,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), TemplateError> {
+        self.known(name)?;
+        self.engine_for(name)
+            .render_to(name, context, out)
+            .map_err(|e| match e.kind() {
+                ErrorKind::Io(kind) => TemplateError::Write(std::io::Error::from(*kind)),
+                _ => self.error(name, &e),
+            })
     }
 
     /// A template's text as is (the stylesheet, the script).
