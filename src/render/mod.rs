@@ -76,6 +76,30 @@ pub fn default_template(audience: Audience, format: Format) -> String {
 /// `measures`, in order: `svg`, its step chart, and `spark`, a line of block characters).
 pub fn context(view: &View) -> Context {
     let mut ctx = Context::from_serialize(view).unwrap_or_default();
+    insert_pictures(&mut ctx, view);
+    ctx
+}
+
+/// [`context`] of a view no longer needed: each event of the timeline is turned into the
+/// template's value and dropped (in parallel), so the two copies of a long timeline are never
+/// held at once.
+fn context_of(mut view: View) -> Context {
+    use rayon::prelude::*;
+    let mut pictures = Context::new();
+    insert_pictures(&mut pictures, &view);
+    let timeline: Vec<tera::Value> = std::mem::take(&mut view.timeline)
+        .into_par_iter()
+        .map(|event| tera::Value::from_serializable(&event))
+        .collect();
+    let mut ctx = Context::from_serialize(&view).unwrap_or_default();
+    drop(view);
+    ctx.insert_value("timeline", tera::Value::from(timeline));
+    ctx.extend(pictures);
+    ctx
+}
+
+/// The pictures of [`context`]: `svg`, `mermaid`, `measure_charts` and `graph`.
+fn insert_pictures(ctx: &mut Context, view: &View) {
     ctx.insert("svg", &svg::timeline(view));
     ctx.insert("mermaid", &mermaid::gantt(view));
     let charts: Vec<std::collections::BTreeMap<&str, String>> = view
@@ -93,7 +117,6 @@ pub fn context(view: &View) -> Context {
         .collect();
     ctx.insert("measure_charts", &charts);
     ctx.insert("graph", &graph::dependencies(view));
-    ctx
 }
 
 /// Renders an incident redacted for its audience, as asked, to `out`. JSON ignores templates.
@@ -115,10 +138,11 @@ pub fn render_to(
         .template
         .clone()
         .unwrap_or_else(|| default_template(redacted.audience(), options.format));
-    let view = view::build_with(redacted, zone, templates.text_forms(&name));
-    let ctx = context(&view);
-    // The context holds copies of what the template reads; the view is not needed anymore.
-    drop(view);
+    let ctx = context_of(view::build_with(
+        redacted,
+        zone,
+        templates.text_forms(&name),
+    ));
     let mut out = crate::escape::Terminal::new(out);
     templates.render_to(&name, &ctx, &mut out)?;
     out.finish().map_err(TemplateError::Write)?;
