@@ -347,9 +347,9 @@ fn phase_lane(s: &mut String, view: &View, scale: &Scale, rows: &[usize], bottom
 /// The most event tooltips one mark lists; the rest are counted.
 const MAX_TIPS: usize = 10;
 
-/// One mark per position: events that would be drawn on the same spot (a long timeline on a
-/// narrow axis) share one mark whose tooltip lists them, instead of marks hidden under each
-/// other whose tooltips no pointer can reach.
+/// One mark per spot: events within a pixel of each other (a long timeline on a narrow axis)
+/// share one mark whose tooltip lists them, instead of marks hidden under each other whose
+/// tooltips no pointer can reach.
 fn event_lane(s: &mut String, view: &View, scale: &Scale, y: f64) {
     lane_label(s, scale, y, "Events", "lane-label lane-meta");
     let mid = y + LANE / 2.0;
@@ -357,10 +357,9 @@ fn event_lane(s: &mut String, view: &View, scale: &Scale, y: f64) {
     let inside = |e: &&EventView| (lo..=hi).contains(&e.at.timestamp());
     let mut events = view.timeline.iter().filter(inside).peekable();
     while let Some(first) = events.next() {
-        let x = format!("{:.1}", scale.x(first.at.timestamp()));
+        let x = scale.x(first.at.timestamp());
         let mut group = vec![first];
-        while let Some(next) = events.next_if(|e| format!("{:.1}", scale.x(e.at.timestamp())) == x)
-        {
+        while let Some(next) = events.next_if(|e| (scale.x(e.at.timestamp()) - x).abs() < 1.0) {
             group.push(next);
         }
         let class = if group.iter().all(|e| e.internal) {
@@ -384,7 +383,7 @@ fn event_lane(s: &mut String, view: &View, scale: &Scale, y: f64) {
         };
         let _ = write!(
             s,
-            r#"<g class="{class}"><title>{}</title><circle cx="{x}" cy="{mid:.1}" r="4"/></g>"#,
+            r#"<g class="{class}"><title>{}</title><circle cx="{x:.1}" cy="{mid:.1}" r="4"/></g>"#,
             esc(&title),
         );
     }

@@ -415,6 +415,68 @@ mod tests {
     }
 
     #[test]
+    fn a_built_in_template_gets_the_text_forms_it_reads_and_a_users_all() {
+        let set = TemplateSet::default();
+        let html = Forms {
+            html: true,
+            ..Forms::NONE
+        };
+        let md = Forms {
+            markdown: true,
+            inline: true,
+            html: false,
+        };
+        let cases = [
+            ("postmortem.html", html),
+            ("summary.html", html),
+            ("postmortem.md", md),
+            ("summary.md", md),
+            ("site/postmortem.html", html),
+        ];
+        for (name, forms) in cases {
+            assert_eq!(set.text_forms(name), forms, "{name}");
+        }
+        let mine = set_with("mine.md", "{{ sections.summary.html }}");
+        assert_eq!(mine.text_forms("mine.md"), Forms::ALL);
+        // A user's override of a template a built-in one includes counts too.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("measures.html"), "{{ x }}").unwrap();
+        let set = TemplateSet::load(&[dir.path()]).unwrap();
+        assert_eq!(set.text_forms("postmortem.html"), Forms::ALL);
+    }
+
+    /// The forms left out are ones the template never reads: the same bytes as with all.
+    #[test]
+    fn rendering_with_the_forms_read_gives_the_same_bytes() {
+        let set = TemplateSet::default();
+        let logs = [
+            include_str!("../../incidents/aws-us-east-1-2025-10-20.yaml"),
+            include_str!("../../incidents/checkout-bad-deploy-2026-03-14.yaml"),
+        ];
+        for log in logs {
+            let source = crate::source::Source::from_text("t.yaml", log);
+            let incident = crate::validate::check(&source, Default::default())
+                .incident
+                .unwrap();
+            for audience in [
+                crate::redact::Audience::Internal,
+                crate::redact::Audience::Public,
+            ] {
+                let redacted = crate::redact::redact(&incident, audience);
+                for format in [super::super::Format::Html, super::super::Format::Markdown] {
+                    let name = super::super::default_template(audience, format);
+                    let zone = incident.timezone;
+                    let all = super::super::view::build(&redacted, zone);
+                    let some =
+                        super::super::view::build_with(&redacted, zone, set.text_forms(&name));
+                    let render = |v| set.render(&name, &super::super::context(v)).unwrap();
+                    assert_eq!(render(&all), render(&some), "{name}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn an_unknown_name_lists_the_known_ones() {
         let e = TemplateSet::default()
             .render("nope.md", &Context::new())
