@@ -240,7 +240,7 @@ impl TemplateSet {
 
     /// The forms of the view's Markdown fields that rendering `name` can read: the built-in
     /// template and the built-in templates it names (`{% include "measures.html" %}`) are
-    /// scanned for `.markdown`, `.inline` and `.html`. A user's template can reach a field in
+    /// scanned for `.markdown`, `.inline`, `.html` and `.plain`. A user's template can reach a field in
     /// ways a scan cannot see (`text[key]`, a whole field passed to a filter), so with one of
     /// those among them, every form.
     pub fn text_forms(&self, name: &str) -> Forms {
@@ -261,6 +261,7 @@ impl TemplateSet {
                 markdown: reads_attribute(&source.text, "markdown"),
                 inline: reads_attribute(&source.text, "inline"),
                 html: reads_attribute(&source.text, "html"),
+                plain: reads_attribute(&source.text, "plain"),
             });
             let named = |other: &&String| {
                 source.text.contains(&format!("\"{other}\""))
@@ -424,7 +425,7 @@ mod tests {
         let md = Forms {
             markdown: true,
             inline: true,
-            html: false,
+            ..Forms::NONE
         };
         let cases = [
             ("postmortem.html", html),

@@ -66,6 +66,9 @@ pub struct Forms {
     pub markdown: bool,
     pub inline: bool,
     pub html: bool,
+    /// `plain` is always rendered (it is short, and the SVG timeline and the site's listings
+    /// read it); this says whether templates see it.
+    pub plain: bool,
 }
 
 impl Forms {
@@ -74,12 +77,14 @@ impl Forms {
         markdown: true,
         inline: true,
         html: true,
+        plain: true,
     };
     /// None beyond `plain`: for printers that call [`Text`]'s methods (JSON).
     pub const NONE: Forms = Forms {
         markdown: false,
         inline: false,
         html: false,
+        plain: false,
     };
 
     /// Both selections together.
@@ -88,6 +93,7 @@ impl Forms {
             markdown: self.markdown || other.markdown,
             inline: self.inline || other.inline,
             html: self.html || other.html,
+            plain: self.plain || other.plain,
         }
     }
 }
@@ -163,7 +169,7 @@ impl PartialEq for Text {
 
 impl Eq for Text {}
 
-/// A template sees `plain` and the forms the view was built with: `markdown`, `inline`, `html`.
+/// A template sees the forms the view was built with: `markdown`, `inline`, `html`, `plain`.
 impl Serialize for Text {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         type Form = fn(&Text) -> &str;
@@ -173,11 +179,14 @@ impl Serialize for Text {
             (self.forms.html, "html", Text::html),
         ];
         let wanted = forms.iter().filter(|(on, ..)| *on);
-        let mut map = s.serialize_map(Some(wanted.clone().count() + 1))?;
+        let count = wanted.clone().count() + usize::from(self.forms.plain);
+        let mut map = s.serialize_map(Some(count))?;
         for (_, name, form) in wanted {
             map.serialize_entry(name, form(self))?;
         }
-        map.serialize_entry("plain", &self.plain)?;
+        if self.forms.plain {
+            map.serialize_entry("plain", &self.plain)?;
+        }
         map.end()
     }
 }
