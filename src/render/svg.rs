@@ -347,7 +347,7 @@ fn phase_lane(s: &mut String, view: &View, scale: &Scale, rows: &[usize], bottom
 /// The most event tooltips one mark lists; the rest are counted.
 const MAX_TIPS: usize = 10;
 
-/// One mark per spot: events within a pixel of each other (a long timeline on a narrow axis)
+/// One mark per spot: events within half a pixel of each other (a long timeline on a narrow axis)
 /// share one mark whose tooltip lists them, instead of marks hidden under each other whose
 /// tooltips no pointer can reach.
 fn event_lane(s: &mut String, view: &View, scale: &Scale, y: f64) {
@@ -359,7 +359,7 @@ fn event_lane(s: &mut String, view: &View, scale: &Scale, y: f64) {
     while let Some(first) = events.next() {
         let x = scale.x(first.at.timestamp());
         let mut group = vec![first];
-        while let Some(next) = events.next_if(|e| (scale.x(e.at.timestamp()) - x).abs() < 1.0) {
+        while let Some(next) = events.next_if(|e| (scale.x(e.at.timestamp()) - x).abs() < 0.5) {
             group.push(next);
         }
         let class = if group.iter().all(|e| e.internal) {
