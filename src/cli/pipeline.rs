@@ -266,7 +266,9 @@ pub fn load_entries(
     let mut entries: Vec<crate::site::Entry> = incidents
         .iter()
         .map(|r| {
-            let view = crate::render::view::build(r, r.incident().timezone);
+            // An entry reads no Markdown form but the plain text, which is always there.
+            let forms = crate::render::view::Forms::NONE;
+            let view = crate::render::view::build_with(r, r.incident().timezone, forms);
             crate::site::Entry::new(&view)
         })
         .collect();

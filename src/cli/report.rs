@@ -1,5 +1,6 @@
 //! `postevent report`: render one log into a post-mortem or a public summary.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
@@ -8,8 +9,8 @@ use super::check::LimitArgs;
 use super::pipeline::{self, AudienceArg, CliError, TemplatesArg};
 use super::{Io, inputs};
 use crate::exit;
-use crate::output::write_atomic;
-use crate::render::{self, Format, Options, TemplateSet};
+use crate::output::write_atomic_with;
+use crate::render::{self, Format, Options, TemplateError, TemplateSet};
 use crate::time;
 
 #[derive(Debug, Args)]
@@ -89,19 +90,26 @@ fn report(args: &ReportArgs, io: &mut Io) -> Result<u8, CliError> {
         zone,
         template,
     };
-    let text = render::render(&redacted, &options, &templates)?;
+    let render = |out: &mut dyn Write| render::render_to(&redacted, &options, &templates, out);
     match &args.output {
-        None => io
-            .stdout
-            .write_all(text.as_bytes())
-            .map_err(|source| CliError::Stdout {
-                what: "report",
-                source,
-            })?,
+        None => {
+            // Whole before any of it is printed: a template error leaves standard output empty.
+            let mut text = Vec::new();
+            render(&mut text)?;
+            io.stdout
+                .write_all(&text)
+                .map_err(|source| CliError::Stdout {
+                    what: "report",
+                    source,
+                })?;
+        }
         Some(path) => {
-            write_atomic(path, text.as_bytes()).map_err(|source| CliError::Write {
-                path: path.clone(),
-                source,
+            write_atomic_with(path, render).map_err(|e| match e {
+                TemplateError::Write(source) => CliError::Write {
+                    path: path.clone(),
+                    source,
+                },
+                e => e.into(),
             })?;
             let _ = writeln!(
                 io.stderr,

@@ -203,6 +203,80 @@ pub fn terminal(text: String) -> String {
     text.chars().filter(|&c| !dropped_on_terminal(c)).collect()
 }
 
+/// [`terminal`] as a writer: what goes through it reaches `inner` with the same characters
+/// dropped, so a long report is made safe while it is written, not copied first. Call
+/// [`Terminal::finish`] at the end.
+pub struct Terminal<W: std::io::Write> {
+    inner: W,
+    /// A `0xC2` byte held back: with the next byte it may be a C1 control (U+0080 to U+009F).
+    held: bool,
+}
+
+impl<W: std::io::Write> Terminal<W> {
+    pub fn new(inner: W) -> Terminal<W> {
+        Terminal { inner, held: false }
+    }
+
+    /// Writes a byte held back at the end of the last write, and flushes.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        if std::mem::take(&mut self.held) {
+            self.inner.write_all(&[0xC2])?;
+        }
+        self.inner.flush()?;
+        Ok(self.inner)
+    }
+}
+
+impl<W: std::io::Write> std::io::Write for Terminal<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    /// Text is UTF-8, so the characters [`dropped_on_terminal`] drops are single bytes below
+    /// 0x20 (but tab and line breaks) and 0x7F, and the pairs 0xC2 0x80 to 0xC2 0x9F.
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        let c1 = |b: u8| (0x80..=0x9F).contains(&b);
+        let mut start = 0;
+        if std::mem::take(&mut self.held) {
+            match buf.first() {
+                None => {
+                    self.held = true;
+                    return Ok(());
+                }
+                Some(&b) if c1(b) => start = 1,
+                Some(_) => self.inner.write_all(&[0xC2])?,
+            }
+        }
+        let mut i = start;
+        while i < buf.len() {
+            let dropped = match buf[i] {
+                b'\t' | b'\n' | b'\r' => 0,
+                0..0x20 | 0x7F => 1,
+                0xC2 if i + 1 == buf.len() => {
+                    self.inner.write_all(&buf[start..i])?;
+                    self.held = true;
+                    return Ok(());
+                }
+                0xC2 if c1(buf[i + 1]) => 2,
+                _ => 0,
+            };
+            if dropped == 0 {
+                i += 1;
+            } else {
+                self.inner.write_all(&buf[start..i])?;
+                i += dropped;
+                start = i;
+            }
+        }
+        self.inner.write_all(&buf[start..])
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// [`terminal`] for coloured output: the colour sequences (`ESC [ 1;31 m`, SGR) stay, every
 /// other escape sequence loses its `ESC` (and so cannot retitle, clear or move anything), and
 /// other control characters are dropped. An SGR sequence written in a log stays too: it can
@@ -370,6 +444,26 @@ mod tests {
             terminal_with_colours(coloured),
             "\u{1b}[1;31mred\u{1b}[0m ]0;title [2J"
         );
+    }
+
+    proptest::proptest! {
+        /// The writer drops what `terminal` drops, however the text is cut into writes.
+        #[test]
+        fn the_terminal_writer_is_terminal(
+            parts in proptest::collection::vec("[a\u{0}-\u{1f}\u{7f}-\u{a0}\u{c0}-\u{c3}é€😀]{0,6}", 0..12),
+        ) {
+            use std::io::Write;
+            let text: String = parts.concat();
+            let mut w = Terminal::new(Vec::new());
+            for part in &parts {
+                // Cut inside characters too: a write can end on any byte.
+                let (a, b) = part.as_bytes().split_at(part.len() / 2);
+                w.write_all(a).unwrap();
+                w.write_all(b).unwrap();
+            }
+            let out = String::from_utf8(w.finish().unwrap()).unwrap();
+            proptest::prop_assert_eq!(out, terminal(text));
+        }
     }
 
     #[test]

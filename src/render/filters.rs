@@ -7,7 +7,7 @@
 
 use std::fmt::Write;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, TimeDelta, Timelike, Utc};
 use chrono_tz::Tz;
 use tera::{Kwargs, State, Tera, TeraResult, Value};
 
@@ -53,13 +53,15 @@ impl Style {
 pub fn instant(at: DateTime<Utc>, zone: Tz, style: Style) -> String {
     let local = at.with_timezone(&zone);
     let seconds = at.timestamp() % 60 != 0;
-    let clock = if seconds { "%H:%M:%S" } else { "%H:%M" };
     match style {
-        Style::Display => format!(
-            "{} {}",
-            local.format(&format!("%Y-%m-%d {clock}")),
-            abbreviation_of(&local)
-        ),
+        Style::Display => {
+            let mut out = date(&local);
+            out.push(' ');
+            push_clock(&mut out, &local, seconds);
+            out.push(' ');
+            out.push_str(&abbreviation_of(&local));
+            out
+        }
         Style::Long => {
             let twelve = if seconds { "%-I:%M:%S %p" } else { "%-I:%M %p" };
             let mut out = local.format(twelve).to_string();
@@ -71,8 +73,12 @@ pub fn instant(at: DateTime<Utc>, zone: Tz, style: Style) -> String {
             );
             out
         }
-        Style::Date => local.format("%Y-%m-%d").to_string(),
-        Style::Time => local.format(clock).to_string(),
+        Style::Date => date(&local),
+        Style::Time => {
+            let mut out = String::with_capacity(8);
+            push_clock(&mut out, &local, seconds);
+            out
+        }
         Style::Zone => abbreviation_of(&local),
         Style::Rfc3339 => local.format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
     }
@@ -80,7 +86,35 @@ pub fn instant(at: DateTime<Utc>, zone: Tz, style: Style) -> String {
 
 /// `at` as RFC 3339 UTC: `2025-10-20T06:48:00Z`.
 pub fn utc(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    let mut out = date(&at);
+    out.push('T');
+    push_clock(&mut out, &at, true);
+    out.push('Z');
+    out
+}
+
+/// `2025-10-20` (`%Y-%m-%d`), written directly: a report formats two instants per event,
+/// and chrono's `format` parses its pattern again each time.
+fn date<T: Datelike>(t: &T) -> String {
+    let mut out = String::with_capacity(32);
+    let (year, month, day) = (t.year(), t.month(), t.day());
+    if (0..=9999).contains(&year) {
+        let _ = write!(out, "{year:04}-{month:02}-{day:02}");
+    } else {
+        // `%Y` gives a sign and more digits outside 0 to 9999.
+        if let Some(d) = chrono::NaiveDate::from_ymd_opt(year, month, day) {
+            let _ = write!(out, "{}", d.format("%Y-%m-%d"));
+        }
+    }
+    out
+}
+
+/// `23:48`, or `23:48:05` with `seconds` (`%H:%M`, `%H:%M:%S`).
+fn push_clock<T: Timelike>(out: &mut String, t: &T, seconds: bool) {
+    let _ = write!(out, "{:02}:{:02}", t.hour(), t.minute());
+    if seconds {
+        let _ = write!(out, ":{:02}", t.second());
+    }
 }
 
 /// Registers `local`, `utc` and `duration` on `tera`.
@@ -167,6 +201,53 @@ mod tests {
         register(&mut tera);
         tera.add_raw_template("t", template)?;
         tera.render("t", ctx)
+    }
+
+    /// The digits written directly are chrono's `format` of the same patterns.
+    #[test]
+    fn dates_and_clocks_match_chrono() {
+        let zones = [
+            Tz::UTC,
+            chrono_tz::America::Los_Angeles,
+            chrono_tz::Asia::Kolkata,
+        ];
+        for text in [
+            "2025-10-20T06:48:00Z",
+            "2025-10-20T06:48:05Z",
+            "0000-01-01T00:00:00Z",
+            "0999-03-04T05:06:07Z",
+            "9999-12-31T23:59:59Z",
+            "-0005-06-07T08:09:00Z",
+            "+10000-01-02T03:04:00Z",
+        ] {
+            let at = DateTime::parse_from_rfc3339(text)
+                .or_else(|_| text.parse::<DateTime<chrono::FixedOffset>>())
+                .unwrap()
+                .with_timezone(&Utc);
+            assert_eq!(utc(at), at.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+            for zone in zones {
+                let local = at.with_timezone(&zone);
+                let clock = if at.timestamp() % 60 != 0 {
+                    "%H:%M:%S"
+                } else {
+                    "%H:%M"
+                };
+                let display = format!(
+                    "{} {}",
+                    local.format(&format!("%Y-%m-%d {clock}")),
+                    abbreviation_of(&local)
+                );
+                assert_eq!(instant(at, zone, Style::Display), display, "{text}");
+                assert_eq!(
+                    instant(at, zone, Style::Date),
+                    local.format("%Y-%m-%d").to_string()
+                );
+                assert_eq!(
+                    instant(at, zone, Style::Time),
+                    local.format(clock).to_string()
+                );
+            }
+        }
     }
 
     #[test]

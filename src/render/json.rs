@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde::ser::SerializeMap;
+use std::io::Write as _;
 
 use super::filters::{Style, instant, utc};
 use super::view::{MetricView, PointView, RoleView, View};
@@ -119,8 +120,8 @@ pub struct Lessons<'a> {
 
 fn prose(t: &super::view::Text) -> Prose<'_> {
     Prose {
-        markdown: &t.markdown,
-        html: &t.html,
+        markdown: t.markdown(),
+        html: t.html(),
     }
 }
 
@@ -273,14 +274,14 @@ impl<'a> Document<'a> {
                     at_local: instant(e.at, v.timezone, Style::Rfc3339),
                     phase: e.phase,
                     milestone: e.milestone.as_ref().map(|m| m.name.as_str()),
-                    update: e.update.as_ref().map(|u| u.markdown.as_str()),
+                    update: e.update.as_ref().map(|u| u.markdown()),
                     severity: e.severity.as_ref().map(|s| s.as_str()),
                     status: e
                         .changes
                         .iter()
                         .map(|c| (c.service.as_str(), c.to))
                         .collect(),
-                    text: &e.text.markdown,
+                    text: e.text.markdown(),
                     internal: e.internal,
                     approximate: e.approximate,
                     region: e.region.as_deref(),
@@ -383,12 +384,13 @@ fn service(s: &super::view::ServiceView) -> Service<'_> {
     }
 }
 
-/// The JSON report, pretty-printed, with a final newline.
-pub fn render(view: &View) -> String {
-    let mut out = serde_json::to_string_pretty(&Document::new(view))
-        .expect("the JSON document has string keys only");
-    out.push('\n');
-    out
+/// The JSON report, pretty-printed, with a final newline, written to `out` as it is
+/// serialised.
+pub fn render_to(view: &View, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut out = std::io::BufWriter::new(out);
+    serde_json::to_writer_pretty(&mut out, &Document::new(view))?;
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ pub mod view;
 use tera::Context;
 
 pub use templates::{TemplateError, TemplateSet};
-pub use view::View;
+pub use view::{Forms, View};
 
 pub use crate::redact::Audience;
 
@@ -76,6 +76,30 @@ pub fn default_template(audience: Audience, format: Format) -> String {
 /// `measures`, in order: `svg`, its step chart, and `spark`, a line of block characters).
 pub fn context(view: &View) -> Context {
     let mut ctx = Context::from_serialize(view).unwrap_or_default();
+    insert_pictures(&mut ctx, view);
+    ctx
+}
+
+/// [`context`] of a view no longer needed: each event of the timeline is turned into the
+/// template's value and dropped (in parallel), so the two copies of a long timeline are never
+/// held at once.
+fn context_of(mut view: View) -> Context {
+    use rayon::prelude::*;
+    let mut pictures = Context::new();
+    insert_pictures(&mut pictures, &view);
+    let timeline: Vec<tera::Value> = std::mem::take(&mut view.timeline)
+        .into_par_iter()
+        .map(|event| tera::Value::from_serializable(&event))
+        .collect();
+    let mut ctx = Context::from_serialize(&view).unwrap_or_default();
+    drop(view);
+    ctx.insert_value("timeline", tera::Value::from(timeline));
+    ctx.extend(pictures);
+    ctx
+}
+
+/// The pictures of [`context`]: `svg`, `mermaid`, `measure_charts` and `graph`.
+fn insert_pictures(ctx: &mut Context, view: &View) {
     ctx.insert("svg", &svg::timeline(view));
     ctx.insert("mermaid", &mermaid::gantt(view));
     let charts: Vec<std::collections::BTreeMap<&str, String>> = view
@@ -93,24 +117,34 @@ pub fn context(view: &View) -> Context {
         .collect();
     ctx.insert("measure_charts", &charts);
     ctx.insert("graph", &graph::dependencies(view));
-    ctx
 }
 
-/// Renders an incident redacted for its audience, as asked. JSON ignores templates.
-pub fn render(
+/// Renders an incident redacted for its audience, as asked, to `out`. JSON ignores templates.
+/// Text from templates is written as it is rendered, with the characters
+/// [`crate::escape::terminal`] drops left out.
+pub fn render_to(
     redacted: &Redacted,
     options: &Options,
     templates: &TemplateSet,
-) -> Result<String, TemplateError> {
+    out: &mut dyn std::io::Write,
+) -> Result<(), TemplateError> {
     let zone = options.zone.unwrap_or(redacted.incident().timezone);
-    let view = view::build(redacted, zone);
     if options.format == Format::Json && options.template.is_none() {
-        return Ok(json::render(&view));
+        // The JSON printer reads the forms it writes through `Text`'s methods.
+        let view = view::build_with(redacted, zone, Forms::NONE);
+        return json::render_to(&view, out).map_err(TemplateError::Write);
     }
     let name = options
         .template
         .clone()
         .unwrap_or_else(|| default_template(redacted.audience(), options.format));
-    let text = templates.render(&name, &context(&view))?;
-    Ok(crate::escape::terminal(text))
+    let ctx = context_of(view::build_with(
+        redacted,
+        zone,
+        templates.text_forms(&name),
+    ));
+    let mut out = crate::escape::Terminal::new(out);
+    templates.render_to(&name, &ctx, &mut out)?;
+    out.finish().map_err(TemplateError::Write)?;
+    Ok(())
 }

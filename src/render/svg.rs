@@ -344,22 +344,47 @@ fn phase_lane(s: &mut String, view: &View, scale: &Scale, rows: &[usize], bottom
     }
 }
 
+/// The most event tooltips one mark lists; the rest are counted.
+const MAX_TIPS: usize = 10;
+
+/// One mark per spot: events within half a pixel of each other (a long timeline on a narrow axis)
+/// share one mark whose tooltip lists them, instead of marks hidden under each other whose
+/// tooltips no pointer can reach.
 fn event_lane(s: &mut String, view: &View, scale: &Scale, y: f64) {
     lane_label(s, scale, y, "Events", "lane-label lane-meta");
     let mid = y + LANE / 2.0;
     let (lo, hi) = incident_span(view);
     let inside = |e: &&EventView| (lo..=hi).contains(&e.at.timestamp());
-    for e in view.timeline.iter().filter(inside) {
-        let x = scale.x(e.at.timestamp());
-        let class = if e.internal {
+    let mut events = view.timeline.iter().filter(inside).peekable();
+    while let Some(first) = events.next() {
+        let x = scale.x(first.at.timestamp());
+        let mut group = vec![first];
+        while let Some(next) = events.next_if(|e| (scale.x(e.at.timestamp()) - x).abs() < 0.5) {
+            group.push(next);
+        }
+        let class = if group.iter().all(|e| e.internal) {
             "event internal"
         } else {
             "event"
         };
+        let tips: Vec<String> = group
+            .iter()
+            .take(MAX_TIPS)
+            .map(|e| event_tip(e, view.timezone))
+            .collect();
+        let title = match group.len() {
+            1 => tips.concat(),
+            n if n <= MAX_TIPS => format!("{n} events:\n{}", tips.join("\n")),
+            n => format!(
+                "{n} events:\n{}\n… and {} more",
+                tips.join("\n"),
+                n - MAX_TIPS
+            ),
+        };
         let _ = write!(
             s,
             r#"<g class="{class}"><title>{}</title><circle cx="{x:.1}" cy="{mid:.1}" r="4"/></g>"#,
-            esc(&event_tip(e, view.timezone)),
+            esc(&title),
         );
     }
     context_edges(s, view, scale, mid);
@@ -763,6 +788,23 @@ mod tests {
         assert_eq!(rough_duration(14 * 86_400 + 3600), "14d");
         assert_eq!(rough_duration(86_400 + 7200), "1d 2h");
         assert_eq!(rough_duration(1380), "23m");
+    }
+
+    /// Events on one spot share one mark, its tooltip listing the first `MAX_TIPS` of them.
+    #[test]
+    fn events_on_one_spot_share_a_mark() {
+        let mut log = String::from(
+            "title: T\nseverity: SEV3\nstatus: resolved\nservices: [API]\ntimeline:\n  - at: 2026-06-01 10:00\n    phase: started\n    text: start\n",
+        );
+        for i in 0..12 {
+            log.push_str(&format!("  - at: 2026-06-01 10:30\n    text: busy {i}\n"));
+        }
+        log.push_str("  - at: 2026-06-01 11:00\n    phase: resolved\n    text: end\n");
+        let svg = timeline(&view_of(&log, &crate::config::Config::default()));
+        assert_eq!(svg.matches("<g class=\"event\">").count(), 3, "{svg}");
+        assert!(svg.contains("<title>12 events: "), "{svg}");
+        assert!(svg.contains("busy 9") && !svg.contains("busy 10"), "{svg}");
+        assert!(svg.contains("… and 2 more</title>"), "{svg}");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! has already made safe (`text.html`, `text.markdown`, `svg`, `mermaid`) are marked `| safe`.
 //! Both engines have the filters of [`super::filters`] (`local`, `utc`, `duration`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
@@ -16,6 +16,7 @@ use tera::{Context, ErrorKind, Tera};
 use thiserror::Error;
 
 use super::filters;
+use super::view::Forms;
 
 macro_rules! defaults {
     ($($name:literal),* $(,)?) => {
@@ -68,12 +69,18 @@ pub enum TemplateError {
     Unknown { name: String, known: String },
     #[error("--templates `{}` is not a folder", .0.display())]
     NotAFolder(PathBuf),
+    /// Writing the rendered text failed (rendering straight to a file or standard output).
+    #[error("cannot write the rendered template: {0}")]
+    Write(#[from] std::io::Error),
     #[error("cannot read `{}`: {error}", path.display())]
     Unreadable {
         path: PathBuf,
         error: std::io::Error,
     },
 }
+
+/// The origin of a default template.
+const BUILT_IN: &str = "built-in";
 
 /// A template's text and where it came from (for messages).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,7 +146,7 @@ impl TemplateSet {
             .map(|(n, t)| {
                 (
                     (*n).to_owned(),
-                    Source::new((*t).to_owned(), "built-in".to_owned()),
+                    Source::new((*t).to_owned(), BUILT_IN.to_owned()),
                 )
             })
             .collect();
@@ -206,19 +213,81 @@ impl TemplateSet {
     /// Renders `name` with `context`: Markdown escaping for `.md` templates, HTML escaping
     /// for the others. An error names the template, its origin, the line and a hint.
     pub fn render(&self, name: &str, context: &Context) -> Result<String, TemplateError> {
-        if !self.sources.contains_key(name) {
-            let known: Vec<String> = self.sources.keys().map(|k| format!("`{k}`")).collect();
-            return Err(TemplateError::Unknown {
-                name: name.to_owned(),
-                known: known.join(", "),
-            });
+        self.known(name)?;
+        self.engine_for(name)
+            .render(name, context)
+            .map_err(|e| self.error(name, &e))
+    }
+
+    /// An error listing the known templates unless `name` is one.
+    fn known(&self, name: &str) -> Result<(), TemplateError> {
+        if self.sources.contains_key(name) {
+            return Ok(());
         }
-        let tera = if is_markdown(name) {
+        let known: Vec<String> = self.sources.keys().map(|k| format!("`{k}`")).collect();
+        Err(TemplateError::Unknown {
+            name: name.to_owned(),
+            known: known.join(", "),
+        })
+    }
+
+    /// The engine for `name`: Markdown escaping for `.md` templates, HTML for the others.
+    fn engine_for(&self, name: &str) -> &Tera {
+        if is_markdown(name) {
             &self.markdown
         } else {
             &self.html
-        };
-        tera.render(name, context).map_err(|e| self.error(name, &e))
+        }
+    }
+
+    /// The forms of the view's Markdown fields that rendering `name` can read: the built-in
+    /// template and the built-in templates it names (`{% include "measures.html" %}`) are
+    /// scanned for `.markdown`, `.inline`, `.html` and `.plain`. A user's template can reach a field in
+    /// ways a scan cannot see (`text[key]`, a whole field passed to a filter), so with one of
+    /// those among them, every form.
+    pub fn text_forms(&self, name: &str) -> Forms {
+        let mut forms = Forms::NONE;
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![name];
+        while let Some(name) = todo.pop() {
+            let Some(source) = self.sources.get(name) else {
+                continue;
+            };
+            if !seen.insert(name) {
+                continue;
+            }
+            if source.origin != BUILT_IN {
+                return Forms::ALL;
+            }
+            forms = forms.union(Forms {
+                markdown: reads_attribute(&source.text, "markdown"),
+                inline: reads_attribute(&source.text, "inline"),
+                html: reads_attribute(&source.text, "html"),
+                plain: reads_attribute(&source.text, "plain"),
+            });
+            let named = |other: &&String| {
+                source.text.contains(&format!("\"{other}\""))
+                    || source.text.contains(&format!("'{other}'"))
+            };
+            todo.extend(self.sources.keys().filter(named).map(String::as_str));
+        }
+        forms
+    }
+
+    /// [`TemplateSet::render`], written to `out` as it is rendered.
+    pub fn render_to(
+        &self,
+        name: &str,
+        context: &Context,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), TemplateError> {
+        self.known(name)?;
+        self.engine_for(name)
+            .render_to(name, context, out)
+            .map_err(|e| match e.kind() {
+                ErrorKind::Io(kind) => TemplateError::Write(std::io::Error::from(*kind)),
+                _ => self.error(name, &e),
+            })
     }
 
     /// A template's text as is (the stylesheet, the script).
@@ -288,6 +357,18 @@ fn read(path: &Path) -> Result<String, TemplateError> {
     })
 }
 
+/// Whether `text` has `.NAME` not followed by a letter, digit or `_`: reads the attribute
+/// `NAME` (or names a file `x.NAME`, which only costs a form rendered for nothing).
+fn reads_attribute(text: &str, name: &str) -> bool {
+    let dotted = format!(".{name}");
+    text.match_indices(&dotted).any(|(at, _)| {
+        !text[at + dotted.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
+}
+
 fn is_markdown(name: &str) -> bool {
     name.ends_with(".md") || name.ends_with(".markdown")
 }
@@ -333,6 +414,68 @@ mod tests {
             "hint: docs/templates.md",
         ] {
             assert!(text.contains(part), "{part} in {text}");
+        }
+    }
+
+    #[test]
+    fn a_built_in_template_gets_the_text_forms_it_reads_and_a_users_all() {
+        let set = TemplateSet::default();
+        let html = Forms {
+            html: true,
+            ..Forms::NONE
+        };
+        let md = Forms {
+            markdown: true,
+            inline: true,
+            ..Forms::NONE
+        };
+        let cases = [
+            ("postmortem.html", html),
+            ("summary.html", html),
+            ("postmortem.md", md),
+            ("summary.md", md),
+            ("site/postmortem.html", html),
+        ];
+        for (name, forms) in cases {
+            assert_eq!(set.text_forms(name), forms, "{name}");
+        }
+        let mine = set_with("mine.md", "{{ sections.summary.html }}");
+        assert_eq!(mine.text_forms("mine.md"), Forms::ALL);
+        // A user's override of a template a built-in one includes counts too.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("measures.html"), "{{ x }}").unwrap();
+        let set = TemplateSet::load(&[dir.path()]).unwrap();
+        assert_eq!(set.text_forms("postmortem.html"), Forms::ALL);
+    }
+
+    /// The forms left out are ones the template never reads: the same bytes as with all.
+    #[test]
+    fn rendering_with_the_forms_read_gives_the_same_bytes() {
+        let set = TemplateSet::default();
+        let logs = [
+            include_str!("../../incidents/aws-us-east-1-2025-10-20.yaml"),
+            include_str!("../../incidents/checkout-bad-deploy-2026-03-14.yaml"),
+        ];
+        for log in logs {
+            let source = crate::source::Source::from_text("t.yaml", log);
+            let incident = crate::validate::check(&source, Default::default())
+                .incident
+                .unwrap();
+            for audience in [
+                crate::redact::Audience::Internal,
+                crate::redact::Audience::Public,
+            ] {
+                let redacted = crate::redact::redact(&incident, audience);
+                for format in [super::super::Format::Html, super::super::Format::Markdown] {
+                    let name = super::super::default_template(audience, format);
+                    let zone = incident.timezone;
+                    let all = super::super::view::build(&redacted, zone);
+                    let some =
+                        super::super::view::build_with(&redacted, zone, set.text_forms(&name));
+                    let render = |v| set.render(&name, &super::super::context(v)).unwrap();
+                    assert_eq!(render(&all), render(&some), "{name}");
+                }
+            }
         }
     }
 

@@ -8,7 +8,11 @@
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
-use serde::Serialize;
+use std::sync::OnceLock;
+
+use rayon::prelude::*;
+use serde::ser::SerializeMap;
+use serde::{Serialize, Serializer};
 
 use super::markdown;
 use crate::escape;
@@ -55,27 +59,135 @@ mod ser {
     }
 }
 
-/// A Markdown field, ready for each output.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// The forms of a Markdown field ([`Text`]) a printer reads: a report renders only those
+/// (see [`super::templates::TemplateSet::text_forms`]), not all four for every field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Forms {
+    pub markdown: bool,
+    pub inline: bool,
+    pub html: bool,
+    /// `plain` is always rendered (it is short, and the SVG timeline and the site's listings
+    /// read it); this says whether templates see it.
+    pub plain: bool,
+}
+
+impl Forms {
+    /// Every form: what a template the code cannot see through may read.
+    pub const ALL: Forms = Forms {
+        markdown: true,
+        inline: true,
+        html: true,
+        plain: true,
+    };
+    /// None beyond `plain`: for printers that call [`Text`]'s methods (JSON).
+    pub const NONE: Forms = Forms {
+        markdown: false,
+        inline: false,
+        html: false,
+        plain: false,
+    };
+
+    /// Both selections together.
+    pub fn union(self, other: Forms) -> Forms {
+        Forms {
+            markdown: self.markdown || other.markdown,
+            inline: self.inline || other.inline,
+            html: self.html || other.html,
+            plain: self.plain || other.plain,
+        }
+    }
+}
+
+/// A Markdown field, ready for each output. `plain` is always there; the other forms are
+/// rendered when the view is built if its [`Forms`] ask for them (templates see only those),
+/// else on the first call of their method.
+#[derive(Debug, Clone)]
 pub struct Text {
-    /// Markdown with raw HTML escaped and unsafe links removed: for Markdown templates.
-    pub markdown: String,
-    /// The same on one line with `|` escaped: for Markdown table cells.
-    pub inline: String,
-    /// Sanitised HTML: for HTML templates (mark it `| safe`).
-    pub html: String,
+    /// The Markdown as the log writes it.
+    source: String,
+    /// The forms rendered up front, and the only ones a template sees.
+    forms: Forms,
+    markdown: OnceLock<String>,
+    inline: OnceLock<String>,
+    html: OnceLock<String>,
     /// Plain text on one line, no markup.
     pub plain: String,
 }
 
 impl Text {
+    /// Every form rendered.
     pub fn new(md: &str) -> Text {
-        Text {
-            markdown: escape::markdown_block(md.trim_end()),
-            inline: escape::markdown_flat(md),
-            html: markdown::to_html(md),
+        Text::with_forms(md, Forms::ALL)
+    }
+
+    /// `plain` and the forms `forms` asks for rendered now; the others when first read.
+    pub fn with_forms(md: &str, forms: Forms) -> Text {
+        let text = Text {
+            source: md.to_owned(),
+            forms,
+            markdown: OnceLock::new(),
+            inline: OnceLock::new(),
+            html: OnceLock::new(),
             plain: markdown::plain(md),
+        };
+        if forms.markdown {
+            text.markdown();
         }
+        if forms.inline {
+            text.inline();
+        }
+        if forms.html {
+            text.html();
+        }
+        text
+    }
+
+    /// Markdown with raw HTML escaped and unsafe links removed: for Markdown templates.
+    pub fn markdown(&self) -> &str {
+        self.markdown
+            .get_or_init(|| escape::markdown_block(self.source.trim_end()))
+    }
+
+    /// The same on one line with `|` escaped: for Markdown table cells.
+    pub fn inline(&self) -> &str {
+        self.inline
+            .get_or_init(|| escape::markdown_flat(&self.source))
+    }
+
+    /// Sanitised HTML: for HTML templates (mark it `| safe`).
+    pub fn html(&self) -> &str {
+        self.html.get_or_init(|| markdown::to_html(&self.source))
+    }
+}
+
+/// Two texts are equal when they hold the same Markdown for the same forms.
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.source == other.source && self.forms == other.forms
+    }
+}
+
+impl Eq for Text {}
+
+/// A template sees the forms the view was built with: `markdown`, `inline`, `html`, `plain`.
+impl Serialize for Text {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        type Form = fn(&Text) -> &str;
+        let forms: [(bool, &str, Form); 3] = [
+            (self.forms.markdown, "markdown", Text::markdown),
+            (self.forms.inline, "inline", Text::inline),
+            (self.forms.html, "html", Text::html),
+        ];
+        let wanted = forms.iter().filter(|(on, ..)| *on);
+        let count = wanted.clone().count() + usize::from(self.forms.plain);
+        let mut map = s.serialize_map(Some(count))?;
+        for (_, name, form) in wanted {
+            map.serialize_entry(name, form(self))?;
+        }
+        if self.forms.plain {
+            map.serialize_entry("plain", &self.plain)?;
+        }
+        map.end()
     }
 }
 
@@ -439,11 +551,18 @@ pub struct EdgeView {
     pub delay: Option<TimeDelta>,
 }
 
-/// Builds the view of an incident already redacted for its audience, showing times in `zone`.
+/// Builds the view of an incident already redacted for its audience, showing times in `zone`,
+/// with every form of every Markdown field.
 ///
 /// Metrics, phase times and impact windows come from the redacted value, which computed them
 /// from the whole incident, so both audiences see the same numbers.
 pub fn build(redacted: &Redacted, zone: Tz) -> View {
+    build_with(redacted, zone, Forms::ALL)
+}
+
+/// [`build`], with only the forms `forms` of each Markdown field for templates (what
+/// [`super::templates::TemplateSet::text_forms`] says a template reads).
+pub fn build_with(redacted: &Redacted, zone: Tz, forms: Forms) -> View {
     let audience = redacted.audience();
     let incident = redacted.incident();
     let (_, last) = redacted.span();
@@ -482,8 +601,8 @@ pub fn build(redacted: &Redacted, zone: Tz) -> View {
         end,
         duration: end.unwrap_or(last) - start,
         resolved: redacted.is_resolved(),
-        sections: sections(incident),
-        lessons: lessons(incident),
+        sections: sections(incident, forms),
+        lessons: lessons(incident, forms),
         metrics: metric_views(redacted),
         phases: redacted
             .phases()
@@ -492,15 +611,15 @@ pub fn build(redacted: &Redacted, zone: Tz) -> View {
             .collect(),
         impacted_services: impacts.iter().filter(|s| !s.windows.is_empty()).count(),
         impact_periods: impacts.iter().map(|s| s.windows.len()).sum(),
-        services: service_views(incident, impacts, last),
-        timeline: event_views(redacted),
+        services: service_views(incident, impacts, last, forms),
+        timeline: event_views(redacted, forms),
         action_items: action_views(incident),
         updates: redacted
             .updates()
             .iter()
             .map(|(at, text)| UpdateView {
                 at: *at,
-                text: Text::new(text),
+                text: Text::with_forms(text, forms),
             })
             .collect(),
         links: incident
@@ -596,39 +715,39 @@ fn region_views(redacted: &Redacted) -> Vec<RegionView> {
         .collect()
 }
 
-fn text(md: &Option<String>) -> Option<Text> {
+fn text(md: &Option<String>, forms: Forms) -> Option<Text> {
     md.as_deref()
         .filter(|s| !s.trim().is_empty())
-        .map(Text::new)
+        .map(|s| Text::with_forms(s, forms))
 }
 
-fn texts(items: &[String]) -> Vec<Text> {
+fn texts(items: &[String], forms: Forms) -> Vec<Text> {
     items
         .iter()
         .filter(|s| !s.trim().is_empty())
-        .map(|s| Text::new(s))
+        .map(|s| Text::with_forms(s, forms))
         .collect()
 }
 
-fn sections(incident: &Incident) -> Sections {
+fn sections(incident: &Incident, forms: Forms) -> Sections {
     Sections {
-        summary: text(&incident.summary),
-        impact: text(&incident.impact),
-        root_cause: text(&incident.root_cause),
-        trigger: text(&incident.trigger),
-        detection: text(&incident.detection),
-        resolution: text(&incident.resolution),
-        contributing_factors: texts(&incident.contributing_factors),
-        internal_notes: text(&incident.internal_notes),
+        summary: text(&incident.summary, forms),
+        impact: text(&incident.impact, forms),
+        root_cause: text(&incident.root_cause, forms),
+        trigger: text(&incident.trigger, forms),
+        detection: text(&incident.detection, forms),
+        resolution: text(&incident.resolution, forms),
+        contributing_factors: texts(&incident.contributing_factors, forms),
+        internal_notes: text(&incident.internal_notes, forms),
     }
 }
 
-fn lessons(incident: &Incident) -> LessonsView {
+fn lessons(incident: &Incident, forms: Forms) -> LessonsView {
     let l = &incident.lessons;
     LessonsView {
-        went_well: texts(&l.went_well),
-        went_wrong: texts(&l.went_wrong),
-        lucky: texts(&l.lucky),
+        went_well: texts(&l.went_well, forms),
+        went_wrong: texts(&l.went_wrong, forms),
+        lucky: texts(&l.lucky, forms),
         any: !l.is_empty(),
     }
 }
@@ -662,6 +781,7 @@ fn service_views(
     incident: &Incident,
     impacts: &[ServiceImpact],
     last: DateTime<Utc>,
+    forms: Forms,
 ) -> Vec<ServiceView> {
     incident
         .services
@@ -669,7 +789,7 @@ fn service_views(
         .zip(impacts)
         .map(|(service, impact)| ServiceView {
             name: service.name.clone(),
-            description: text(&service.description),
+            description: text(&service.description, forms),
             impacted: !impact.windows.is_empty(),
             impact: impact.total,
             depends_on: service.depends_on.clone(),
@@ -701,18 +821,19 @@ fn service_views(
 }
 
 /// The timeline with each status change as old -> new (the old status from the whole
-/// timeline, see [`Redacted::changes`]).
-fn event_views(redacted: &Redacted) -> Vec<EventView> {
+/// timeline, see [`Redacted::changes`]). Events are independent, so they are built in
+/// parallel: rendering their Markdown is most of the cost of a long timeline.
+fn event_views(redacted: &Redacted, forms: Forms) -> Vec<EventView> {
     redacted
         .incident()
         .timeline
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(i, event)| EventView {
             id: event.id.clone(),
             at: event.at,
             phase: event.phase,
-            update: event.update.as_deref().map(Text::new),
+            update: event.update.as_deref().map(|u| Text::with_forms(u, forms)),
             severity: event.severity.clone(),
             milestone: event.milestone.as_ref().and_then(|name| {
                 Some(MilestoneView {
@@ -733,7 +854,7 @@ fn event_views(redacted: &Redacted) -> Vec<EventView> {
                     to_label: c.to.label(),
                 })
                 .collect(),
-            text: Text::new(&event.text),
+            text: Text::with_forms(&event.text, forms),
             internal: event.internal,
             approximate: event.approximate,
             context: event.status.is_empty()

@@ -17,6 +17,7 @@ use crate::model::Incident;
 use crate::parse::Limits;
 use crate::redact::redact_with;
 use crate::render::TemplateError;
+use crate::render::view::Forms;
 use crate::source::Source;
 use crate::validate::Checked;
 
@@ -225,6 +226,10 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
         files: &present,
     });
     let keys = cache::log_keys(req.files);
+    // The Markdown forms the incident pages' template reads: a page renders only those.
+    let forms = req
+        .templates
+        .text_forms(pages::incident_template(req.options.audience));
     progress.stage("building", req.files.len() as u64);
     let steps: Vec<Step> = req
         .files
@@ -232,7 +237,7 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
         .zip(&keys)
         .map(|(path, key)| {
             let loaded = req.load(path, last.map(|l| (l, key.as_str())));
-            let step = first_pass(loaded, key, req, staging.as_ref(), &[]);
+            let step = first_pass(loaded, key, req, forms, staging.as_ref(), &[]);
             progress.tick();
             step
         })
@@ -260,10 +265,10 @@ pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildErr
         });
     }
     if let Some(old) = &old {
-        restore(old, unchanged, &mut logs, &mut problems, req)?;
+        restore(old, unchanged, &mut logs, &mut problems, req, forms)?;
     }
     let dropped = drop_duplicates(&mut logs, &mut problems);
-    rerender_related(&mut logs, &mut problems, req, staging.as_ref())?;
+    rerender_related(&mut logs, &mut problems, req, forms, staging.as_ref())?;
     if !problems.is_empty() && !req.keep_going {
         return Ok(Outcome {
             written: false,
@@ -369,6 +374,7 @@ fn restore(
     logs: &mut Vec<Log>,
     problems: &mut Vec<Problem>,
     req: &Request,
+    forms: Forms,
 ) -> Result<(), BuildError> {
     let wanted: std::collections::HashSet<&str> =
         unchanged.iter().map(|(_, k, _)| k.as_str()).collect();
@@ -389,7 +395,7 @@ fn restore(
     }
     let steps: Vec<Step> = again
         .par_iter()
-        .map(|(path, key)| first_pass(req.load(path, None), key, req, None, &[]))
+        .map(|(path, key)| first_pass(req.load(path, None), key, req, forms, None, &[]))
         .collect::<Result<_, BuildError>>()?;
     sort_steps(steps, logs, problems);
     Ok(())
@@ -413,6 +419,7 @@ fn rerender_related(
     logs: &mut Vec<Log>,
     problems: &mut Vec<Problem>,
     req: &Request,
+    forms: Forms,
     staging: Option<&write::Staging>,
 ) -> Result<(), BuildError> {
     let graph = related::graph(logs.iter().map(|l| Node {
@@ -440,6 +447,7 @@ fn rerender_related(
                 loaded,
                 key,
                 req,
+                forms,
                 staging,
                 id.map_or(&[][..], |id| related_of(&id)),
             )
@@ -475,6 +483,7 @@ fn first_pass(
     loaded: Loaded,
     key: &str,
     req: &Request,
+    forms: Forms,
     staging: Option<&write::Staging>,
     related: &[RelatedLink],
 ) -> Result<Step, BuildError> {
@@ -495,7 +504,7 @@ fn first_pass(
         Err(problem) => return Ok(Step::Problem(problem)),
     };
     let redacted = redact_with(&incident, req.options.audience, &req.options.config);
-    let (mut entry, html) = pages::incident(&redacted, req.options, req.templates, related)?;
+    let (mut entry, html) = pages::incident(&redacted, req.options, req.templates, forms, related)?;
     entry.related_pages = related.to_vec();
     let html = match staging {
         Some(s) => {

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use super::{Entry, TemplateSet, Tree};
 use crate::escape::{front_matter_list as list, front_matter_string as q, markdown_inline};
+use crate::redact::Audience;
 use crate::redact::Redacted;
 use crate::render::{self, Format, TemplateError, view};
 
@@ -40,12 +41,21 @@ pub fn export(
     templates: &TemplateSet,
     title: &str,
 ) -> Result<Tree, TemplateError> {
+    // Each template's Markdown forms, found once: a page renders only those.
+    let forms = [Audience::Internal, Audience::Public].map(|audience| {
+        let template = render::default_template(audience, Format::Markdown);
+        (audience, templates.text_forms(&template))
+    });
     let mut docs: Vec<Doc> = incidents
         .par_iter()
         .map(|redacted| {
             let zone = redacted.incident().timezone;
             let template = render::default_template(redacted.audience(), Format::Markdown);
-            let view = view::build(redacted, zone);
+            let forms = forms
+                .iter()
+                .find(|(a, _)| *a == redacted.audience())
+                .map_or(view::Forms::ALL, |(_, f)| *f);
+            let view = view::build_with(redacted, zone, forms);
             let entry = Entry::new(&view);
             let description = entry.summary.clone();
             let markdown = templates.render(&template, &render::context(&view))?;

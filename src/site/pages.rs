@@ -80,25 +80,31 @@ fn stylesheet(templates: &TemplateSet, parts: [&str; 2]) -> Vec<u8> {
         .into_bytes()
 }
 
+/// The template of an incident's page for `audience`.
+pub fn incident_template(audience: Audience) -> &'static str {
+    match audience {
+        Audience::Internal => "site/postmortem.html",
+        Audience::Public => "site/summary.html",
+    }
+}
+
 /// The page of one incident, redacted for the site's audience, and its listing entry;
-/// `related` are the incidents related to it both ways.
+/// `forms` are the Markdown forms its template reads (`TemplateSet::text_forms`, found once
+/// per build); `related` are the incidents related to it both ways.
 pub fn incident(
     redacted: &Redacted,
     options: &Options,
     templates: &TemplateSet,
+    forms: view::Forms,
     related: &[RelatedLink],
 ) -> Result<(Entry, String), TemplateError> {
-    let view = view::build(redacted, redacted.incident().timezone);
+    let view = view::build_with(redacted, redacted.incident().timezone, forms);
     let entry = Entry::new(&view);
     let mut ctx = render::context(&view);
     ctx.insert("site", &site_context(options, templates, "../", "incident"));
     ctx.insert("entry", &entry);
     ctx.insert("related_incidents", related);
-    let name = match redacted.audience() {
-        Audience::Internal => "site/postmortem.html",
-        Audience::Public => "site/summary.html",
-    };
-    let html = templates.render(name, &ctx)?;
+    let html = templates.render(incident_template(redacted.audience()), &ctx)?;
     Ok((entry, html))
 }
 
