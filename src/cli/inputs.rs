@@ -31,14 +31,15 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
         if path.as_os_str() == "-" || path.is_file() {
             files.push(path.clone());
         } else if path.is_dir() {
-            let mut found: Vec<PathBuf> = walkdir::WalkDir::new(path)
+            // Siblings sorted by name, depth first: the order of the paths sorted component by
+            // component, without comparing 10,000 whole paths with each other.
+            let found = walkdir::WalkDir::new(path)
                 .follow_links(false)
+                .sort_by_file_name()
                 .into_iter()
                 .filter_map(Result::ok)
                 .filter(|e| e.file_type().is_file() && is_yaml(e.path()))
-                .map(|e| e.into_path())
-                .collect();
-            found.sort();
+                .map(|e| e.into_path());
             files.extend(found);
         } else {
             return Err(InputError {
@@ -99,5 +100,38 @@ pub fn read(path: &Path, max_bytes: usize) -> Result<Source, InputError> {
             Some(path.to_owned()),
             text,
         ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The walk gives the order of the paths sorted component by component, however names
+    /// mix folders, dots, dashes and digits.
+    #[test]
+    fn a_folder_is_listed_in_path_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = [
+            "a/x.yaml",
+            "a/b/y.yaml",
+            "a-b.yaml",
+            "a.b/z.yaml",
+            "a/b-c.yaml",
+            "10.yaml",
+            "9.yml",
+            "B.yaml",
+            "a/b/c/d.yaml",
+        ];
+        for name in names {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "").unwrap();
+        }
+        let found = collect(&[dir.path().to_owned()]).unwrap();
+        let mut sorted = found.clone();
+        sorted.sort();
+        assert_eq!(found, sorted);
+        assert_eq!(found.len(), names.len());
     }
 }

@@ -212,20 +212,20 @@ enum Step {
 pub fn build(req: &Request, progress: &dyn Progress) -> Result<Outcome, BuildError> {
     write::check_target(req.out)?;
     let key = cache::key(req.options, req.templates);
-    let old = Cache::read(req.out, &key);
+    // The cache, the files of the site and the logs' keys, side by side (all file system
+    // work; the files are of no use without a cache, which is rare).
+    let ((old, present), keys) = rayon::join(
+        || rayon::join(|| Cache::read(req.out, &key), || write::files_in(req.out)),
+        || cache::log_keys(req.files),
+    );
     let staging = match old {
         Some(_) => None,
         None => Some(write::Staging::begin(req.out)?),
-    };
-    let present = match old {
-        Some(_) => write::files_in(req.out),
-        None => Default::default(),
     };
     let last = old.as_ref().map(|cache| Last {
         cache,
         files: &present,
     });
-    let keys = cache::log_keys(req.files);
     // The Markdown forms the incident pages' template reads: a page renders only those.
     let forms = req
         .templates
