@@ -50,9 +50,9 @@ pub struct FollowUp<'a> {
 }
 
 impl<'a> FollowUp<'a> {
-    fn new(e: &'a Entry, a: &'a ActionView, today: NaiveDate) -> FollowUp<'a> {
+    /// An item of `e`, whose start date (in its zone) is `date`.
+    fn new(e: &'a Entry, date: NaiveDate, a: &'a ActionView, today: NaiveDate) -> FollowUp<'a> {
         let open = is_open(a.status);
-        let date = e.start_date();
         FollowUp {
             incident_id: &e.id,
             incident_title: &e.title,
@@ -91,9 +91,10 @@ pub fn collect<'a>(
     let mut all: Vec<FollowUp> = entries
         .into_iter()
         .flat_map(|e| {
+            let date = e.start_date();
             e.action_items
                 .iter()
-                .map(move |a| FollowUp::new(e, a, today))
+                .map(move |a| FollowUp::new(e, date, a, today))
         })
         .collect();
     all.sort_by(FollowUp::order);
