@@ -31,15 +31,29 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
         if path.as_os_str() == "-" || path.is_file() {
             files.push(path.clone());
         } else if path.is_dir() {
-            // Siblings sorted by name, depth first: the order of the paths sorted component by
-            // component, without comparing 10,000 whole paths with each other.
-            let found = walkdir::WalkDir::new(path)
+            let mut found: Vec<PathBuf> = walkdir::WalkDir::new(path)
                 .follow_links(false)
-                .sort_by_file_name()
                 .into_iter()
                 .filter_map(Result::ok)
                 .filter(|e| e.file_type().is_file() && is_yaml(e.path()))
-                .map(|e| e.into_path());
+                .map(|e| e.into_path())
+                .collect();
+            // The order of `Path`'s comparison (component by component), from one key per path
+            // instead of splitting both paths into components at every comparison: the bytes
+            // with each separator made the lowest byte, so `a/b` comes before `a-b`.
+            found.sort_by_cached_key(|p| {
+                p.as_os_str()
+                    .as_encoded_bytes()
+                    .iter()
+                    .map(|&b| {
+                        if std::path::is_separator(char::from(b)) {
+                            0
+                        } else {
+                            b
+                        }
+                    })
+                    .collect::<Vec<u8>>()
+            });
             files.extend(found);
         } else {
             return Err(InputError {
@@ -122,6 +136,9 @@ mod tests {
             "9.yml",
             "B.yaml",
             "a/b/c/d.yaml",
+            "a b/x.yaml",
+            "a!.yaml",
+            "a/b!.yaml",
         ];
         for name in names {
             let path = dir.path().join(name);
